@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "chatbundle",
+  products: [
+    .executable(name: "chatbundle", targets: ["chatbundle"]),
+    .library(name: "ChatBundle", targets: ["ChatBundle"]),
+    .library(name: "ChatBundleImport", targets: ["ChatBundleImport"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+  ],
+  targets: [
+    // The only two C modules. Nothing but ArchiveIO imports them.
+    .systemLibrary(
+      name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "ArchiveIO", dependencies: ["CLibArchive", "CZlib"]),
+    .target(
+      name: "ChatBundle",
+      dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "ChatBundleImport", dependencies: ["ChatBundle"]),
+    .executableTarget(
+      name: "chatbundle",
+      dependencies: [
+        "ChatBundle", "ChatBundleImport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
+    .testTarget(name: "ArchiveIOTests", dependencies: ["ArchiveIO", "ChatBundleTestSupport"]),
+    .testTarget(
+      name: "ChatBundleTests",
+      dependencies: [
+        "ChatBundle", "ChatBundleTestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
+    .testTarget(
+      name: "ChatBundleImportTests",
+      dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

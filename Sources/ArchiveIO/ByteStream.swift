@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A source of bytes read in order, such as a file or a decompressor.
+public protocol ByteStream: AnyObject {
+  /// Reads up to `buffer.count` bytes; returns 0 only at the end of the stream.
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// Reads a file through its descriptor, with no buffering of its own.
+public final class FileByteStream: ByteStream {
+  public let path: String
+  private var descriptor: Int32
+  /// Called with every chunk read, before it is handed on (for hashing the file itself).
+  public var observer: ((UnsafeRawBufferPointer) -> Void)?
+  public private(set) var bytesRead: Int64 = 0
+
+  public init(path: String) throws(ArchiveError) {
+    self.path = path
+    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      throw ArchiveError(.io, operation: "open", message: systemErrorText(), path: path)
+    }
+    var info = stat()
+    if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(descriptor)
+      descriptor = -1
+      throw ArchiveError(.io, operation: "open", message: "is a directory", path: path)
+    }
+  }
+
+  deinit { if descriptor >= 0 { close(descriptor) } }
+
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    guard descriptor >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    while true {
+      let count = Glibc.read(descriptor, base, buffer.count)
+      if count >= 0 {
+        bytesRead += Int64(count)
+        if count > 0, let observer { observer(UnsafeRawBufferPointer(start: base, count: count)) }
+        return count
+      }
+      if errno == EINTR { continue }
+      throw ArchiveError(.io, operation: "read", message: systemErrorText(), path: path)
+    }
+  }
+}
+
+/// Bytes pushed back in front of another stream, used to sniff a file's first bytes.
+public final class PrefixedByteStream: ByteStream {
+  private var prefix: [UInt8]
+  private var offset = 0
+  private let rest: ByteStream
+
+  public init(prefix: [UInt8], rest: ByteStream) {
+    self.prefix = prefix
+    self.rest = rest
+  }
+
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    if offset < prefix.count {
+      let count = min(buffer.count, prefix.count - offset)
+      prefix.withUnsafeBytes { source in
+        buffer.baseAddress?.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+      }
+      offset += count
+      return count
+    }
+    return try rest.read(into: buffer)
+  }
+}
+
+/// Opens a file that may be gzip-compressed, decompressing it when its first two bytes say so.
+///
+/// - Returns: the stream and whether it was compressed.
+public func openPossiblyCompressedFile(path: String) throws -> (stream: ByteStream, compressed: Bool) {
+  let file = try FileByteStream(path: path)
+  var head = [UInt8](repeating: 0, count: 2)
+  var filled = 0
+  while filled < 2 {
+    let count = try head.withUnsafeMutableBytes {
+      try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+    }
+    if count == 0 { break }
+    filled += count
+  }
+  head.removeLast(2 - filled)
+  let prefixed = PrefixedByteStream(prefix: head, rest: file)
+  if head == [0x1f, 0x8b] {
+    return (try GzipInflater(source: prefixed, name: path), true)
+  }
+  return (prefixed, false)
+}
+
+func systemErrorText() -> String {
+  String(cString: strerror(errno))
+}

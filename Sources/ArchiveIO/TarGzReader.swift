@@ -1,0 +1,210 @@
+import CLibArchive
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// libarchive's AE_IF* constants are casts in macros, which Swift does not import.
+private let typeMask: UInt32 = 0o170000
+private let regularType: UInt32 = 0o100000
+
+/// Reads a `tar.gz` entry by entry in one forward pass, without extracting anything.
+///
+/// Decompression is done by `GzipInflater` (strict about CRC, length, truncation and
+/// trailing bytes); libarchive parses only the tar layer, with no other format or filter
+/// enabled, so a zip, cpio or doubly compressed file cannot pass for a bundle.
+public final class TarGzReader {
+  private var handle: OpaquePointer?
+  private let context: ReaderContext
+  public let path: String
+  private var atEnd = false
+  private var expectedOffset: Int64 = 0
+
+  /// - Parameter observer: receives the file's compressed bytes as they are read.
+  public init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+    self.path = path
+    let file = try FileByteStream(path: path)
+    file.observer = observer
+    let inflater = try GzipInflater(source: file, name: path)
+    context = ReaderContext(inflater: inflater)
+    guard let handle = archive_read_new() else {
+      throw ArchiveError(.io, operation: "archive_read_new", message: "out of memory", path: path)
+    }
+    self.handle = handle
+    archive_read_support_format_tar(handle)
+    // AppleDouble merging would make the entry list depend on the platform.
+    archive_read_set_options(handle, "tar:!mac-ext")
+    let status = archive_read_open(
+      handle, Unmanaged.passUnretained(context).toOpaque(), nil,
+      { _, client, bufferOut in
+        guard let client, let bufferOut else { return -1 }
+        let context = Unmanaged<ReaderContext>.fromOpaque(client).takeUnretainedValue()
+        return context.supply(bufferOut)
+      }, nil)
+    if status != ARCHIVE_OK { throw failure("archive_read_open", status: status) }
+  }
+
+  deinit {
+    if let handle { archive_read_free(handle) }
+  }
+
+  /// Decompressed bytes handed to the tar parser so far.
+  public var decompressedBytes: Int64 { context.inflater.decompressedBytes }
+
+  /// The next entry's header, or nil after the end-of-archive marker.
+  public func nextEntry() throws -> TarEntryHeader? {
+    guard let handle, !atEnd else { return nil }
+    var entryPointer: OpaquePointer?
+    let status = archive_read_next_header(handle, &entryPointer)
+    if status == ARCHIVE_EOF {
+      atEnd = true
+      try checkEndOfArchive()
+      return nil
+    }
+    var warnings: [String] = []
+    if status == ARCHIVE_WARN {
+      warnings.append(errorText() ?? "libarchive warning")
+    } else if status != ARCHIVE_OK {
+      throw failure("archive_read_next_header", status: status)
+    }
+    guard let entry = entryPointer else { throw failure("archive_read_next_header", status: status) }
+    expectedOffset = 0
+    return header(of: entry, warnings: warnings)
+  }
+
+  /// Streams the current entry's data to `body` in chunks; returns the byte count.
+  /// Holes (sparse data) are reported as an error rather than filled.
+  @discardableResult
+  public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+    guard let handle else { return 0 }
+    var total: Int64 = 0
+    while true {
+      var block: UnsafeRawPointer?
+      var size = 0
+      var offset: la_int64_t = 0
+      let status = archive_read_data_block(handle, &block, &size, &offset)
+      if status == ARCHIVE_EOF { return total }
+      if status != ARCHIVE_OK { throw failure("archive_read_data_block", status: status) }
+      guard offset == expectedOffset else {
+        throw ArchiveError(
+          .malformedTar, operation: "archive_read_data_block",
+          message: "entry data has a hole at offset \(expectedOffset)", path: path)
+      }
+      if size > 0, let block {
+        try body(UnsafeRawBufferPointer(start: block, count: size))
+      }
+      expectedOffset += Int64(size)
+      total += Int64(size)
+    }
+  }
+
+  /// Skips the current entry's data.
+  public func skipData() throws {
+    try readData { _ in }
+  }
+
+  /// After the end-of-archive marker only zero padding may follow, or the file would
+  /// carry data that no tar reader shows (a second, concatenated archive for instance).
+  private func checkEndOfArchive() throws {
+    guard let handle else { return }
+    let consumed = archive_filter_bytes(handle, -1)
+    if try context.nonZeroDataAfter(consumed: consumed) {
+      throw ArchiveError(
+        .dataAfterEnd, operation: "tar", message: "data follows the end-of-archive marker", path: path)
+    }
+  }
+
+  private func header(of entry: OpaquePointer, warnings: [String]) -> TarEntryHeader {
+    var rawPath: [UInt8] = []
+    if let raw = archive_entry_pathname(entry) {
+      rawPath = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+    }
+    let utf8Path = String(validating: rawPath, as: UTF8.self)
+    let fileType = archive_entry_filetype(entry)
+    let type: TarEntryHeader.EntryType
+    switch UInt32(fileType) & typeMask {
+    case regularType: type = archive_entry_hardlink(entry) != nil ? .hardLink : .regular
+    case 0o040000: type = .directory
+    case 0o120000: type = .symbolicLink
+    case 0o020000: type = .characterDevice
+    case 0o060000: type = .blockDevice
+    case 0o010000: type = .fifo
+    case 0o140000: type = .socket
+    default: type = archive_entry_hardlink(entry) != nil ? .hardLink : .unknown(UInt32(fileType))
+    }
+    let link = archive_entry_hardlink(entry) ?? archive_entry_symlink(entry)
+    return TarEntryHeader(
+      path: utf8Path, rawPath: rawPath, type: type,
+      size: archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : -1,
+      linkTarget: link.map { String(cString: $0) },
+      isSparse: archive_entry_sparse_count(entry) > 0,
+      mode: UInt32(archive_entry_mode(entry)), uid: archive_entry_uid(entry),
+      gid: archive_entry_gid(entry), warnings: warnings)
+  }
+
+  private func errorText() -> String? {
+    handle.flatMap { archive_error_string($0) }.map { String(cString: $0) }
+  }
+
+  private func failure(_ operation: String, status: Int32) -> ArchiveError {
+    if let failure = context.failure { return failure }
+    let message = errorText() ?? "libarchive status \(status)"
+    let kind: ArchiveError.Kind
+    if message.contains("Unrecognized archive format") {
+      kind = .notTar
+    } else if message.localizedLowercaseASCII.contains("truncated") {
+      kind = .truncated
+    } else {
+      kind = .malformedTar
+    }
+    return ArchiveError(kind, operation: operation, message: message, path: path)
+  }
+}
+
+private final class ReaderContext {
+  let inflater: GzipInflater
+  var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+  var failure: ArchiveError?
+  /// Bytes handed to libarchive before the current chunk, and the current chunk's size.
+  var handedBefore: Int64 = 0
+  var currentChunk = 0
+
+  init(inflater: GzipInflater) {
+    self.inflater = inflater
+  }
+
+  func supply(_ bufferOut: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+    do {
+      handedBefore += Int64(currentChunk)
+      let count = try buffer.withUnsafeMutableBytes { try inflater.read(into: $0) }
+      currentChunk = count
+      buffer.withUnsafeBytes { bufferOut.pointee = $0.baseAddress }
+      return count
+    } catch let error as ArchiveError {
+      failure = error
+      return -1
+    } catch {
+      failure = ArchiveError(.io, operation: "read", message: "\(error)")
+      return -1
+    }
+  }
+
+  /// True if any byte at or after stream offset `consumed` is not zero.
+  func nonZeroDataAfter(consumed: Int64) throws -> Bool {
+    let startInChunk = Int(max(0, consumed - handedBefore))
+    if startInChunk < currentChunk, buffer[startInChunk..<currentChunk].contains(where: { $0 != 0 }) {
+      return true
+    }
+    while true {
+      let count = try buffer.withUnsafeMutableBytes { try inflater.read(into: $0) }
+      if count == 0 { return false }
+      if buffer[0..<count].contains(where: { $0 != 0 }) { return true }
+    }
+  }
+}
+
+extension String {
+  fileprivate var localizedLowercaseASCII: String {
+    String(unicodeScalars.map { ("A"..."Z").contains($0) ? Character(Unicode.Scalar($0.value + 32)!) : Character($0) })
+  }
+}

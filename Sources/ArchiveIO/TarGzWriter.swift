@@ -1,0 +1,184 @@
+import CLibArchive
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes a deterministic `tar.gz`: restricted pax (plain ustar unless a name is long),
+/// regular files only, owner 0:0, mode 0644, a fixed mtime, no block padding, and a gzip
+/// header with no time stamp.
+///
+/// libarchive writes the tar stream unblocked into a callback; `GzipDeflater` compresses it,
+/// which lets each entry choose its own compression level (already-compressed media gain
+/// little from level 6 and cost the most time).
+public final class TarGzWriter {
+  private var handle: OpaquePointer?
+  private let context: WriterContext
+  private var remaining: Int64 = 0
+  private var currentPath: String?
+  private var finished = false
+  public let path: String
+
+  /// Creates `path`, which must not exist yet (the caller picks a temporary name).
+  public init(path: String, compressionLevel: Int = 6) throws {
+    self.path = path
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw ArchiveError(.io, operation: "create", message: systemErrorText(), path: path)
+    }
+    let context = WriterContext(descriptor: descriptor, path: path)
+    self.context = context
+    context.deflater = try GzipDeflater(level: compressionLevel) { [unowned context] bytes in
+      try context.writeCompressed(bytes)
+    }
+    guard let handle = archive_write_new() else {
+      throw ArchiveError(.io, operation: "archive_write_new", message: "out of memory", path: path)
+    }
+    self.handle = handle
+    try check(archive_write_set_format_pax_restricted(handle), "archive_write_set_format_pax_restricted")
+    try check(archive_write_add_filter_none(handle), "archive_write_add_filter_none")
+    // Unblocked: every header and data write reaches the callback at once, so a level
+    // change applies exactly from the entry on, and nothing pads the end.
+    try check(archive_write_set_bytes_per_block(handle, 0), "archive_write_set_bytes_per_block")
+    let status = archive_write_open(
+      handle, Unmanaged.passUnretained(context).toOpaque(), nil,
+      { _, client, buffer, length in
+        guard let client, let buffer else { return -1 }
+        let context = Unmanaged<WriterContext>.fromOpaque(client).takeUnretainedValue()
+        do {
+          try context.deflater?.write(UnsafeRawBufferPointer(start: buffer, count: length))
+          return length
+        } catch {
+          context.failure = error
+          return -1
+        }
+      }, nil)
+    try check(status, "archive_write_open")
+    try check(archive_write_set_bytes_in_last_block(handle, 1), "archive_write_set_bytes_in_last_block")
+  }
+
+  deinit {
+    if let handle { archive_write_free(handle) }
+  }
+
+  /// Starts a regular file entry of exactly `size` bytes.
+  public func beginEntry(
+    path entryPath: String, size: Int64, modificationTime: Int64, compressionLevel: Int? = nil
+  ) throws {
+    guard let handle, !finished else { throw usage("the archive is already finished") }
+    guard remaining == 0 else {
+      throw usage("'\(currentPath ?? "")' is \(remaining) bytes short of its declared size")
+    }
+    // libarchive 3.6 converts names through the C locale and crashes on non-ASCII ones;
+    // bundle paths are printable ASCII by the format's grammar anyway.
+    guard !entryPath.isEmpty, entryPath.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+      throw usage("entry names must be printable ASCII: '\(entryPath)'")
+    }
+    if let compressionLevel { try context.deflater?.setLevel(compressionLevel) }
+    guard let entry = archive_entry_new() else { throw usage("archive_entry_new failed") }
+    defer { archive_entry_free(entry) }
+    archive_entry_set_pathname_utf8(entry, entryPath)
+    archive_entry_set_filetype(entry, 0o100000)
+    archive_entry_set_perm(entry, 0o644)
+    archive_entry_set_size(entry, size)
+    archive_entry_set_mtime(entry, time_t(modificationTime), 0)
+    archive_entry_set_uid(entry, 0)
+    archive_entry_set_gid(entry, 0)
+    currentPath = entryPath
+    try check(archive_write_header(handle, entry), "archive_write_header")
+    remaining = size
+  }
+
+  /// Appends bytes to the current entry.
+  public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    guard let handle, let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    guard Int64(bytes.count) <= remaining else {
+      throw usage("more bytes than declared for '\(currentPath ?? "")'")
+    }
+    var offset = 0
+    while offset < bytes.count {
+      let written = archive_write_data(handle, base + offset, bytes.count - offset)
+      if written <= 0 {
+        try check(Int32(truncatingIfNeeded: written < 0 ? written : -30), "archive_write_data")
+      }
+      offset += written
+    }
+    remaining -= Int64(bytes.count)
+  }
+
+  public func write(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { try write($0) }
+  }
+
+  /// Writes the end-of-archive marker and the gzip trailer, then flushes the file to disk.
+  public func finish() throws {
+    guard let handle, !finished else { return }
+    guard remaining == 0 else {
+      throw usage("'\(currentPath ?? "")' is \(remaining) bytes short of its declared size")
+    }
+    try check(archive_write_close(handle), "archive_write_close")
+    archive_write_free(handle)
+    self.handle = nil
+    try context.deflater?.finish()
+    try context.closeFile(sync: true)
+    finished = true
+  }
+
+  /// The number of compressed bytes written so far.
+  public var compressedBytes: Int64 { context.bytesWritten }
+
+  private func check(_ status: Int32, _ operation: String) throws {
+    if status == ARCHIVE_OK { return }
+    if let failure = context.failure { throw failure }
+    let message = handle.flatMap { archive_error_string($0) }.map { String(cString: $0) }
+    throw ArchiveError(
+      .io, operation: operation, message: message ?? "libarchive status \(status)",
+      path: currentPath ?? path)
+  }
+
+  private func usage(_ message: String) -> ArchiveError {
+    ArchiveError(.usage, operation: "tar writer", message: message, path: path)
+  }
+}
+
+private final class WriterContext {
+  var descriptor: Int32
+  let path: String
+  var deflater: GzipDeflater?
+  var failure: Error?
+  var bytesWritten: Int64 = 0
+
+  init(descriptor: Int32, path: String) {
+    self.descriptor = descriptor
+    self.path = path
+  }
+
+  deinit { if descriptor >= 0 { close(descriptor) } }
+
+  func writeCompressed(_ bytes: UnsafeRawBufferPointer) throws {
+    guard var pointer = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+      let written = Glibc.write(descriptor, pointer, left)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw ArchiveError(.io, operation: "write", message: systemErrorText(), path: path)
+      }
+      pointer += written
+      left -= written
+      bytesWritten += Int64(written)
+    }
+  }
+
+  func closeFile(sync: Bool) throws {
+    guard descriptor >= 0 else { return }
+    if sync && fsync(descriptor) != 0 {
+      throw ArchiveError(.io, operation: "fsync", message: systemErrorText(), path: path)
+    }
+    let status = close(descriptor)
+    descriptor = -1
+    if status != 0 {
+      throw ArchiveError(.io, operation: "close", message: systemErrorText(), path: path)
+    }
+  }
+}
