@@ -76,8 +76,11 @@ public final class PrefixedByteStream: ByteStream {
 /// Opens a file that may be gzip-compressed, decompressing it when its first two bytes say so.
 ///
 /// - Returns: the stream and whether it was compressed.
-public func openPossiblyCompressedFile(path: String) throws -> (stream: ByteStream, compressed: Bool) {
+public func openPossiblyCompressedFile(
+  path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil
+) throws -> (stream: ByteStream, compressed: Bool, file: FileByteStream) {
   let file = try FileByteStream(path: path)
+  file.observer = observer
   var head = [UInt8](repeating: 0, count: 2)
   var filled = 0
   while filled < 2 {
@@ -90,9 +93,9 @@ public func openPossiblyCompressedFile(path: String) throws -> (stream: ByteStre
   head.removeLast(2 - filled)
   let prefixed = PrefixedByteStream(prefix: head, rest: file)
   if head == [0x1f, 0x8b] {
-    return (try GzipInflater(source: prefixed, name: path), true)
+    return (try GzipInflater(source: prefixed, name: path), true, file)
   }
-  return (prefixed, false)
+  return (prefixed, false, file)
 }
 
 func systemErrorText() -> String {

@@ -1,0 +1,95 @@
+/// Derived facts about one conversation file, computed the same way by the packer (to
+/// write the index) and by the verifier (to check it), so the index line is reproducible
+/// byte for byte.
+public struct ConversationStatistics: Sendable {
+  public let conversation: String
+  public private(set) var messageCount: Int64 = 0
+  public private(set) var firstTimestamp: Int64 = 0
+  public private(set) var lastTimestamp: Int64 = 0
+  private var kindCounts: [MessageKind: Int64] = [:]
+  private var senderCounts: [String: Int64] = [:]
+  /// (UTC date, messages, byte offset of the day's first line, its line number)
+  private var days: [(String, Int64, Int64, Int64)] = []
+
+  public init(conversation: String) {
+    self.conversation = conversation
+  }
+
+  /// Adds the next message of the file, which starts at `offset` on line `line`.
+  public mutating func add(_ message: Message, offset: Int64, line: Int64) {
+    if messageCount == 0 { firstTimestamp = message.timestamp }
+    lastTimestamp = message.timestamp
+    messageCount += 1
+    kindCounts[message.kind, default: 0] += 1
+    if let sender = message.sender { senderCounts[sender, default: 0] += 1 }
+    for member in message.members ?? [] where senderCounts[member] == nil { senderCounts[member] = 0 }
+    let day = UTCTime.date(milliseconds: message.timestamp)
+    if let last = days.last, last.0 == day {
+      days[days.count - 1].1 += 1
+    } else {
+      days.append((day, 1, offset, line))
+    }
+  }
+
+  /// Everyone who sent a message or joined or left, in bytewise id order.
+  public var members: [(id: String, messages: Int64)] {
+    senderCounts.map { ($0.key, $0.value) }.sorted { compareBytes(Array($0.0.utf8), Array($1.0.utf8)) < 0 }
+  }
+
+  public var kinds: [(kind: MessageKind, count: Int64)] {
+    MessageKind.allCases.compactMap { kind in kindCounts[kind].map { (kind, $0) } }
+  }
+
+  /// The conversation's line in `index/conversations.ndjson`, newline included.
+  public func indexLine() -> [UInt8] {
+    var object = JSONObject()
+    object.append("id", conversation)
+    object.append("message_count", messageCount)
+    object.append("first_ts", firstTimestamp)
+    object.append("last_ts", lastTimestamp)
+    object.append("kinds", JSONValue.object(JSONObject(kinds.map { JSONObject.Member($0.kind.rawValue, .integer($0.count)) })))
+    object.append(
+      "members", JSONValue.array(members.map { JSONValue.array([.string($0.id), .integer($0.messages)]) }))
+    object.append(
+      "days",
+      JSONValue.array(
+        days.map { JSONValue.array([.string($0.0), .integer($0.1), .integer($0.2), .integer($0.3)]) }))
+    var bytes = JSONWriter.serialize(.object(object))
+    bytes.append(0x0A)
+    return bytes
+  }
+
+  /// The line for `index/message-ids.ndjson`: `["<id>","<conversation>",<line>]`.
+  public static func messageIndexLine(id: String, conversation: String, line: Int64) -> [UInt8] {
+    var bytes = JSONWriter.serialize(.array([.string(id), .string(conversation), .integer(line)]))
+    bytes.append(0x0A)
+    return bytes
+  }
+}
+
+/// An order-independent digest of a set of lines: the sum, modulo 2^128, of the first 16
+/// bytes of each line's SHA-256. Lets the verifier compare the message-id index (sorted
+/// by id) with the conversation files (sorted by time) without holding either in memory.
+public struct MultisetDigest: Sendable, Equatable {
+  public private(set) var high: UInt64 = 0
+  public private(set) var low: UInt64 = 0
+  public private(set) var count: Int64 = 0
+
+  public init() {}
+
+  public mutating func add(_ line: [UInt8]) {
+    var digest = SHA256Digest()
+    digest.update(line)
+    let bytes = digest.finalizeBytes()
+    var addHigh: UInt64 = 0
+    var addLow: UInt64 = 0
+    for index in 0..<8 {
+      addHigh = addHigh << 8 | UInt64(bytes[index])
+      addLow = addLow << 8 | UInt64(bytes[index + 8])
+    }
+    let (newLow, carry) = low.addingReportingOverflow(addLow)
+    low = newLow
+    high = high &+ addHigh &+ (carry ? 1 : 0)
+    count += 1
+  }
+}

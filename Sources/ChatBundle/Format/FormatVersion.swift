@@ -1,0 +1,34 @@
+/// `MAJOR.MINOR`, both decimal with no leading zeros.
+public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public var major: Int
+  public var minor: Int
+
+  /// The version this tool writes and the newest it reads completely.
+  public static let current = FormatVersion(major: 1, minor: 0)
+
+  public init(major: Int, minor: Int) {
+    self.major = major
+    self.minor = minor
+  }
+
+  /// Parses the strict form; `1.0 `, `.97`, `01.0` and `1` are all refused.
+  public init?(_ text: String) {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 2, let major = Self.component(parts[0]), let minor = Self.component(parts[1]) else {
+      return nil
+    }
+    self.init(major: major, minor: minor)
+  }
+
+  private static func component(_ text: Substring) -> Int? {
+    guard !text.isEmpty, text.count <= 6, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+    if text.count > 1 && text.first == "0" { return nil }
+    return Int(text)
+  }
+
+  public var description: String { "\(major).\(minor)" }
+
+  public static func < (lhs: FormatVersion, rhs: FormatVersion) -> Bool {
+    (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+  }
+}

@@ -1,0 +1,169 @@
+/// The first entry of every bundle: what is in it, where it came from, and the size and
+/// SHA-256 of every other file. The SHA-256 of its exact bytes is the bundle id.
+public struct Manifest: Sendable, Equatable {
+  public static let formatName = "chatbundle"
+
+  public var formatVersion = FormatVersion.current
+  public var requiredFeatures: [String] = []
+  /// Seconds since the epoch; taken from the data (the newest message), never the clock.
+  public var created: Int64 = 0
+  public var generatorName = "chatbundle"
+  public var generatorVersion = ""
+  public var source = Source()
+  public var scope = ExportScope()
+  public var totals = Totals()
+  public var conversations: [ConversationEntry] = []
+  public var files: [FileEntry] = []
+  public var missing: [MissingMedia] = []
+  public var skipped: [SkippedRecord] = []
+  /// Keys this version does not know, kept so that a reader can warn about them.
+  public var unknownKeys: [String] = []
+
+  public init() {}
+
+  public struct Source: Sendable, Equatable {
+    public var platform = ""
+    /// IANA name of the zone the source's users live in; times themselves are UTC.
+    public var timeZone = "UTC"
+    public var inputs: [InputFile] = []
+    public init() {}
+  }
+
+  public struct InputFile: Sendable, Equatable {
+    public var name: String
+    public var size: Int64
+    public var sha256: String
+    public var records: Int64
+    public init(name: String, size: Int64, sha256: String, records: Int64) {
+      self.name = name
+      self.size = size
+      self.sha256 = sha256
+      self.records = records
+    }
+  }
+
+  public struct Totals: Sendable, Equatable {
+    public var files: Int64 = 0
+    public var bytes: Int64 = 0
+    public var conversations: Int64 = 0
+    public var messages: Int64 = 0
+    public var media: Int64 = 0
+    public var mediaBytes: Int64 = 0
+    public var missing: Int64 = 0
+    public var skipped: Int64 = 0
+    /// Identical copies of a message seen more than once in the input and stored once.
+    public var duplicates: Int64 = 0
+    public init() {}
+  }
+
+  public struct FileEntry: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable {
+      case people, index, messages, media
+    }
+    public var path: String
+    public var size: Int64
+    public var sha256: String
+    public var role: Role
+    public var mediaType: String?
+    public init(path: String, size: Int64, sha256: String, role: Role, mediaType: String? = nil) {
+      self.path = path
+      self.size = size
+      self.sha256 = sha256
+      self.role = role
+      self.mediaType = mediaType
+    }
+  }
+
+  public struct MissingMedia: Sendable, Equatable {
+    public var message: String
+    public var conversation: String
+    /// The message field that refers to the file (`media`, `thumbnail`, `parts[0].media`).
+    public var field: String
+    public var name: String?
+    public var sourceReference: String?
+    public var reason: String
+    public var detail: String?
+    public init(
+      message: String, conversation: String, field: String, name: String?, sourceReference: String?,
+      reason: String, detail: String? = nil
+    ) {
+      self.message = message
+      self.conversation = conversation
+      self.field = field
+      self.name = name
+      self.sourceReference = sourceReference
+      self.reason = reason
+      self.detail = detail
+    }
+  }
+
+  public struct SkippedRecord: Sendable, Equatable {
+    public var input: String
+    public var line: Int64
+    public var reason: String
+    public var messageID: String?
+    public init(input: String, line: Int64, reason: String, messageID: String? = nil) {
+      self.input = input
+      self.line = line
+      self.reason = reason
+      self.messageID = messageID
+    }
+  }
+
+  /// The manifest's path-indexed view, for lookups while reading.
+  public func file(at path: String) -> FileEntry? { files.first { $0.path == path } }
+}
+
+/// The filters an export was made with; nil means "not limited".
+public struct ExportScope: Sendable, Equatable {
+  /// Milliseconds since the epoch, inclusive.
+  public var since: Int64?
+  /// Milliseconds since the epoch, exclusive.
+  public var until: Int64?
+  public var conversations: [String]?
+  public var members: [String]?
+  public init(since: Int64? = nil, until: Int64? = nil, conversations: [String]? = nil, members: [String]? = nil) {
+    self.since = since
+    self.until = until
+    self.conversations = conversations
+    self.members = members
+  }
+
+  public var isUnlimited: Bool { since == nil && until == nil && conversations == nil && members == nil }
+}
+
+/// A conversation as the manifest declares it.
+public struct ConversationEntry: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable {
+    /// Two people (Easemob `chat`, a WeCom message without `roomid`).
+    case direct
+    case group
+    case chatroom
+  }
+  public var id: String
+  public var kind: Kind
+  public var name: String?
+  /// For a direct conversation, its two parties in bytewise order.
+  public var participants: [String]?
+  /// The source's id for a group or chat room.
+  public var sourceID: String?
+  public var path: String
+  public var messageCount: Int64
+  public var firstTimestamp: Int64
+  public var lastTimestamp: Int64
+
+  public init(
+    id: String, kind: Kind, name: String? = nil, participants: [String]? = nil, sourceID: String? = nil,
+    path: String, messageCount: Int64 = 0, firstTimestamp: Int64 = 0, lastTimestamp: Int64 = 0
+  ) {
+    self.id = id
+    self.kind = kind
+    self.name = name
+    self.participants = participants
+    self.sourceID = sourceID
+    self.path = path
+    self.messageCount = messageCount
+    self.firstTimestamp = firstTimestamp
+    self.lastTimestamp = lastTimestamp
+  }
+}

@@ -1,0 +1,356 @@
+/// A strict RFC 8259 parser over UTF-8 bytes.
+///
+/// Stricter than Foundation where a verifier needs it (duplicate keys, byte order marks,
+/// invalid UTF-8 and trailing bytes are errors) and more faithful where an archive needs it
+/// (numbers keep their literal text, objects keep their key order).
+public struct JSONParser {
+  public struct Options: Sendable {
+    /// Reject an object that has the same key twice.
+    public var rejectDuplicateKeys = true
+    /// Replace an escaped lone surrogate (`\ud800`) by U+FFFD instead of failing; such a
+    /// value cannot be written as UTF-8, and exporters do produce it.
+    public var replaceLoneSurrogates = false
+    public var maxDepth = 64
+
+    public init(rejectDuplicateKeys: Bool = true, replaceLoneSurrogates: Bool = false, maxDepth: Int = 64) {
+      self.rejectDuplicateKeys = rejectDuplicateKeys
+      self.replaceLoneSurrogates = replaceLoneSurrogates
+      self.maxDepth = maxDepth
+    }
+
+    public static let strict = Options()
+    /// For source exports: duplicate keys keep the first value, lone surrogates become U+FFFD,
+    /// and the depth leaves room for the two levels a message wraps around its raw record.
+    public static let lenient = Options(rejectDuplicateKeys: false, replaceLoneSurrogates: true, maxDepth: 48)
+  }
+
+  public static func parse(_ bytes: [UInt8], options: Options = .strict) throws(JSONParseError) -> JSONValue {
+    do {
+      return try bytes.withUnsafeBufferPointer { try parse($0, options: options) }
+    } catch let error as JSONParseError {
+      throw error
+    } catch {
+      throw JSONParseError(offset: 0, message: "\(error)")
+    }
+  }
+
+  public static func parse(_ bytes: ArraySlice<UInt8>, options: Options = .strict) throws(JSONParseError) -> JSONValue {
+    do {
+      return try bytes.withUnsafeBufferPointer { try parse($0, options: options) }
+    } catch let error as JSONParseError {
+      throw error
+    } catch {
+      throw JSONParseError(offset: 0, message: "\(error)")
+    }
+  }
+
+  public static func parse(_ text: String, options: Options = .strict) throws(JSONParseError) -> JSONValue {
+    try parse(Array(text.utf8), options: options)
+  }
+
+  public static func parse(
+    _ buffer: UnsafeBufferPointer<UInt8>, options: Options = .strict
+  ) throws(JSONParseError) -> JSONValue {
+    var parser = Cursor(bytes: buffer, options: options)
+    if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+      throw JSONParseError(offset: 0, message: "a byte order mark is not allowed")
+    }
+    parser.skipWhitespace()
+    let value = try parser.parseValue(depth: 0)
+    parser.skipWhitespace()
+    if parser.position < buffer.count {
+      throw JSONParseError(offset: parser.position, message: "unexpected data after the JSON value")
+    }
+    return value
+  }
+}
+
+private struct Cursor {
+  let bytes: UnsafeBufferPointer<UInt8>
+  let options: JSONParser.Options
+  var position = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser.Options) {
+    self.bytes = bytes
+    self.options = options
+  }
+
+  func fail(_ message: String, at offset: Int? = nil) -> JSONParseError {
+    JSONParseError(offset: offset ?? position, message: message)
+  }
+
+  mutating func skipWhitespace() {
+    while position < bytes.count {
+      switch bytes[position] {
+      case 0x20, 0x09, 0x0A, 0x0D: position += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    guard position < bytes.count else { throw fail("unexpected end of input") }
+    switch bytes[position] {
+    case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+    case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+    case let byte:
+      throw fail("unexpected character '\(printable(byte))'")
+    }
+  }
+
+  mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+    let start = position
+    let count = literal.utf8CodeUnitCount
+    guard position + count <= bytes.count else { throw fail("unexpected end of input") }
+    let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
+    for index in 0..<count where bytes[position + index] != expected[index] {
+      throw fail("invalid literal", at: start)
+    }
+    position += count
+  }
+
+  mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
+    position += 1
+    var members: [JSONObject.Member] = []
+    var seen: Set<String>? = nil
+    skipWhitespace()
+    if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return .object(JSONObject(members))
+    }
+    while true {
+      skipWhitespace()
+      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
+      guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+      let keyStart = position
+      let key = try parseString()
+      skipWhitespace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after a key")
+      }
+      position += 1
+      skipWhitespace()
+      let value = try parseValue(depth: depth)
+      // Linear search for small objects; a set once they grow.
+      var duplicate = false
+      if members.count < 12 {
+        duplicate = members.contains { $0.key == key }
+      } else {
+        if seen == nil { seen = Set(members.map(\.key)) }
+        duplicate = !(seen?.insert(key).inserted ?? true)
+      }
+      if duplicate {
+        if options.rejectDuplicateKeys { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+      } else {
+        members.append(JSONObject.Member(key, value))
+      }
+      skipWhitespace()
+      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      if bytes[position] == UInt8(ascii: "}") {
+        position += 1
+        return .object(JSONObject(members))
+      }
+      throw fail("expected ',' or '}' in an object")
+    }
+  }
+
+  mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
+    position += 1
+    var elements: [JSONValue] = []
+    skipWhitespace()
+    if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
+      position += 1
+      return .array(elements)
+    }
+    while true {
+      skipWhitespace()
+      elements.append(try parseValue(depth: depth))
+      skipWhitespace()
+      guard position < bytes.count else { throw fail("unexpected end of input in an array") }
+      if bytes[position] == UInt8(ascii: ",") {
+        position += 1
+        continue
+      }
+      if bytes[position] == UInt8(ascii: "]") {
+        position += 1
+        return .array(elements)
+      }
+      throw fail("expected ',' or ']' in an array")
+    }
+  }
+
+  mutating func parseNumber() throws(JSONParseError) -> String {
+    let start = position
+    if bytes[position] == UInt8(ascii: "-") { position += 1 }
+    guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
+    if bytes[position] == UInt8(ascii: "0") {
+      position += 1
+      if position < bytes.count, isDigit(bytes[position]) {
+        throw fail("a number must not have a leading zero", at: start)
+      }
+    } else {
+      while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+    if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+      position += 1
+      guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
+      while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+    if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+      position += 1
+      if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+        position += 1
+      }
+      guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
+      while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+    }
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+  }
+
+  mutating func parseString() throws(JSONParseError) -> String {
+    let start = position
+    position += 1
+    let contentStart = position
+    // Fast path: no escapes, so the bytes are the string once they are valid UTF-8.
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == UInt8(ascii: "\"") {
+        let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
+        position += 1
+        guard let text = String(validating: slice, as: UTF8.self) else {
+          throw fail("invalid UTF-8 in a string", at: start)
+        }
+        return text
+      }
+      if byte == UInt8(ascii: "\\") { break }
+      if byte < 0x20 { throw fail("unescaped control character in a string") }
+      position += 1
+    }
+    var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
+    while position < bytes.count {
+      let byte = bytes[position]
+      switch byte {
+      case UInt8(ascii: "\""):
+        position += 1
+        guard let text = String(validating: scratch, as: UTF8.self) else {
+          throw fail("invalid UTF-8 in a string", at: start)
+        }
+        return text
+      case UInt8(ascii: "\\"):
+        position += 1
+        guard position < bytes.count else { throw fail("unterminated string", at: start) }
+        let escape = bytes[position]
+        position += 1
+        switch escape {
+        case UInt8(ascii: "\""): scratch.append(0x22)
+        case UInt8(ascii: "\\"): scratch.append(0x5C)
+        case UInt8(ascii: "/"): scratch.append(0x2F)
+        case UInt8(ascii: "b"): scratch.append(0x08)
+        case UInt8(ascii: "f"): scratch.append(0x0C)
+        case UInt8(ascii: "n"): scratch.append(0x0A)
+        case UInt8(ascii: "r"): scratch.append(0x0D)
+        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "u"):
+          let scalar = try parseUnicodeEscape()
+          appendUTF8(scalar, to: &scratch)
+        default:
+          throw fail("invalid escape '\\\(printable(escape))'", at: position - 2)
+        }
+      default:
+        if byte < 0x20 { throw fail("unescaped control character in a string") }
+        scratch.append(byte)
+        position += 1
+      }
+    }
+    throw fail("unterminated string", at: start)
+  }
+
+  mutating func parseUnicodeEscape() throws(JSONParseError) -> Unicode.Scalar {
+    let escapeStart = position - 2
+    let high = try parseHex4()
+    if (0xD800...0xDBFF).contains(high) {
+      if position + 6 <= bytes.count && bytes[position] == UInt8(ascii: "\\")
+        && bytes[position + 1] == UInt8(ascii: "u")
+      {
+        let saved = position
+        position += 2
+        let low = try parseHex4()
+        if (0xDC00...0xDFFF).contains(low) {
+          let value = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+          if let scalar = Unicode.Scalar(value) { return scalar }
+        }
+        position = saved
+      }
+      return try loneSurrogate(at: escapeStart)
+    }
+    if (0xDC00...0xDFFF).contains(high) { return try loneSurrogate(at: escapeStart) }
+    guard let scalar = Unicode.Scalar(high) else { throw fail("invalid \\u escape", at: escapeStart) }
+    return scalar
+  }
+
+  func loneSurrogate(at offset: Int) throws(JSONParseError) -> Unicode.Scalar {
+    if options.replaceLoneSurrogates { return "\u{FFFD}" }
+    throw fail("lone UTF-16 surrogate in a \\u escape", at: offset)
+  }
+
+  mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    guard position + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[position]
+      let digit: UInt32
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+      default: throw fail("invalid hex digit in a \\u escape")
+      }
+      value = value << 4 | digit
+      position += 1
+    }
+    return value
+  }
+}
+
+@inline(__always) private func isDigit(_ byte: UInt8) -> Bool {
+  byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+}
+
+private func printable(_ byte: UInt8) -> String {
+  (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : String(format: byte)
+}
+
+private func String(format byte: UInt8) -> String {
+  "0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
+}
+
+func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+  let value = scalar.value
+  switch value {
+  case 0..<0x80:
+    bytes.append(UInt8(value))
+  case 0x80..<0x800:
+    bytes.append(UInt8(0xC0 | (value >> 6)))
+    bytes.append(UInt8(0x80 | (value & 0x3F)))
+  case 0x800..<0x10000:
+    bytes.append(UInt8(0xE0 | (value >> 12)))
+    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+    bytes.append(UInt8(0x80 | (value & 0x3F)))
+  default:
+    bytes.append(UInt8(0xF0 | (value >> 18)))
+    bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
+    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+    bytes.append(UInt8(0x80 | (value & 0x3F)))
+  }
+}

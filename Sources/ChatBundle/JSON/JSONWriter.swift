@@ -1,0 +1,78 @@
+/// Writes JSON in the one form chatbundle uses everywhere: no insignificant white space,
+/// members in the order given, numbers as their literal text, and strings with the
+/// minimal escapes plus U+2028 and U+2029, which break naive line splitters and
+/// `<script>` embedding.
+public enum JSONWriter {
+  public static func serialize(_ value: JSONValue) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
+    write(value, to: &out)
+    return out
+  }
+
+  public static func write(_ value: JSONValue, to out: inout [UInt8]) {
+    switch value {
+    case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+    case .bool(let flag): out.append(contentsOf: flag ? Array("true".utf8) : Array("false".utf8))
+    case .number(let literal): out.append(contentsOf: literal.utf8)
+    case .string(let text): writeString(text, to: &out)
+    case .array(let elements):
+      out.append(UInt8(ascii: "["))
+      for (index, element) in elements.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        write(element, to: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    case .object(let object):
+      out.append(UInt8(ascii: "{"))
+      for (index, member) in object.members.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        writeString(member.key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        write(member.value, to: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  public static func writeString(_ text: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var utf8 = text.utf8.makeIterator()
+    var pending: [UInt8] = []
+    while let byte = utf8.next() {
+      switch byte {
+      case 0x22: out.append(contentsOf: [0x5C, 0x22])
+      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+      case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+      case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+      case 0x00..<0x20:
+        out.append(contentsOf: Array("\\u00".utf8))
+        out.append(hexDigit(byte >> 4))
+        out.append(hexDigit(byte & 0xF))
+      case 0xE2:
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+        pending = [byte]
+        if let second = utf8.next() {
+          pending.append(second)
+          if let third = utf8.next() {
+            pending.append(third)
+          }
+        }
+        if pending.count == 3 && pending[1] == 0x80 && (pending[2] == 0xA8 || pending[2] == 0xA9) {
+          out.append(contentsOf: Array((pending[2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+        } else {
+          out.append(contentsOf: pending)
+        }
+      default: out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+
+  private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+  }
+}

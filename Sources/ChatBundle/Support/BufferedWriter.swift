@@ -1,0 +1,82 @@
+import ArchiveIO
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Buffered writes to a new file, optionally hashing what passes through.
+final class BufferedWriter {
+  let path: String
+  private var descriptor: Int32
+  private var buffer: [UInt8] = []
+  private let capacity: Int
+  private var digest: SHA256Digest?
+  private(set) var size: Int64 = 0
+
+  init(creating path: String, hashing: Bool = false, capacity: Int = 1 << 20) throws {
+    self.path = path
+    self.capacity = capacity
+    descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else {
+      throw ChatBundleError.io(path: path, message: "cannot create: \(String(cString: strerror(errno)))")
+    }
+    buffer.reserveCapacity(capacity)
+    if hashing { digest = SHA256Digest() }
+  }
+
+  deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
+
+  func write(_ bytes: [UInt8]) throws {
+    size += Int64(bytes.count)
+    digest?.update(bytes)
+    if buffer.count + bytes.count > capacity { try flush() }
+    if bytes.count >= capacity {
+      try bytes.withUnsafeBytes { try writeThrough($0) }
+    } else {
+      buffer.append(contentsOf: bytes)
+    }
+  }
+
+  func write(_ bytes: UnsafeRawBufferPointer) throws {
+    size += Int64(bytes.count)
+    digest?.update(bytes)
+    if buffer.count + bytes.count > capacity { try flush() }
+    if bytes.count >= capacity {
+      try writeThrough(bytes)
+    } else {
+      buffer.append(contentsOf: bytes)
+    }
+  }
+
+  func flush() throws {
+    guard !buffer.isEmpty else { return }
+    try buffer.withUnsafeBytes { try writeThrough($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Flushes and closes; returns the SHA-256 if hashing was asked for.
+  @discardableResult
+  func close() throws -> String? {
+    try flush()
+    if descriptor >= 0 {
+      let status = Glibc.close(descriptor)
+      descriptor = -1
+      if status != 0 { throw ChatBundleError.io(path: path, message: "close failed") }
+    }
+    return digest?.finalizeHex()
+  }
+
+  private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
+    guard var pointer = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+      let written = Glibc.write(descriptor, pointer, left)
+      if written < 0 {
+        if errno == EINTR { continue }
+        throw ChatBundleError.io(path: path, message: "write failed: \(String(cString: strerror(errno)))")
+      }
+      pointer += written
+      left -= written
+    }
+  }
+}

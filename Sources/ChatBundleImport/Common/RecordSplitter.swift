@@ -1,0 +1,276 @@
+import ArchiveIO
+import ChatBundle
+
+/// Yields the records of an export file one at a time, whatever its shape: one JSON
+/// object per line, a JSON array, or an object wrapping the array (`{"entities":[…]}`).
+/// Only one record is held in memory at a time.
+public final class RecordSplitter {
+  public enum Shape: String, Sendable { case lines, array, wrappedArray }
+
+  public struct Record {
+    public var bytes: ArraySlice<UInt8>
+    /// The line the record starts on (1-based).
+    public var line: Int64
+    /// The element's position in an array (1-based); nil for line-delimited files.
+    public var element: Int64?
+  }
+
+  private let stream: ByteStream
+  private let wrapperKey: String
+  private let maximumRecordBytes: Int
+  private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+  private var start = 0
+  private var end = 0
+  private var exhausted = false
+  private var line: Int64 = 1
+  private var elementCount: Int64 = 0
+  public private(set) var shape: Shape?
+  private var lineReader: LineReader?
+  private var insideArray = false
+  private var finishedArray = false
+
+  public init(stream: ByteStream, wrapperKey: String = "entities", maximumRecordBytes: Int = 64 << 20) {
+    self.stream = stream
+    self.wrapperKey = wrapperKey
+    self.maximumRecordBytes = maximumRecordBytes
+  }
+
+  public struct FormatError: Error, CustomStringConvertible {
+    public var line: Int64
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
+  }
+
+  public func next() throws -> Record? {
+    if shape == nil { try detectShape() }
+    if let lineReader {
+      while let raw = try lineReader.nextLine() {
+        var bytes = raw
+        if lineReader.lineNumber == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.last == 0x0D { bytes = bytes.dropLast() }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+        return Record(bytes: bytes, line: lineReader.lineNumber, element: nil)
+      }
+      return nil
+    }
+    return try nextElement()
+  }
+
+  private func detectShape() throws {
+    // Look at the first significant byte, and for '{' at whether the first line closes it.
+    try skipWhitespace()
+    guard let first = try peek() else {
+      shape = .lines
+      lineReader = LineReader(stream: PrefixedByteStream(prefix: [], rest: stream))
+      return
+    }
+    if first == UInt8(ascii: "[") {
+      shape = .array
+      start += 1
+      insideArray = true
+      return
+    }
+    if first == UInt8(ascii: "{") {
+      let lineEnd = try firstLineEnd()
+      let firstLine = buffer[start..<lineEnd]
+      if let value = try? JSONParser.parse(firstLine, options: .lenient), case .object(let object) = value,
+        !(object[wrapperKey]?.arrayValue != nil && object["msg_id"] == nil)
+      {
+        shape = .lines
+      } else if (try? JSONParser.parse(firstLine, options: .lenient)) != nil {
+        shape = .wrappedArray
+      } else {
+        // A multi-line document: only the wrapped form is a single document.
+        shape = .wrappedArray
+      }
+    } else {
+      shape = .lines
+    }
+    if shape == .lines {
+      let pending = Array(buffer[start..<end])
+      start = end
+      lineReader = LineReader(stream: PrefixedByteStream(prefix: pendingPrefix + pending, rest: stream))
+      line = 1
+      return
+    }
+    try enterWrappedArray()
+  }
+
+  /// Bytes skipped before the first record (white space, BOM) are given back to the line
+  /// reader so that its line numbers stay right.
+  private var pendingPrefix: [UInt8] = []
+
+  private func firstLineEnd() throws -> Int {
+    var searchFrom = start
+    while true {
+      if let newline = buffer[searchFrom..<end].firstIndex(of: 0x0A) { return newline }
+      if exhausted { return end }
+      searchFrom = end
+      try refill()
+      searchFrom = min(searchFrom, end)
+      if end - start > maximumRecordBytes { return end }
+    }
+  }
+
+  /// Walks the top-level object's members until the wrapper key's array starts.
+  private func enterWrappedArray() throws {
+    start += 1  // '{'
+    while true {
+      try skipWhitespace()
+      guard let byte = try peek() else { throw FormatError(line: line, message: "the file ends inside the top-level object") }
+      if byte == UInt8(ascii: "}") {
+        throw FormatError(line: line, message: "no \"\(wrapperKey)\" array in the top-level object")
+      }
+      if byte == UInt8(ascii: ",") {
+        start += 1
+        continue
+      }
+      let keyBytes = try readValueBytes()
+      guard let key = (try? JSONParser.parse(keyBytes, options: .lenient))?.stringValue else {
+        throw FormatError(line: line, message: "expected a key in the top-level object")
+      }
+      try skipWhitespace()
+      guard try peek() == UInt8(ascii: ":") else { throw FormatError(line: line, message: "expected ':' after \"\(key)\"") }
+      start += 1
+      try skipWhitespace()
+      if key == wrapperKey {
+        guard try peek() == UInt8(ascii: "[") else {
+          throw FormatError(line: line, message: "\"\(wrapperKey)\" is not an array")
+        }
+        start += 1
+        insideArray = true
+        return
+      }
+      _ = try readValueBytes()
+    }
+  }
+
+  private func nextElement() throws -> Record? {
+    guard insideArray, !finishedArray else { return nil }
+    try skipWhitespace()
+    guard let byte = try peek() else { throw FormatError(line: line, message: "the file ends inside the array (truncated?)") }
+    if byte == UInt8(ascii: "]") {
+      start += 1
+      finishedArray = true
+      return nil
+    }
+    if byte == UInt8(ascii: ",") {
+      if elementCount == 0 { throw FormatError(line: line, message: "unexpected ',' at the start of the array") }
+      start += 1
+      try skipWhitespace()
+    } else if elementCount > 0 {
+      throw FormatError(line: line, message: "expected ',' or ']' after element \(elementCount)")
+    }
+    let startLine = line
+    let bytes = try readValueBytes()
+    elementCount += 1
+    return Record(bytes: bytes[...], line: startLine, element: elementCount)
+  }
+
+  /// Reads one complete JSON value's bytes by tracking strings and nesting.
+  private func readValueBytes() throws -> [UInt8] {
+    var value: [UInt8] = []
+    var depth = 0
+    var inString = false
+    var escaped = false
+    let startLine = line
+    while true {
+      if start == end {
+        if exhausted { break }
+        try refill()
+        continue
+      }
+      let byte = buffer[start]
+      if !inString && depth == 0 && !value.isEmpty {
+        let isScalarEnd =
+          byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        if isScalarEnd { return value }
+      }
+      start += 1
+      value.append(byte)
+      if value.count > maximumRecordBytes {
+        throw FormatError(line: startLine, message: "a record is larger than \(maximumRecordBytes) bytes")
+      }
+      if byte == 0x0A { line += 1 }
+      if inString {
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+          if depth == 0 { return value }
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        depth -= 1
+        if depth == 0 { return value }
+        if depth < 0 { throw FormatError(line: line, message: "unbalanced brackets") }
+      default: break
+      }
+    }
+    if depth > 0 || inString || value.isEmpty {
+      throw FormatError(line: startLine, message: "the file ends inside a record (truncated?)")
+    }
+    return value
+  }
+
+  private func skipWhitespace() throws {
+    while true {
+      if start == end {
+        if exhausted { return }
+        try refill()
+        continue
+      }
+      let byte = buffer[start]
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        pendingPrefix.append(byte)
+        start += 1
+      } else if byte == 0x0A {
+        pendingPrefix.append(byte)
+        line += 1
+        start += 1
+      } else if byte == 0xEF, line == 1, pendingPrefix.isEmpty, try hasBOM() {
+        start += 3
+      } else {
+        return
+      }
+    }
+  }
+
+  private func hasBOM() throws -> Bool {
+    while end - start < 3 && !exhausted { try refill() }
+    return end - start >= 3 && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF
+  }
+
+  private func peek() throws -> UInt8? {
+    while start == end {
+      if exhausted { return nil }
+      try refill()
+    }
+    return buffer[start]
+  }
+
+  private func refill() throws {
+    if start > 0 {
+      let pending = end - start
+      buffer.withUnsafeMutableBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        base.copyMemory(from: base + start, byteCount: pending)
+      }
+      start = 0
+      end = pending
+    }
+    if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+    let count = try buffer.withUnsafeMutableBytes { raw in
+      try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+    }
+    if count == 0 { exhausted = true }
+    end += count
+  }
+}

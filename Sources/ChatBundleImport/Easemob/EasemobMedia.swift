@@ -1,0 +1,66 @@
+import ChatBundle
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Finds an attachment's original file in the `--media` directory.
+///
+/// The file's name is the last path segment of the body's `url` (the chatfiles uuid),
+/// which is what `chatbundle pull` writes. That segment comes from untrusted data, so it
+/// is used only when it is a plain file name: `[A-Za-z0-9][A-Za-z0-9._-]*`, at most 200
+/// bytes. Anything else is recorded as missing, never looked up.
+public enum EasemobMedia {
+  public static func fileKey(fromURL url: String) -> String? {
+    var text = Substring(url)
+    if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = text[..<cut] }
+    while text.hasSuffix("/") { text = text.dropLast() }
+    guard let slash = text.lastIndex(of: "/") else { return text.isEmpty ? nil : String(text) }
+    let segment = text[text.index(after: slash)...]
+    return segment.isEmpty ? nil : String(segment)
+  }
+
+  public static func isSafeFileName(_ name: String) -> Bool {
+    guard let first = name.utf8.first, name.utf8.count <= 200 else { return false }
+    func allowed(_ byte: UInt8) -> Bool {
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        || byte == 0x2E || byte == 0x5F || byte == 0x2D
+    }
+    return allowed(first) && first != 0x2E && first != 0x2D && name.utf8.allSatisfy(allowed)
+  }
+
+  /// Resolves a reference to a stored file, or to a `missing` reason.
+  static func resolve(
+    _ reference: MediaReference, url: String?, declaredSize: Int64?, directory: String?, builder: BundleBuilder
+  ) -> MediaReference {
+    var result = reference
+    result.size = nil
+    guard let url, !url.isEmpty else { return missing(result, .noReference) }
+    guard let key = fileKey(fromURL: url) else { return missing(result, .noReference) }
+    guard isSafeFileName(key) else { return missing(result, .unsafeReference) }
+    guard let directory else { return missing(result, .noMediaDirectory) }
+    let path = directory + "/" + key
+    var info = stat()
+    guard stat(path, &info) == 0 else { return missing(result, errno == ENOENT ? .notFound : .unreadable) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return missing(result, .notFound) }
+    if let declaredSize, declaredSize > 0, Int64(info.st_size) != declaredSize {
+      return missing(result, .sizeMismatch)
+    }
+    do {
+      let stored = try builder.storeMedia(localPath: path, name: reference.name)
+      result.sha256 = stored.sha256
+      result.size = stored.size
+      result.mediaType = stored.mediaType
+      return result
+    } catch {
+      return missing(result, .unreadable)
+    }
+  }
+
+  private static func missing(_ reference: MediaReference, _ reason: MissingReason) -> MediaReference {
+    var result = reference
+    result.missing = reason.rawValue
+    result.sha256 = nil
+    return result
+  }
+}

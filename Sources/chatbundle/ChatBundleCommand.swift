@@ -1,0 +1,34 @@
+import ArgumentParser
+import ChatBundle
+import Foundation
+
+@main
+struct ChatBundleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "chatbundle",
+    abstract: "Turn chat history into an archive that outlives the chat service.",
+    discussion: """
+      pack reads a chat service's export into one verifiable tar.gz bundle with the original \
+      media; verify proves a bundle complete and untouched, offline; inspect and extract \
+      show and unpack it.
+      """,
+    version: ChatBundleVersion.current,
+    subcommands: [Pack.self, Verify.self, Inspect.self, Extract.self])
+
+  /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        // ArgumentParser's usage errors exit 64; chatbundle documents 2.
+        FileStream.standardError.write(fullMessage(for: error) + "\n")
+        FileStream.standardError.write("(see 'chatbundle help' for usage)\n")
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
+}

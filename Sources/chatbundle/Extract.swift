@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension ChatBundleCommand {
+  struct Extract: ParsableCommand {
+    func run() throws {}
+  }
+}

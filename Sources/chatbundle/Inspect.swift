@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension ChatBundleCommand {
+  struct Inspect: ParsableCommand {
+    func run() throws {}
+  }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import ChatBundle
+import ChatBundleImport
+import Foundation
+
+extension ChatBundleCommand {
+  struct Pack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Pack a chat service's export into a bundle.",
+      discussion: """
+        Inputs are files or directories of the service's export. For Easemob: history files, \
+        gzip-compressed or plain, holding one JSON record per line, a JSON array, or \
+        {"entities":[...]}. Media come from --media DIR, where each attachment's original file \
+        is named by the last segment of its url (the chatfiles uuid); a file that is absent is \
+        listed in the manifest as missing and the pack goes on.
+
+        The output is written to a temporary file and renamed at the end, so a failed or \
+        interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
+        whatever the clock, time zone, locale or order of the inputs.
+
+        Examples:
+          chatbundle pack --source easemob export/ --media media/ --people people.csv -o class.tar.gz
+          chatbundle pack --source easemob 2025031009.gz --since 2025-03-01 --until 2025-04-01 \\
+            --conversation 1402541206787 -o march.tar.gz
+        """)
+
+    enum Source: String, ExpressibleByArgument, CaseIterable {
+      case easemob
+    }
+
+    @Option(help: "The service the export comes from.")
+    var source: Source
+
+    @Argument(help: "Export files or directories.")
+    var inputs: [String]
+
+    @Option(name: .customLong("media"), help: "Directory holding the original media files.")
+    var mediaDirectory: String?
+
+    @Option(help: "CSV (id,name) or JSON mapping user, group and chat-room ids to display names.")
+    var people: String?
+
+    @Option(help: "Keep messages sent at or after this time (RFC 3339, a date, or epoch milliseconds).")
+    var since: String?
+
+    @Option(help: "Keep messages sent before this time (RFC 3339, a date, or epoch milliseconds).")
+    var until: String?
+
+    @Option(
+      name: .customLong("conversation"),
+      help: "Keep only this conversation: a group or chat-room id, a bundle conversation id, or a party of a one-to-one chat. Repeatable."
+    )
+    var conversations: [String] = []
+
+    @Option(
+      name: .customLong("member"),
+      help: "Keep only messages sent by this user, and one-to-one chats they are part of. Repeatable.")
+    var members: [String] = []
+
+    @Option(help: "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob).")
+    var sourceTz: String?
+
+    @Flag(help: "Skip malformed records, recording each (file, line, reason) in the manifest, instead of stopping.")
+    var skipInvalid = false
+
+    @Option(help: "With --skip-invalid, stop after this many skipped records.")
+    var maxSkipped = 10_000
+
+    @Flag(help: "When one message id has copies with different content, keep the first (by input path and line) and record the others as skipped.")
+    var keepFirstDuplicate = false
+
+    @Option(help: "Directory for scratch files (default: beside the output).")
+    var tempDir: String?
+
+    @Flag(help: "Replace OUT if it exists.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No progress display and no summary.")
+    var quiet = false
+
+    @Option(name: .shortAndLong, help: "The bundle to write (.tar.gz).")
+    var output: String
+
+    func validate() throws {
+      if inputs.isEmpty { throw ValidationError("give at least one export file or directory") }
+      if let maxSkippedProblem = maxSkipped < 0 ? "--max-skipped must not be negative" : nil {
+        throw ValidationError(maxSkippedProblem)
+      }
+    }
+
+    func run() throws {
+      let zone = sourceTz ?? "Asia/Shanghai"
+      guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
+      if FileManager.default.fileExists(atPath: output) && !force {
+        throw ValidationError("\(output) exists; pass --force to replace it")
+      }
+      var options = PackOptions(platform: source.rawValue, timeZone: zone)
+      options.scope = ExportScope(
+        since: try since.map { try parseTime($0, option: "--since", zone: zone) },
+        until: try until.map { try parseTime($0, option: "--until", zone: zone) },
+        conversations: conversations.isEmpty ? nil : conversations.sorted(),
+        members: members.isEmpty ? nil : members.sorted())
+      options.skipInvalid = skipInvalid
+      options.maximumSkipped = maxSkipped
+      options.keepFirstDuplicate = keepFirstDuplicate
+      options.temporaryDirectory = tempDir
+      if let mediaDirectory {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: mediaDirectory, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw ValidationError("--media \(mediaDirectory) is not a directory") }
+      }
+      let progress = ProgressDisplay(enabled: !quiet)
+      do {
+        if let people { options.people = try PeopleFile.load(people) }
+        let expanded = try InputFiles.expand(inputs)
+        for ignored in expanded.ignored where !quiet {
+          FileStream.standardError.write("note: not an export file, skipped: \(ignored)\n")
+        }
+        if expanded.files.isEmpty { throw ValidationError("no export files found in \(inputs.joined(separator: ", "))") }
+        let builder = try BundleBuilder(options: options, outputPath: output)
+        builder.progress = { progress.update($0) }
+        let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
+        try importer.importFiles(expanded.files)
+        let summary = try builder.finish(outputPath: output)
+        progress.finish()
+        if !quiet { printSummary(summary) }
+      } catch let error as ValidationError {
+        progress.finish()
+        throw error
+      } catch {
+        progress.finish()
+        FileStream.standardError.write("error: \(error)\n")
+        throw ExitCode.failure
+      }
+    }
+
+    private func printSummary(_ summary: PackSummary) {
+      var lines = [
+        "packed \(summary.output)",
+        "  bundle id      \(summary.bundleID)",
+        "  conversations  \(summary.conversations)",
+        "  messages       \(summary.messages)  (from \(summary.records) records; \(summary.duplicates) duplicates stored once, \(summary.filtered) outside the scope)",
+        "  media          \(summary.media) files, \(formatBytes(summary.mediaBytes))",
+        "  missing media  \(summary.missing)" + (summary.missing > 0 ? "  (listed in the manifest; see 'chatbundle inspect')" : ""),
+        "  skipped        \(summary.skipped)",
+        "  bundle size    \(formatBytes(summary.bundleBytes))",
+      ]
+      if summary.skipped == 0 { lines.remove(at: 6) }
+      print(lines.joined(separator: "\n"))
+    }
+  }
+}
+
+/// `--since`/`--until`: RFC 3339, a date (midnight in the source zone), or epoch milliseconds.
+func parseTime(_ text: String, option: String, zone: String) throws -> Int64 {
+  if !text.isEmpty, text.allSatisfy(\.isNumber), let milliseconds = Int64(text) { return milliseconds }
+  var offset: Int64 = 0
+  if text.count == 10, let timeZone = TimeZone(identifier: zone),
+    let midnightUTC = UTCTime.parse(text)
+  {
+    offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(midnightUTC) / 1000)))
+  }
+  guard let value = UTCTime.parse(text, defaultOffsetSeconds: offset) else {
+    throw ValidationError("\(option) '\(text)' is not a time: use 2025-03-10, 2025-03-10T09:00:00+08:00 or epoch milliseconds")
+  }
+  return value
+}
+
+func formatBytes(_ bytes: Int64) -> String {
+  let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+  var value = Double(bytes)
+  var unit = 0
+  while value >= 1024 && unit < units.count - 1 {
+    value /= 1024
+    unit += 1
+  }
+  return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}

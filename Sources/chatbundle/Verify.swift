@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension ChatBundleCommand {
+  struct Verify: ParsableCommand {
+    func run() throws {}
+  }
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Body of `make bench`: time chatbundle pack/verify against tar+gzip, tar+pigz
+# and gzip -dc|sha256sum on the same synthetic Easemob corpus, in one run.
+#
+#   scripts/bench.sh [--messages N] [--conversations G] [--media-share S] [--work DIR]
+#                    [--baselines-only] [--keep-outputs] [--bin PATH]
+#
+# Defaults: 200000 messages, 200 conversations, media share 0.05, WORK=bench-data/.
+# --baselines-only skips building and running chatbundle (to test this script
+# before the binary works); --bin uses that chatbundle instead of building one
+# with swift build -c release. Outputs (GBs at the defaults) are deleted at the
+# end unless --keep-outputs. The table goes to stdout and to WORK/last-run.md.
+# shellcheck disable=SC2016 # bash -c scripts take "$1" etc. as arguments on purpose
+set -euo pipefail
+shopt -s inherit_errexit # so a failure inside $(...) stops the script too
+
+messages=200000
+conversations=200
+media_share=0.05
+work=""
+baselines_only=0
+keep_outputs=0
+bin=""
+
+die() { echo "bench.sh: $*" >&2; exit 1; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --messages) messages=${2:?}; shift 2 ;;
+    --conversations) conversations=${2:?}; shift 2 ;;
+    --media-share) media_share=${2:?}; shift 2 ;;
+    --work) work=${2:?}; shift 2 ;;
+    --baselines-only) baselines_only=1; shift ;;
+    --keep-outputs) keep_outputs=1; shift ;;
+    --bin) bin=${2:?}; shift 2 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+[[ $messages =~ ^[0-9]+$ && $messages -ge 4 ]] || die "--messages must be an integer >= 4"
+[[ $conversations =~ ^[0-9]+$ && $conversations -ge 3 ]] || die "--conversations must be an integer >= 3"
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=${work:-$repo/bench-data}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+gen=$repo/scripts/gen-easemob-corpus.py
+
+# ---- tools: the baselines need pigz and GNU time (bash's `time` has no peak RSS)
+missing=()
+command -v pigz >/dev/null 2>&1 || missing+=(pigz)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    # Package lists may be absent on a fresh machine; update only if needed.
+    apt-get install -y "${missing[@]}" || { apt-get update && apt-get install -y "${missing[@]}"; }
+  else
+    die "missing ${missing[*]}: run 'apt-get install -y ${missing[*]}' as root, or run this script as root"
+  fi
+fi
+for t in python3 tar gzip sha256sum; do command -v "$t" >/dev/null || die "missing tool: $t"; done
+
+# ---- corpora: regenerate only when parameters or the generator changed
+ensure_corpus() { # N -> prints the corpus dir
+  local n=$1 dir="$work/corpus-m$1-c$conversations-s$media_share"
+  local want
+  want="messages=$n conversations=$conversations media_share=$media_share gen=$(sha256sum "$gen" | cut -c1-16)"
+  if [[ -f $dir/.complete && $(cat "$dir/.complete") == "$want" ]]; then
+    echo "corpus: reusing $dir" >&2
+  else
+    echo "corpus: generating $dir" >&2
+    rm -rf "$dir"
+    python3 "$gen" --messages "$n" --conversations "$conversations" --media-share "$media_share" --out "$dir" >&2 ||
+      die "corpus generation failed"
+    echo "$want" >"$dir/.complete" # written last: a killed run leaves no stamp
+  fi
+  echo "$dir"
+}
+big=$(ensure_corpus "$messages")
+small_messages=$((messages / 4))
+small=$(ensure_corpus "$small_messages")
+
+# ---- chatbundle release build
+if ((!baselines_only)) && [[ -n $bin ]]; then
+  [[ -x $bin ]] || die "--bin $bin is not an executable"
+elif ((!baselines_only)); then
+  command -v swift >/dev/null || die "swift not found; use --baselines-only to run just the baselines"
+  (cd "$repo" && swift build -c release) >&2 || die "swift build -c release failed"
+  bin="$(cd "$repo" && swift build -c release --show-bin-path)/chatbundle"
+  [[ -x $bin ]] || die "chatbundle binary not found at $bin"
+fi
+
+out=$work/run
+rm -rf "$out"
+mkdir -p "$out"
+if ((!keep_outputs)); then trap 'rm -rf "$out"' EXIT; fi
+
+declare -A secs rss size
+# measure KEY OUTPUT-FILE-OR-- CMD...: run CMD under GNU time, record wall
+# seconds, peak RSS (of the largest process, for pipelines) and output size.
+measure() {
+  local key=$1 output=$2
+  shift 2
+  echo "run: $key" >&2
+  if ! /usr/bin/time -f '%e %M' -o "$out/.time" "$@" >"$out/.stdout" 2>"$out/.stderr"; then
+    cat "$out/.stderr" >&2
+    die "step '$key' failed: $*"
+  fi
+  local s r
+  read -r s r <"$out/.time"
+  secs[$key]=$s rss[$key]=$r
+  if [[ $output == - ]]; then
+    size[$key]=""
+  else
+    [[ -s $output ]] || die "step '$key' exited 0 but wrote no $output (is that command implemented yet?)"
+    size[$key]=$(stat -c %s "$output")
+  fi
+}
+# GNU time needs a program, not a shell pipeline: pipelines below run under
+# bash -c with pipefail, so a failing tar is not hidden behind a working gzip.
+
+# Warm the page cache so the first timed step is not penalised for cold reads.
+tar -cf - -C "$big" export media >/dev/null
+tar -cf - -C "$small" export media >/dev/null
+
+if ((!baselines_only)); then
+  measure pack "$out/pack.tar.gz" "$bin" pack --source easemob "$big/export" --media "$big/media" -o "$out/pack.tar.gz"
+  measure verify - "$bin" verify "$out/pack.tar.gz"
+fi
+measure gzip "$out/base.tar.gz" bash -c 'set -o pipefail; tar -cf - -C "$1" export media | gzip -6 >"$2"' _ "$big" "$out/base.tar.gz"
+measure pigz "$out/base-pigz.tar.gz" bash -c 'set -o pipefail; tar -cf - -C "$1" export media | pigz -6 >"$2"' _ "$big" "$out/base-pigz.tar.gz"
+# Verify's floor: inflate and hash every byte once. Without a bundle, use the tar+gzip output.
+sha_in=$out/pack.tar.gz
+((baselines_only)) && sha_in=$out/base.tar.gz
+measure sha - bash -c 'set -o pipefail; gzip -dc "$1" | sha256sum >/dev/null' _ "$sha_in"
+
+if ((!baselines_only)); then
+  measure pack_small "$out/pack-small.tar.gz" "$bin" pack --source easemob "$small/export" --media "$small/media" -o "$out/pack-small.tar.gz"
+  measure verify_small - "$bin" verify "$out/pack-small.tar.gz"
+fi
+
+# ---- report
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }           # KiB -> MiB
+bytes_mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+ratio() { # a/b, or n/a when either is missing or b rounds to zero
+  [[ -n ${1:-} && -n ${2:-} ]] || { echo n/a; return; }
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
+input_bytes() { du -sb "$1/export" "$1/media" | awk '{ s += $1 } END { print s }'; }
+row() { # KEY LABEL
+  local k=$1
+  if [[ -z ${secs[$k]:-} ]]; then
+    echo "| $2 | skipped | | |"
+    return
+  fi
+  local sz=${size[$k]}
+  [[ -n $sz ]] && sz="$(bytes_mib "$sz") MiB ($sz B)" || sz="-"
+  echo "| $2 | ${secs[$k]} | $(mib "${rss[$k]}") | $sz |"
+}
+
+rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git -C "$repo" status --porcelain 2>/dev/null) ]] && rev="$rev (dirty)"
+big_in=$(input_bytes "$big")
+small_in=$(input_bytes "$small")
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+
+report=$out/report.md
+{
+  echo "# chatbundle benchmark"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $rev; machine: $(nproc) CPUs, ${cpu:-unknown CPU}"
+  echo "- corpus: $messages messages, $conversations conversations, media share $media_share;" \
+    "input $(bytes_mib "$big_in") MiB ($(find "$big/export" -type f | wc -l) hour files, $(find "$big/media" -type f | wc -l) media files)"
+  ((baselines_only)) && echo "- **--baselines-only: chatbundle was not run; gzip -dc | sha256sum read the tar+gzip output**"
+  echo "- page cache warm for all steps; peak RSS of a pipeline is that of its largest process"
+  echo
+  echo "| step | seconds | peak RSS MiB | output size |"
+  echo "|---|---:|---:|---:|"
+  row pack "chatbundle pack"
+  row verify "chatbundle verify"
+  row gzip "tar -cf - export media \| gzip -6"
+  row pigz "tar -cf - export media \| pigz -6"
+  row sha "gzip -dc OUT.tar.gz \| sha256sum"
+  echo
+  echo "| ratio | value |"
+  echo "|---|---:|"
+  echo "| pack / (tar+gzip) | $(ratio "${secs[pack]:-}" "${secs[gzip]}") |"
+  echo "| pack / (tar+pigz) | $(ratio "${secs[pack]:-}" "${secs[pigz]}") |"
+  echo "| verify / (gzip -dc \| sha256sum) | $(ratio "${secs[verify]:-}" "${secs[sha]}") |"
+  echo "| pack output / tar+gzip output | $(ratio "${size[pack]:-}" "${size[gzip]}") |"
+  echo
+  echo "Memory scaling (peak RSS should stay flat when the input is 4x larger):"
+  echo
+  echo "| corpus | messages | input MiB | pack peak RSS MiB | verify peak RSS MiB |"
+  echo "|---|---:|---:|---:|---:|"
+  for k in small big; do
+    if [[ $k == small ]]; then n=$small_messages in=$small_in p=${rss[pack_small]:-} v=${rss[verify_small]:-}; else n=$messages in=$big_in p=${rss[pack]:-} v=${rss[verify]:-}; fi
+    echo "| $k | $n | $(bytes_mib "$in") | $([[ -n $p ]] && mib "$p" || echo skipped) | $([[ -n $v ]] && mib "$v" || echo skipped) |"
+  done
+  echo
+  echo "pack RSS big/small: $(ratio "${rss[pack]:-}" "${rss[pack_small]:-}"); verify RSS big/small: $(ratio "${rss[verify]:-}" "${rss[verify_small]:-}") (about 1.0 means memory does not grow with input)"
+} >"$report"
+
+cp "$report" "$work/last-run.md"
+cat "$report"
+echo >&2
+echo "written: $work/last-run.md" >&2
