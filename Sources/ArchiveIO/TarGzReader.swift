@@ -16,6 +16,7 @@ private let regularType: UInt32 = 0o100000
 public final class TarGzReader {
   private var handle: OpaquePointer?
   private let context: ReaderContext
+  private let file: FileByteStream
   public let path: String
   private var atEnd = false
   private var expectedOffset: Int64 = 0
@@ -23,7 +24,7 @@ public final class TarGzReader {
   /// - Parameter observer: receives the file's compressed bytes as they are read.
   public init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
     self.path = path
-    let file = try FileByteStream(path: path)
+    file = try FileByteStream(path: path)
     file.observer = observer
     let inflater = try GzipInflater(source: file, name: path)
     context = ReaderContext(inflater: inflater)
@@ -47,6 +48,9 @@ public final class TarGzReader {
   deinit {
     if let handle { archive_read_free(handle) }
   }
+
+  /// Compressed bytes read from the file so far.
+  public var compressedBytes: Int64 { file.bytesRead }
 
   /// Decompressed bytes handed to the tar parser so far.
   public var decompressedBytes: Int64 { context.inflater.decompressedBytes }

@@ -1,7 +1,81 @@
 import ArgumentParser
+import ChatBundle
+import Foundation
 
 extension ChatBundleCommand {
   struct Verify: ParsableCommand {
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+      abstract: "Prove that a bundle is complete and untouched.",
+      discussion: """
+        Reads the bundle once, extracting nothing, and checks the gzip and tar layers, every \
+        entry's type and path, every file's size and SHA-256 against the manifest, every \
+        message against the format's rules, and the indexes against the messages. No network \
+        is used and nothing in the bundle is trusted.
+
+        The bundle id is the SHA-256 of the manifest's bytes; the manifest holds the SHA-256 \
+        of every other file, so a bundle whose id matches the one its sender announced is \
+        the bundle they made. Use --expect-id to have verify compare it.
+
+        Exit status: 0 valid, 1 invalid, 2 usage or I/O error. Issue codes are listed in \
+        spec/bundle-format-v1.md.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Option(help: "The bundle id the sender announced; a different id makes the bundle invalid.")
+    var expectId: String?
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      let verifier = BundleVerifier(path: bundle)
+      let report = verifier.verify()
+      var valid = report.isValid
+      var idMismatch: String?
+      if let expectId, report.bundleID != expectId.lowercased() {
+        valid = false
+        idMismatch = "the bundle id is \(report.bundleID ?? "unknown"), not the expected \(expectId)"
+      }
+      if json {
+        var object = report.jsonValue().objectValue ?? JSONObject()
+        if let index = object.members.firstIndex(where: { $0.key == "valid" }) { object.members[index].value = .bool(valid) }
+        object.append("expected_id_mismatch", idMismatch)
+        print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
+      } else {
+        printHuman(report, valid: valid, idMismatch: idMismatch)
+      }
+      if !valid { throw ExitCode.failure }
+    }
+
+    private func printHuman(_ report: VerificationReport, valid: Bool, idMismatch: String?) {
+      for issue in report.issues { print(issue.description) }
+      if report.droppedIssues > 0 { print("… and \(report.droppedIssues) more issues not listed") }
+      if let idMismatch { print("error: \(idMismatch)") }
+      print("bundle     \(bundle)")
+      if let version = report.formatVersion { print("format     chatbundle \(version)") }
+      print("bundle id  \(report.bundleID ?? "none (no readable manifest)")")
+      if let sha = report.fileSHA256 { print("file       sha256 \(sha), \(formatBytes(report.fileBytes))") }
+      print(
+        "content    \(report.conversations) conversations, \(report.messages) messages, \(report.media) media files, \(formatBytes(report.bytes)) uncompressed"
+      )
+      let verdict = valid ? "VALID" : "INVALID"
+      print("result     \(verdict) (\(report.errorCount) errors, \(report.warningCount) warnings)")
+    }
+  }
+}
+
+/// Usage-level check before a long pass: a missing or unreadable file is exit 2, not "invalid".
+func requireReadableFile(_ path: String) throws {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+    FileStream.standardError.write("error: \(path): no such file\n")
+    throw ExitCode(2)
+  }
+  guard FileManager.default.isReadableFile(atPath: path) else {
+    FileStream.standardError.write("error: \(path): not readable\n")
+    throw ExitCode(2)
   }
 }
