@@ -1,7 +1,157 @@
 import ArgumentParser
+import ChatBundle
+import Foundation
 
 extension ChatBundleCommand {
   struct Inspect: ParsableCommand {
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+      abstract: "Show what is inside a bundle, without extracting it.",
+      discussion: """
+        Shows the conversations with their names, message counts per kind, date ranges and \
+        members; media count and size; the media that could not be bundled and why; the \
+        records that were skipped; and the export's scope. It reads only the beginning of the \
+        bundle (manifest, people, indexes), so it is quick on any size; add --verify to read \
+        and verify everything as well.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Also verify the whole bundle (slower); exit 1 if it is invalid.")
+    var verify = false
+
+    @Option(help: "Time zone for dates (default: the bundle's source time zone).")
+    var tz: String?
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      let (inspector, report) = BundleInspector.inspect(path: bundle, readEverything: verify)
+      guard let manifest = inspector.manifest, let bundleID = inspector.bundleID else {
+        for issue in report.issues { FileStream.standardError.write(issue.description + "\n") }
+        FileStream.standardError.write("error: \(bundle): no readable manifest; run 'chatbundle verify' for details\n")
+        throw ExitCode.failure
+      }
+      let zoneName = tz ?? manifest.source.timeZone
+      let zone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC") ?? .current
+      let summary = InspectSummary(
+        manifest: manifest, bundleID: bundleID, people: inspector.people, index: inspector.conversationIndex, zone: zone)
+      if json {
+        var object = summary.jsonValue()
+        if verify { object.append("verification", report.jsonValue()) }
+        print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
+      } else {
+        print(summary.text())
+        if verify {
+          for issue in report.issues { print(issue.description) }
+          print("verified: \(report.isValid ? "VALID" : "INVALID") (\(report.errorCount) errors, \(report.warningCount) warnings)")
+        } else if !report.issues.isEmpty {
+          print("note: problems were found in the part read; run 'chatbundle verify \(bundle)'")
+        }
+      }
+      if verify && !report.isValid { throw ExitCode.failure }
+    }
+  }
+}
+
+/// The facts `inspect` prints, in text or JSON.
+struct InspectSummary {
+  let manifest: Manifest
+  let bundleID: String
+  let people: [String: String]
+  let index: [String: JSONObject]
+  let zone: TimeZone
+
+  func name(of id: String) -> String {
+    people[id].map { "\($0) (\(id))" } ?? id
+  }
+
+  func conversationTitle(_ conversation: ConversationEntry) -> String {
+    if let name = conversation.name { return name }
+    if let participants = conversation.participants {
+      return participants.map { people[$0] ?? $0 }.joined(separator: " ↔ ")
+    }
+    return conversation.sourceID ?? conversation.id
+  }
+
+  func date(_ milliseconds: Int64) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = zone
+    formatter.dateFormat = "yyyy-MM-dd HH:mm"
+    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+  }
+
+  func text() -> String {
+    var out: [String] = []
+    let totals = manifest.totals
+    out.append("bundle id   \(bundleID)")
+    out.append("format      chatbundle \(manifest.formatVersion), made by \(manifest.generatorName) \(manifest.generatorVersion)")
+    out.append("source      \(manifest.source.platform), users' time zone \(manifest.source.timeZone) (times below in \(zone.identifier))")
+    out.append("created     \(UTCTime.timestamp(milliseconds: manifest.created * 1000)) (newest message)")
+    out.append("inputs      \(manifest.source.inputs.count) files")
+    for input in manifest.source.inputs.prefix(10) {
+      out.append("              \(input.name)  \(input.records) records  sha256 \(input.sha256.prefix(16))…")
+    }
+    if manifest.source.inputs.count > 10 { out.append("              … \(manifest.source.inputs.count - 10) more") }
+    out.append("scope       \(scopeText())")
+    out.append(
+      "totals      \(totals.conversations) conversations, \(totals.messages) messages, \(totals.media) media files (\(formatBytes(totals.mediaBytes))), \(totals.missing) missing, \(totals.skipped) skipped, \(totals.duplicates) duplicates merged"
+    )
+    out.append("")
+    for conversation in manifest.conversations {
+      out.append("\(conversationTitle(conversation))  [\(conversation.kind.rawValue)]  \(conversation.id)")
+      out.append(
+        "  \(conversation.messageCount) messages, \(date(conversation.firstTimestamp)) – \(date(conversation.lastTimestamp))")
+      if let line = index[conversation.id] {
+        let kinds = (line["kinds"]?.objectValue?.members ?? []).map { "\($0.key) \($0.value.numberLiteral ?? "?")" }
+        out.append("  kinds: " + kinds.joined(separator: ", "))
+        let members = (line["members"]?.arrayValue ?? []).compactMap { pair -> String? in
+          guard let items = pair.arrayValue, let id = items.first?.stringValue else { return nil }
+          return "\(name(of: id)) \(items.last?.numberLiteral ?? "0")"
+        }
+        out.append("  members (\(members.count)): " + members.prefix(12).joined(separator: ", ") + (members.count > 12 ? ", …" : ""))
+      }
+    }
+    if !manifest.missing.isEmpty {
+      out.append("")
+      out.append("missing media (\(manifest.missing.count)):")
+      for missing in manifest.missing.prefix(50) {
+        out.append(
+          "  message \(missing.message) \(missing.field): \(missing.name ?? missing.sourceReference ?? "?") — \(missing.reason)")
+      }
+      if manifest.missing.count > 50 { out.append("  … \(manifest.missing.count - 50) more (see --json)") }
+    }
+    if !manifest.skipped.isEmpty {
+      out.append("")
+      out.append("skipped records (\(manifest.skipped.count)):")
+      for skipped in manifest.skipped.prefix(50) { out.append("  \(skipped.input):\(skipped.line): \(skipped.reason)") }
+      if manifest.skipped.count > 50 { out.append("  … \(manifest.skipped.count - 50) more (see --json)") }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  func scopeText() -> String {
+    let scope = manifest.scope
+    if scope.isUnlimited { return "everything in the inputs" }
+    var parts: [String] = []
+    if let since = scope.since { parts.append("from \(UTCTime.timestamp(milliseconds: since))") }
+    if let until = scope.until { parts.append("before \(UTCTime.timestamp(milliseconds: until))") }
+    if let conversations = scope.conversations { parts.append("conversations " + conversations.joined(separator: ", ")) }
+    if let members = scope.members { parts.append("members " + members.map(name(of:)).joined(separator: ", ")) }
+    return parts.joined(separator: "; ")
+  }
+
+  func jsonValue() -> JSONObject {
+    guard case .object(var object) = manifest.jsonValue() else { return JSONObject() }
+    object.members.removeAll { $0.key == "files" }
+    object.members.insert(JSONObject.Member("bundle_id", .string(bundleID)), at: 0)
+    object.append("people", JSONValue.object(JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) })))
+    object.append(
+      "conversation_index",
+      JSONValue.array(manifest.conversations.compactMap { index[$0.id].map(JSONValue.object) }))
+    return object
   }
 }

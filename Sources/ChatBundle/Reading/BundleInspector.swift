@@ -1,0 +1,52 @@
+/// Reads what `inspect` shows: the manifest, the people and the conversation index, which
+/// come first in every bundle, so a quick look stops long before the messages.
+public final class BundleInspector: BundleReadingDelegate {
+  public private(set) var manifest: Manifest?
+  public private(set) var bundleID: String?
+  public private(set) var people: [String: String] = [:]
+  /// Per-conversation index lines, parsed.
+  public private(set) var conversationIndex: [String: JSONObject] = [:]
+  private var indexBytes: [UInt8] = []
+  private var indexDone = false
+  private let readEverything: Bool
+
+  /// - Parameter readEverything: keep reading (and so verifying) to the end.
+  public init(readEverything: Bool) {
+    self.readEverything = readEverything
+  }
+
+  public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
+    self.manifest = manifest
+    self.bundleID = bundleID
+  }
+
+  public func didReadPerson(id: String, name: String) { people[id] = name }
+
+  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.path == BundleLayout.conversationIndex }
+
+  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
+    indexBytes.append(contentsOf: chunk)
+  }
+
+  public func didFinishEntry(_ entry: Manifest.FileEntry) {
+    guard entry.path == BundleLayout.conversationIndex else { return }
+    for line in indexBytes.split(separator: 0x0A) {
+      if let object = (try? JSONParser.parse(line))?.objectValue, let id = object["id"]?.stringValue {
+        conversationIndex[id] = object
+      }
+    }
+    indexBytes = []
+    indexDone = true
+  }
+
+  public var wantsToStop: Bool { indexDone && !readEverything }
+
+  /// Runs the pass; the report is complete only with `readEverything`.
+  public static func inspect(path: String, readEverything: Bool) -> (BundleInspector, VerificationReport) {
+    let inspector = BundleInspector(readEverything: readEverything)
+    let verifier = BundleVerifier(path: path)
+    verifier.delegate = inspector
+    let report = verifier.verify()
+    return (inspector, report)
+  }
+}
