@@ -1,0 +1,57 @@
+# chatbundle: make demo | make test | make bench | make lint
+#
+# Every target installs the system packages it needs when they are missing (Debian,
+# apt-get; sudo is used when not root), so a fresh machine with the Swift toolchain needs
+# nothing else.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+OUT ?= out
+DEMO := $(OUT)/demo
+EXAMPLE := examples/easemob
+BIN = $(shell $(SWIFT) build --show-bin-path)/chatbundle
+
+.PHONY: all build demo test bench lint deps test-deps clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-packages.sh build
+
+test-deps: deps
+	@bash scripts/ensure-packages.sh test
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)
+	@echo "== pack: the example Easemob export (three hour files, media, a people list)"
+	$(BIN) pack --source easemob $(EXAMPLE)/export --media $(EXAMPLE)/media \
+	  --people $(EXAMPLE)/people.csv -o $(DEMO)/example.tar.gz
+	@echo
+	@echo "== verify: offline, streaming, nothing trusted"
+	$(BIN) verify $(DEMO)/example.tar.gz
+	@echo
+	@echo "== inspect"
+	$(BIN) inspect $(DEMO)/example.tar.gz
+	@echo
+	@echo "== extract"
+	$(BIN) extract $(DEMO)/example.tar.gz $(DEMO)/extracted
+	@echo
+	@echo "bundle:    $(abspath $(DEMO)/example.tar.gz)"
+	@echo "extracted: $(abspath $(DEMO)/extracted)"
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	@bash scripts/check-example-schemas.sh "$(BIN)"
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+bench: deps
+	bash scripts/bench.sh $(BENCH_ARGS)
+
+clean:
+	rm -rf $(OUT) .build

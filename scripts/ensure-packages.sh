@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a make target needs, only when something is missing,
+# so that `make demo` and `make test` work on a fresh machine with just the Swift toolchain.
+set -euo pipefail
+
+want=()
+case "${1:-build}" in
+  build)
+    pkg-config --exists libarchive 2>/dev/null || want+=(libarchive-dev)
+    pkg-config --exists zlib 2>/dev/null || want+=(zlib1g-dev)
+    command -v pkg-config >/dev/null || want+=(pkg-config)
+    ;;
+  test)
+    command -v tar >/dev/null || want+=(tar)
+    command -v gzip >/dev/null || want+=(gzip)
+    python3 -c 'import jsonschema' 2>/dev/null || want+=(python3-jsonschema)
+    command -v python3 >/dev/null || want+=(python3)
+    ;;
+  bench)
+    command -v pigz >/dev/null || want+=(pigz)
+    [ -x /usr/bin/time ] || want+=(time)
+    ;;
+esac
+
+[ ${#want[@]} -eq 0 ] && exit 0
+echo "installing missing packages: ${want[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${want[@]}" >/dev/null
+# A python3 from elsewhere (pyenv) does not see Debian's module; fall back to pip.
+if [ "${1:-}" = test ] && ! python3 -c 'import jsonschema' 2>/dev/null; then
+  python3 -m pip install --quiet jsonschema
+fi
