@@ -1,0 +1,186 @@
+import ChatBundle
+import Foundation
+
+/// A small bundle holding every message kind, three conversation kinds, stored and missing
+/// media, replies, mentions, parts and nested merged records, built through `BundleBuilder`
+/// exactly as an importer would.
+public enum SampleBundle {
+  public static let group = ConversationInfo(id: "group:g1", kind: .group, sourceID: "g1")
+  public static let direct = ConversationInfo(id: "chat:alice:bob", kind: .direct, participants: ["alice", "bob"])
+  public static let room = ConversationInfo(id: "chatroom:r1", kind: .chatroom, sourceID: "r1")
+  public static let people = ["alice": "Alice 爱丽丝", "bob": "Bob", "g1": "三年级二班", "carol": "<b>Carol</b>"]
+
+  /// Writes the sample's media files into `directory` and returns the messages to add,
+  /// with their media not yet resolved (`sourceReference` names the file).
+  public static func messages() -> [(Message, ConversationInfo)] {
+    var result: [(Message, ConversationInfo)] = []
+    var clock: Int64 = 1_741_568_400_000  // 2025-03-10T01:00:00Z
+    func make(_ id: String, _ kind: MessageKind, _ conversation: ConversationInfo, sender: String? = "alice")
+      -> Message
+    {
+      clock += 61_000
+      let raw = JSONValue.object(JSONObject(["msg_id": .string(id), "big": .number("11101571002822706744"), "lat": .number("39.9053")]))
+      return Message(
+        id: id, conversation: conversation.id, timestamp: clock, sender: sender, kind: kind, platform: "test",
+        raw: raw)
+    }
+    var text = make("966475220900644860", .text, group)
+    text.text = "早上好 <script>window.pwned=1</script>\n第二行 \u{2028} 🙂 https://example.com/a?b=1&c=2"
+    text.mentions = ["bob", "carol"]
+    result.append((text, group))
+
+    var reply = make("966475220900644861", .text, group, sender: "bob")
+    reply.text = "收到"
+    reply.replyTo = ReplyReference(id: "966475220900644860", sender: "alice", preview: "早上好")
+    reply.mentionsAll = true
+    result.append((reply, group))
+
+    var image = make("m-image", .image, group)
+    image.media = MediaReference(name: "photo.png", width: 2, height: 1, sourceReference: "png-1")
+    result.append((image, group))
+
+    var audio = make("m-audio", .audio, direct, sender: "bob")
+    audio.media = MediaReference(name: "voice.amr", durationMilliseconds: 3000, sourceReference: "amr-1")
+    result.append((audio, direct))
+
+    var video = make("m-video", .video, direct)
+    video.media = MediaReference(name: "clip.mp4", durationMilliseconds: 10_000, sourceReference: "mp4-1")
+    video.thumbnail = MediaReference(width: 360, height: 480, sourceReference: "png-1")
+    result.append((video, direct))
+
+    var file = make("m-file", .file, group, sender: "carol")
+    file.media = MediaReference(name: "../../etc/passwd", sourceReference: "absent-file")
+    result.append((file, group))
+
+    var location = make("m-location", .location, direct)
+    location.location = Location(address: "西城区西便门桥 ", latitude: "39.9053", longitude: "116.36302")
+    result.append((location, direct))
+
+    var command = make("m-command", .command, group)
+    command.command = "run"
+    result.append((command, group))
+
+    var custom = make("m-custom", .custom, room)
+    custom.custom = CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("price", "100")])
+    result.append((custom, room))
+
+    var merged = make("m-merged", .merged, group)
+    var inner = MessagePart(kind: .merged, sender: "bob", timestamp: 1_741_000_000_000)
+    inner.merged = MergedRecord(title: "inner", summary: "nested", level: 2, items: [MessagePart(kind: .text, sender: "bob", text: "deep")])
+    merged.merged = MergedRecord(
+      title: "聊天记录", summary: ":yyuu\n:[图片]\n", level: 1,
+      items: [MessagePart(kind: .text, sender: "alice", timestamp: 1_740_000_000_000, text: "forwarded"), inner])
+    merged.media = MediaReference(name: "17289718748990036", sourceReference: "json-1")
+    result.append((merged, group))
+
+    var joined = make("m-joined", .memberJoined, room, sender: "alice")
+    joined.members = ["dave", "erin"]
+    result.append((joined, room))
+
+    var left = make("m-left", .memberLeft, room, sender: "dave")
+    left.members = ["dave"]
+    result.append((left, room))
+
+    var notice = make("m-notice", .notice, group, sender: nil)
+    notice.text = "群公告：周五春游"
+    result.append((notice, group))
+
+    var recall = make("m-recall", .recall, group, sender: "carol")
+    recall.recallTarget = "m-file"
+    result.append((recall, group))
+
+    var unknown = make("m-unknown", .unknown, direct)
+    unknown.sourceType = "future_type"
+    result.append((unknown, direct))
+
+    var multi = make("m-parts", .text, direct, sender: "bob")
+    multi.text = "see attached"
+    var part = MessagePart(kind: .image)
+    part.media = MediaReference(name: "second.png", sourceReference: "png-1")
+    multi.parts = [part, MessagePart(kind: .text, text: "and more")]
+    result.append((multi, direct))
+    return result
+  }
+
+  /// The media files the sample refers to, by source reference.
+  public static let mediaFiles: [String: [UInt8]] = [
+    "png-1": [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("fake png body".utf8),
+    "amr-1": Array("#!AMR\n".utf8) + [UInt8](repeating: 7, count: 300),
+    "mp4-1": [0, 0, 0, 24] + Array("ftypisom".utf8) + [UInt8](repeating: 1, count: 5000),
+    "json-1": Array("{\"messages\":[]}".utf8),
+  ]
+
+  /// Packs the sample into `output`, with media read from a scratch directory.
+  @discardableResult
+  public static func pack(
+    to output: String, options: PackOptions? = nil, order: [Int]? = nil
+  ) throws -> (PackSummary, [Message]) {
+    let scratch = try TemporaryDirectory("sample-media")
+    for (name, bytes) in mediaFiles { try scratch.write(name, bytes) }
+    var packOptions = options ?? PackOptions(platform: "test", timeZone: "Asia/Shanghai")
+    if options == nil { packOptions.people = people }
+    let builder = try BundleBuilder(options: packOptions, outputPath: output)
+    let input = builder.addInput(name: "sample.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
+    let all = messages()
+    var resolved: [Message] = []
+    for index in order ?? Array(all.indices) {
+      var (message, conversation) = all[index]
+      guard builder.accepts(message, in: conversation) else { continue }
+      message.media = try message.media.map { try resolve($0, in: scratch, builder: builder) }
+      message.thumbnail = try message.thumbnail.map { try resolve($0, in: scratch, builder: builder) }
+      if var parts = message.parts {
+        for partIndex in parts.indices {
+          parts[partIndex].media = try parts[partIndex].media.map { try resolve($0, in: scratch, builder: builder) }
+        }
+        message.parts = parts
+      }
+      try builder.add(message, conversation: conversation, input: input, line: Int64(index + 1))
+      resolved.append(message)
+    }
+    return (try builder.finish(outputPath: output), resolved)
+  }
+
+  private static func resolve(_ reference: MediaReference, in directory: TemporaryDirectory, builder: BundleBuilder)
+    throws -> MediaReference
+  {
+    var result = reference
+    guard let key = reference.sourceReference, mediaFiles[key] != nil else {
+      result.missing = MissingReason.notFound.rawValue
+      return result
+    }
+    let stored = try builder.storeMedia(localPath: directory.file(key), name: reference.name)
+    result.sha256 = stored.sha256
+    result.size = stored.size
+    result.mediaType = stored.mediaType
+    return result
+  }
+}
+
+/// Collects everything a verifying pass delivers, for round-trip assertions.
+public final class CollectingDelegate: BundleReadingDelegate {
+  public var messages: [Message] = []
+  public var lines: [Int64] = []
+  public var people: [String: String] = [:]
+  public var media: [String: [UInt8]] = [:]
+  private var current: [UInt8] = []
+
+  public init() {}
+
+  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
+    messages.append(message)
+    lines.append(line)
+  }
+
+  public func didReadPerson(id: String, name: String) { people[id] = name }
+
+  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.role == .media }
+
+  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
+    current.append(contentsOf: chunk)
+  }
+
+  public func didFinishEntry(_ entry: Manifest.FileEntry) {
+    if entry.role == .media { media[entry.sha256] = current }
+    current = []
+  }
+}
