@@ -1,0 +1,119 @@
+import ChatBundle
+
+/// Messages and JSON values made from a seed, for property tests: every kind, hostile and
+/// unusual text (CJK, emoji, controls, quotes, U+2028, markup), big number literals.
+public struct RandomMessages {
+  private var state: UInt64
+
+  public init(seed: UInt64) { state = seed | 1 }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  public mutating func int(_ range: ClosedRange<Int>) -> Int {
+    range.lowerBound + Int(next() % UInt64(range.count))
+  }
+
+  public mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+
+  static let pieces = [
+    "a", "Z", "0", " ", "\n", "\t", "\"", "\\", "/", "<script>", "</script>", "&amp;", "'", "\u{0}", "\u{1F}",
+    "\u{7F}", "\u{2028}", "\u{2029}", "é", "早上好", "🙂", "👨‍👩‍👧", "\u{FEFF}", "%", ":", "{", "}", "[", "]",
+  ]
+
+  public mutating func text(maximum: Int = 12) -> String {
+    (0..<int(0...maximum)).map { _ in Self.pieces[int(0...(Self.pieces.count - 1))] }.joined()
+  }
+
+  /// An id: printable, no control characters, sometimes a big decimal number.
+  public mutating func identifier() -> String {
+    if chance(30) { return String(next() % 900_000_000_000_000_000 + 100_000_000_000_000_000) }
+    let alphabet = Array("abcXYZ019-_.:%@中文")
+    return String((0..<int(1...10)).map { _ in alphabet[int(0...(alphabet.count - 1))] })
+  }
+
+  public mutating func numberLiteral() -> String {
+    switch int(0...3) {
+    case 0: return String(next())
+    case 1: return "-" + String(int(0...999)) + "." + String(int(0...99999))
+    case 2: return "11101571002822706744" + String(int(0...9))
+    default: return "1.5e" + String(int(0...300))
+    }
+  }
+
+  public mutating func json(depth: Int = 0) -> JSONValue {
+    switch depth > 3 ? int(0...3) : int(0...5) {
+    case 0: return .null
+    case 1: return .bool(chance(50))
+    case 2: return .number(numberLiteral())
+    case 3: return .string(text())
+    case 4: return .array((0..<int(0...4)).map { _ in json(depth: depth + 1) })
+    default:
+      var object = JSONObject()
+      var keys: Set<String> = []
+      for _ in 0..<int(0...4) {
+        let key = text(maximum: 4)
+        if keys.insert(key).inserted { object.members.append(JSONObject.Member(key, json(depth: depth + 1))) }
+      }
+      return .object(object)
+    }
+  }
+
+  public mutating func media(missing: Bool) -> MediaReference {
+    var reference = MediaReference(name: chance(80) ? text() : nil, sourceReference: chance(50) ? identifier() : nil)
+    if missing {
+      reference.missing = MissingReason.allCases[int(0...(MissingReason.allCases.count - 1))].rawValue
+    } else {
+      reference.sha256 = String((0..<64).map { _ in Array("0123456789abcdef")[int(0...15)] })
+      reference.size = Int64(int(0...1_000_000))
+      reference.mediaType = chance(50) ? "image/png" : nil
+    }
+    if chance(30) { reference.width = Int64(int(1...4000)) }
+    if chance(30) { reference.durationMilliseconds = Int64(int(0...100_000)) }
+    return reference
+  }
+
+  public mutating func part(depth: Int) -> MessagePart {
+    var part = MessagePart(
+      kind: MessageKind.allCases[int(0...(MessageKind.allCases.count - 1))], sender: chance(50) ? identifier() : nil,
+      timestamp: chance(50) ? Int64(int(0...2_000_000_000)) * 1000 : nil, text: chance(60) ? text() : nil)
+    if chance(30) { part.media = media(missing: chance(50)) }
+    if depth < 3 && chance(20) {
+      part.merged = MergedRecord(title: text(), summary: nil, level: Int64(depth + 1), items: [self.part(depth: depth + 1)])
+    }
+    return part
+  }
+
+  /// A message of `kind` in `conversation`, with the fields that kind uses and a random
+  /// selection of the optional ones.
+  public mutating func message(kind: MessageKind, conversation: String, timestamp: Int64) -> Message {
+    var message = Message(
+      id: identifier() + "-" + String(next() % 1_000_000), conversation: conversation, timestamp: timestamp,
+      sender: kind == .notice && chance(50) ? nil : identifier(), kind: kind, platform: "test", raw: json())
+    switch kind {
+    case .text, .notice: message.text = text(maximum: 40)
+    case .image, .audio, .video, .file: message.media = media(missing: chance(30))
+    case .location:
+      message.location = Location(address: chance(70) ? text() : nil, latitude: numberLiteral(), longitude: numberLiteral())
+    case .command: message.command = text()
+    case .custom:
+      message.custom = CustomEvent(event: chance(80) ? text() : nil, fields: (0..<int(0...3)).map { index in KeyValue("k\(index)" + text(maximum: 2), text()) })
+    case .merged:
+      message.merged = MergedRecord(title: text(), summary: text(), level: 1, items: (0..<int(0...3)).map { _ in part(depth: 1) })
+    case .memberJoined, .memberLeft: message.members = (0..<int(1...3)).map { _ in identifier() }
+    case .recall: message.recallTarget = identifier()
+    case .unknown: message.sourceType = text()
+    }
+    if kind == .video && chance(60) { message.thumbnail = media(missing: chance(30)) }
+    if chance(20) { message.replyTo = ReplyReference(id: identifier(), sender: chance(50) ? identifier() : nil, preview: text()) }
+    if chance(15) { message.mentions = (0..<int(1...3)).map { _ in identifier() } }
+    message.mentionsAll = chance(10)
+    if chance(10) { message.parts = [part(depth: 1)] }
+    return message
+  }
+}
