@@ -2,10 +2,10 @@ import ArchiveIO
 import ChatBundle
 
 /// Yields the records of an export file one at a time, whatever its shape: one JSON
-/// object per line, a JSON array, or an object wrapping the array (`{"entities":[…]}`).
-/// Only one record is held in memory at a time.
+/// object per line, a JSON array, an object wrapping the array (`{"entities":[…]}`), or
+/// pretty-printed objects one after another. Only one record is held in memory at a time.
 public final class RecordSplitter {
-  public enum Shape: String, Sendable { case lines, array, wrappedArray }
+  public enum Shape: String, Sendable { case lines, array, wrappedArray, objects }
 
   public struct Record {
     public var bytes: ArraySlice<UInt8>
@@ -28,6 +28,8 @@ public final class RecordSplitter {
   private var lineReader: LineReader?
   private var insideArray = false
   private var finishedArray = false
+  /// The first object of an `.objects` file, read while looking for the wrapper's array.
+  private var pendingObject: Record?
 
   public init(stream: ByteStream, wrapperKey: String = "entities", maximumRecordBytes: Int = 64 << 20) {
     self.stream = stream
@@ -52,6 +54,18 @@ public final class RecordSplitter {
         return Record(bytes: bytes, line: lineReader.lineNumber, element: nil)
       }
       return nil
+    }
+    if shape == .objects {
+      if let pending = pendingObject {
+        pendingObject = nil
+        return pending
+      }
+      try skipWhitespace()
+      guard try peek() != nil else { return nil }
+      let startLine = line
+      let bytes = try readValueBytes()
+      elementCount += 1
+      return Record(bytes: bytes[...], line: startLine, element: elementCount)
     }
     return try nextElement()
   }
@@ -112,17 +126,31 @@ public final class RecordSplitter {
     }
   }
 
-  /// Walks the top-level object's members until the wrapper key's array starts.
+  /// Walks the top-level object's members until the wrapper key's array starts. An object
+  /// without that key is a record itself (a pretty-printed export), and so are the objects
+  /// after it.
   private func enterWrappedArray() throws {
+    let startLine = line
     start += 1  // '{'
+    var captured: [UInt8] = [UInt8(ascii: "{")]
+    var sawMember = false
     while true {
       try skipWhitespace()
-      guard let byte = try peek() else { throw FormatError(line: line, message: "the file ends inside the top-level object") }
+      guard let byte = try peek() else {
+        throw FormatError(line: startLine, message: "the file ends inside the top-level object (truncated?)")
+      }
       if byte == UInt8(ascii: "}") {
-        throw FormatError(line: line, message: "no \"\(wrapperKey)\" array in the top-level object")
+        start += 1
+        captured.append(byte)
+        shape = .objects
+        elementCount = 1
+        pendingObject = Record(bytes: captured[...], line: startLine, element: 1)
+        return
       }
       if byte == UInt8(ascii: ",") {
+        guard sawMember else { throw FormatError(line: line, message: "unexpected ','") }
         start += 1
+        captured.append(byte)
         continue
       }
       let keyBytes = try readValueBytes()
@@ -133,15 +161,17 @@ public final class RecordSplitter {
       guard try peek() == UInt8(ascii: ":") else { throw FormatError(line: line, message: "expected ':' after \"\(key)\"") }
       start += 1
       try skipWhitespace()
-      if key == wrapperKey {
-        guard try peek() == UInt8(ascii: "[") else {
-          throw FormatError(line: line, message: "\"\(wrapperKey)\" is not an array")
-        }
+      if key == wrapperKey, try peek() == UInt8(ascii: "[") {
         start += 1
         insideArray = true
+        shape = .wrappedArray
         return
       }
-      _ = try readValueBytes()
+      captured += keyBytes + [UInt8(ascii: ":")] + (try readValueBytes())
+      sawMember = true
+      if captured.count > maximumRecordBytes {
+        throw FormatError(line: startLine, message: "a record is larger than \(maximumRecordBytes) bytes")
+      }
     }
   }
 
