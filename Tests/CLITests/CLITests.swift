@@ -1,0 +1,112 @@
+import ChatBundle
+import ChatBundleTestSupport
+import Foundation
+import Testing
+
+/// The built binary, run as a user runs it.
+@Suite(.serialized) struct CLITests {
+  let example = repositoryRoot().appendingPathComponent("examples/easemob").path
+
+  func packExample(to output: String, environment: [String: String] = [:], reversed: Bool = false) throws -> ProcessResult {
+    let export = example + "/export"
+    let inputs = ["2025031009.gz", "2025031010.jsonl", "2025031011.json"].map { export + "/" + $0 }
+    return try ChatBundleBinary.run(
+      ["pack", "--source", "easemob"] + (reversed ? inputs.reversed() : inputs)
+        + ["--media", example + "/media", "--people", example + "/people.csv", "-o", output],
+      environment: environment)
+  }
+
+  @Test func everySubcommandHasHelpAndThereIsAVersion() throws {
+    for command in ["pack", "verify", "inspect", "extract"] {
+      let result = try ChatBundleBinary.run([command, "--help"])
+      #expect(result.status == 0)
+      #expect(result.standardOutput.contains("USAGE: chatbundle \(command)"), "\(result.standardOutput)")
+    }
+    let version = try ChatBundleBinary.run(["--version"])
+    #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == ChatBundleVersion.current)
+  }
+
+  @Test func packIsByteIdenticalWhateverTheTimeZoneLocaleAndInputOrder() throws {
+    let directory = try TemporaryDirectory()
+    let first = try packExample(to: directory.file("a.tar.gz"), environment: ["TZ": "UTC", "LANG": "C"])
+    #expect(first.status == 0, "\(first.standardError)")
+    let second = try packExample(
+      to: directory.file("b.tar.gz"), environment: ["TZ": "America/Los_Angeles", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"],
+      reversed: true)
+    #expect(second.status == 0, "\(second.standardError)")
+    #expect(try readBytes(directory.file("a.tar.gz")) == readBytes(directory.file("b.tar.gz")))
+    #expect(first.standardOutput.contains("messages       37") && first.standardOutput.contains("missing media  1"))
+  }
+
+  @Test func verifyExitCodes() throws {
+    let directory = try TemporaryDirectory()
+    #expect(try packExample(to: directory.file("ok.tar.gz")).status == 0)
+    let valid = try ChatBundleBinary.run(["verify", directory.file("ok.tar.gz")])
+    #expect(valid.status == 0 && valid.standardOutput.contains("VALID"))
+    var bytes = try readBytes(directory.file("ok.tar.gz"))
+    bytes[bytes.count / 2] ^= 0x10
+    try directory.write("bad.tar.gz", bytes)
+    let invalid = try ChatBundleBinary.run(["verify", directory.file("bad.tar.gz")])
+    #expect(invalid.status == 1 && invalid.standardOutput.contains("INVALID"))
+    #expect(try ChatBundleBinary.run(["verify", directory.file("absent.tar.gz")]).status == 2)
+    #expect(try ChatBundleBinary.run(["verify"]).status == 2)
+    #expect(try ChatBundleBinary.run(["verify", "--no-such-flag", directory.file("ok.tar.gz")]).status == 2)
+  }
+
+  @Test func verifyJSONAndExpectedID() throws {
+    let directory = try TemporaryDirectory()
+    #expect(try packExample(to: directory.file("ok.tar.gz")).status == 0)
+    let json = try ChatBundleBinary.run(["verify", "--json", directory.file("ok.tar.gz")])
+    let report = try #require(try JSONParser.parse(json.standardOutput.trimmingCharacters(in: .newlines)).objectValue)
+    #expect(report["valid"] == .bool(true))
+    let id = try #require(report["bundle_id"]?.stringValue)
+    #expect(try ChatBundleBinary.run(["verify", "--expect-id", id, directory.file("ok.tar.gz")]).status == 0)
+    let wrong = try ChatBundleBinary.run(["verify", "--expect-id", String(repeating: "0", count: 64), directory.file("ok.tar.gz")])
+    #expect(wrong.status == 1 && wrong.standardOutput.contains("not the expected"))
+  }
+
+  @Test func aFailingPackLeavesAnExistingOutputUntouched() throws {
+    let directory = try TemporaryDirectory()
+    try directory.write("previous.tar.gz", "the previous bundle")
+    try directory.write("broken.jsonl", "{\"msg_id\":\"1\",\"timestamp\":1,\"payload\":{\"from\":\"a\",\"to\":\"b\",\"bodies\":[]}}\n{oops\n")
+    let refused = try ChatBundleBinary.run(["pack", "--source", "easemob", directory.file("broken.jsonl"), "-o", directory.file("previous.tar.gz")])
+    #expect(refused.status == 2 && refused.standardError.contains("--force"))
+    let failed = try ChatBundleBinary.run(["pack", "--source", "easemob", directory.file("broken.jsonl"), "--force", "-o", directory.file("previous.tar.gz")])
+    #expect(failed.status == 1)
+    #expect(failed.standardError.contains("broken.jsonl:2:"), "\(failed.standardError)")
+    #expect(try String(contentsOfFile: directory.file("previous.tar.gz"), encoding: .utf8) == "the previous bundle")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["broken.jsonl", "previous.tar.gz"])
+  }
+
+  @Test func inspectShowsNamesCountsAndMissingMedia() throws {
+    let directory = try TemporaryDirectory()
+    #expect(try packExample(to: directory.file("ok.tar.gz")).status == 0)
+    let result = try ChatBundleBinary.run(["inspect", directory.file("ok.tar.gz")])
+    #expect(result.status == 0)
+    #expect(result.standardOutput.contains("三年级二班家长群  [group]"))
+    #expect(result.standardOutput.contains("22 messages"))
+    #expect(result.standardOutput.contains("missing media (1)") && result.standardOutput.contains("not_found"))
+    let json = try ChatBundleBinary.run(["inspect", "--json", "--verify", directory.file("ok.tar.gz")])
+    let object = try #require(try JSONParser.parse(json.standardOutput.trimmingCharacters(in: .newlines)).objectValue)
+    #expect(object["totals"]?.objectValue?["messages"] == .number("37"))
+    #expect(object["verification"]?.objectValue?["valid"] == .bool(true))
+  }
+
+  @Test func extractWritesOnlyAValidBundleAndOnlyUnderTheDirectory() throws {
+    let directory = try TemporaryDirectory()
+    #expect(try packExample(to: directory.file("ok.tar.gz")).status == 0)
+    let result = try ChatBundleBinary.run(["extract", directory.file("ok.tar.gz"), directory.file("out")])
+    #expect(result.status == 0, "\(result.standardError)")
+    let manifest = try readBytes(directory.file("out/manifest.json"))
+    #expect(result.standardOutput.contains(SHA256Digest.hex(of: manifest)))
+    let files = FileManager.default.enumerator(atPath: directory.file("out"))?.allObjects.count ?? 0
+    #expect(files > 10)
+    var bytes = try readBytes(directory.file("ok.tar.gz"))
+    bytes[bytes.count - 9] ^= 1
+    try directory.write("bad.tar.gz", bytes)
+    let refused = try ChatBundleBinary.run(["extract", directory.file("bad.tar.gz"), directory.file("bad")])
+    #expect(refused.status == 1)
+    #expect(!FileManager.default.fileExists(atPath: directory.file("bad")))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["bad.tar.gz", "ok.tar.gz", "out"])
+  }
+}
