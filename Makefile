@@ -46,6 +46,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	@bash scripts/check-example-schemas.sh "$(BIN)"
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

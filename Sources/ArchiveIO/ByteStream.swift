@@ -64,7 +64,8 @@ public final class PrefixedByteStream: ByteStream {
     if offset < prefix.count {
       let count = min(buffer.count, prefix.count - offset)
       prefix.withUnsafeBytes { source in
-        buffer.baseAddress?.copyMemory(from: source.baseAddress! + offset, byteCount: count)
+        guard let from = source.baseAddress else { return }
+        buffer.baseAddress?.copyMemory(from: from + offset, byteCount: count)
       }
       offset += count
       return count

@@ -71,7 +71,7 @@ public final class GzipInflater: ByteStream {
       let available = inputEnd - inputStart
       let (status, consumed, produced, zmessage) = input.withUnsafeMutableBufferPointer {
         inBuf -> (Int32, Int, Int, String?) in
-        stream.next_in = inBuf.baseAddress! + inputStart
+        stream.next_in = inBuf.baseAddress.map { $0 + inputStart }
         stream.avail_in = UInt32(available)
         stream.next_out = outBase.assumingMemoryBound(to: UInt8.self)
         stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
@@ -116,7 +116,8 @@ public final class GzipInflater: ByteStream {
     if inputStart > 0 {
       let pending = inputEnd - inputStart
       input.withUnsafeMutableBytes { raw in
-        raw.baseAddress!.copyMemory(from: raw.baseAddress! + inputStart, byteCount: pending)
+        guard let base = raw.baseAddress else { return }
+        base.copyMemory(from: base + inputStart, byteCount: pending)
       }
       inputStart = 0
       inputEnd = pending

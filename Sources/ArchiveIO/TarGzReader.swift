@@ -121,7 +121,8 @@ public final class TarGzReader {
   private func header(of entry: OpaquePointer, warnings: [String]) -> TarEntryHeader {
     var rawPath: [UInt8] = []
     if let raw = archive_entry_pathname(entry) {
-      rawPath = Array(UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
+      rawPath = Array(
+        UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw)))
     }
     let utf8Path = String(validating: rawPath, as: UTF8.self)
     let fileType = archive_entry_filetype(entry)
@@ -156,7 +157,7 @@ public final class TarGzReader {
     let kind: ArchiveError.Kind
     if message.contains("Unrecognized archive format") {
       kind = .notTar
-    } else if message.localizedLowercaseASCII.contains("truncated") {
+    } else if message.lowercased().contains("truncated") {
       kind = .truncated
     } else {
       kind = .malformedTar
@@ -204,11 +205,5 @@ private final class ReaderContext {
       if count == 0 { return false }
       if buffer[0..<count].contains(where: { $0 != 0 }) { return true }
     }
-  }
-}
-
-extension String {
-  fileprivate var localizedLowercaseASCII: String {
-    String(unicodeScalars.map { ("A"..."Z").contains($0) ? Character(Unicode.Scalar($0.value + 32)!) : Character($0) })
   }
 }

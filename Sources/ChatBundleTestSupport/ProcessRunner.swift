@@ -14,7 +14,8 @@ public enum ChatBundleBinary {
     let candidate = products.appendingPathComponent("chatbundle")
     if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
     // swift test on Linux runs the xctest binary from the products directory itself.
-    return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("chatbundle")
+    return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+      "chatbundle")
   }
 
   @discardableResult

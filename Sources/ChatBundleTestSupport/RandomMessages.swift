@@ -84,7 +84,8 @@ public struct RandomMessages {
       timestamp: chance(50) ? Int64(int(0...2_000_000_000)) * 1000 : nil, text: chance(60) ? text() : nil)
     if chance(30) { part.media = media(missing: chance(50)) }
     if depth < 3 && chance(20) {
-      part.merged = MergedRecord(title: text(), summary: nil, level: Int64(depth + 1), items: [self.part(depth: depth + 1)])
+      part.merged = MergedRecord(
+        title: text(), summary: nil, level: Int64(depth + 1), items: [self.part(depth: depth + 1)])
     }
     return part
   }
@@ -99,18 +100,24 @@ public struct RandomMessages {
     case .text, .notice: message.text = text(maximum: 40)
     case .image, .audio, .video, .file: message.media = media(missing: chance(30))
     case .location:
-      message.location = Location(address: chance(70) ? text() : nil, latitude: numberLiteral(), longitude: numberLiteral())
+      message.location = Location(
+        address: chance(70) ? text() : nil, latitude: numberLiteral(), longitude: numberLiteral())
     case .command: message.command = text()
     case .custom:
-      message.custom = CustomEvent(event: chance(80) ? text() : nil, fields: (0..<int(0...3)).map { index in KeyValue("k\(index)" + text(maximum: 2), text()) })
+      message.custom = CustomEvent(
+        event: chance(80) ? text() : nil,
+        fields: (0..<int(0...3)).map { index in KeyValue("k\(index)" + text(maximum: 2), text()) })
     case .merged:
-      message.merged = MergedRecord(title: text(), summary: text(), level: 1, items: (0..<int(0...3)).map { _ in part(depth: 1) })
+      message.merged = MergedRecord(
+        title: text(), summary: text(), level: 1, items: (0..<int(0...3)).map { _ in part(depth: 1) })
     case .memberJoined, .memberLeft: message.members = (0..<int(1...3)).map { _ in identifier() }
     case .recall: message.recallTarget = identifier()
     case .unknown: message.sourceType = text()
     }
     if kind == .video && chance(60) { message.thumbnail = media(missing: chance(30)) }
-    if chance(20) { message.replyTo = ReplyReference(id: identifier(), sender: chance(50) ? identifier() : nil, preview: text()) }
+    if chance(20) {
+      message.replyTo = ReplyReference(id: identifier(), sender: chance(50) ? identifier() : nil, preview: text())
+    }
     if chance(15) { message.mentions = (0..<int(1...3)).map { _ in identifier() } }
     message.mentionsAll = chance(10)
     if chance(10) { message.parts = [part(depth: 1)] }

@@ -12,7 +12,8 @@ public struct RawTar {
     _ name: String, _ data: [UInt8] = [], type: UInt8 = UInt8(ascii: "0"), linkName: String = "",
     mode: Int = 0o644, declaredSize: Int? = nil, corruptChecksum: Bool = false
   ) {
-    add(rawName: Array(name.utf8), data, type: type, linkName: linkName, mode: mode,
+    add(
+      rawName: Array(name.utf8), data, type: type, linkName: linkName, mode: mode,
       declaredSize: declaredSize, corruptChecksum: corruptChecksum)
   }
 

@@ -19,7 +19,8 @@ public enum SampleBundle {
       -> Message
     {
       clock += 61_000
-      let raw = JSONValue.object(JSONObject(["msg_id": .string(id), "big": .number("11101571002822706744"), "lat": .number("39.9053")]))
+      let raw = JSONValue.object(
+        JSONObject(["msg_id": .string(id), "big": .number("11101571002822706744"), "lat": .number("39.9053")]))
       return Message(
         id: id, conversation: conversation.id, timestamp: clock, sender: sender, kind: kind, platform: "test",
         raw: raw)
@@ -66,7 +67,8 @@ public enum SampleBundle {
 
     var merged = make("m-merged", .merged, group)
     var inner = MessagePart(kind: .merged, sender: "bob", timestamp: 1_741_000_000_000)
-    inner.merged = MergedRecord(title: "inner", summary: "nested", level: 2, items: [MessagePart(kind: .text, sender: "bob", text: "deep")])
+    inner.merged = MergedRecord(
+      title: "inner", summary: "nested", level: 2, items: [MessagePart(kind: .text, sender: "bob", text: "deep")])
     merged.merged = MergedRecord(
       title: "聊天记录", summary: ":yyuu\n:[图片]\n", level: 1,
       items: [MessagePart(kind: .text, sender: "alice", timestamp: 1_740_000_000_000, text: "forwarded"), inner])

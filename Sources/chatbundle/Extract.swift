@@ -27,7 +27,8 @@ extension ChatBundleCommand {
           print("bundle id \(report.bundleID ?? "")")
         case .invalid(let report):
           for issue in report.issues { print(issue.description) }
-          print("not extracted: the bundle is INVALID (\(report.errorCount) errors); nothing was written to \(directory)")
+          print(
+            "not extracted: the bundle is INVALID (\(report.errorCount) errors); nothing was written to \(directory)")
           throw ExitCode.failure
         }
       } catch let error as ChatBundleError {

@@ -37,7 +37,8 @@ extension ChatBundleCommand {
       let zoneName = tz ?? manifest.source.timeZone
       let zone = TimeZone(identifier: zoneName) ?? TimeZone(identifier: "UTC") ?? .current
       let summary = InspectSummary(
-        manifest: manifest, bundleID: bundleID, people: inspector.people, index: inspector.conversationIndex, zone: zone)
+        manifest: manifest, bundleID: bundleID, people: inspector.people, index: inspector.conversationIndex, zone: zone
+      )
       if json {
         var object = summary.jsonValue()
         if verify { object.append("verification", report.jsonValue()) }
@@ -46,7 +47,9 @@ extension ChatBundleCommand {
         print(summary.text())
         if verify {
           for issue in report.issues { print(issue.description) }
-          print("verified: \(report.isValid ? "VALID" : "INVALID") (\(report.errorCount) errors, \(report.warningCount) warnings)")
+          print(
+            "verified: \(report.isValid ? "VALID" : "INVALID") (\(report.errorCount) errors, \(report.warningCount) warnings)"
+          )
         } else if !report.issues.isEmpty {
           print("note: problems were found in the part read; run 'chatbundle verify \(bundle)'")
         }
@@ -88,8 +91,12 @@ struct InspectSummary {
     var out: [String] = []
     let totals = manifest.totals
     out.append("bundle id   \(bundleID)")
-    out.append("format      chatbundle \(manifest.formatVersion), made by \(manifest.generatorName) \(manifest.generatorVersion)")
-    out.append("source      \(manifest.source.platform), users' time zone \(manifest.source.timeZone) (times below in \(zone.identifier))")
+    out.append(
+      "format      chatbundle \(manifest.formatVersion), made by \(manifest.generatorName) \(manifest.generatorVersion)"
+    )
+    out.append(
+      "source      \(manifest.source.platform), users' time zone \(manifest.source.timeZone) (times below in \(zone.identifier))"
+    )
     out.append("created     \(UTCTime.timestamp(milliseconds: manifest.created * 1000)) (newest message)")
     out.append("inputs      \(manifest.source.inputs.count) files")
     for input in manifest.source.inputs.prefix(10) {
@@ -104,7 +111,8 @@ struct InspectSummary {
     for conversation in manifest.conversations {
       out.append("\(conversationTitle(conversation))  [\(conversation.kind.rawValue)]  \(conversation.id)")
       out.append(
-        "  \(conversation.messageCount) messages, \(date(conversation.firstTimestamp)) – \(date(conversation.lastTimestamp))")
+        "  \(conversation.messageCount) messages, \(date(conversation.firstTimestamp)) – \(date(conversation.lastTimestamp))"
+      )
       if let line = index[conversation.id] {
         let kinds = (line["kinds"]?.objectValue?.members ?? []).map { "\($0.key) \($0.value.numberLiteral ?? "?")" }
         out.append("  kinds: " + kinds.joined(separator: ", "))
@@ -112,7 +120,9 @@ struct InspectSummary {
           guard let items = pair.arrayValue, let id = items.first?.stringValue else { return nil }
           return "\(name(of: id)) \(items.last?.numberLiteral ?? "0")"
         }
-        out.append("  members (\(members.count)): " + members.prefix(12).joined(separator: ", ") + (members.count > 12 ? ", …" : ""))
+        out.append(
+          "  members (\(members.count)): " + members.prefix(12).joined(separator: ", ")
+            + (members.count > 12 ? ", …" : ""))
       }
     }
     if !manifest.missing.isEmpty {
@@ -120,7 +130,8 @@ struct InspectSummary {
       out.append("missing media (\(manifest.missing.count)):")
       for missing in manifest.missing.prefix(50) {
         out.append(
-          "  message \(missing.message) \(missing.field): \(missing.name ?? missing.sourceReference ?? "?") — \(missing.reason)")
+          "  message \(missing.message) \(missing.field): \(missing.name ?? missing.sourceReference ?? "?") — \(missing.reason)"
+        )
       }
       if manifest.missing.count > 50 { out.append("  … \(manifest.missing.count - 50) more (see --json)") }
     }
@@ -139,7 +150,9 @@ struct InspectSummary {
     var parts: [String] = []
     if let since = scope.since { parts.append("from \(UTCTime.timestamp(milliseconds: since))") }
     if let until = scope.until { parts.append("before \(UTCTime.timestamp(milliseconds: until))") }
-    if let conversations = scope.conversations { parts.append("conversations " + conversations.joined(separator: ", ")) }
+    if let conversations = scope.conversations {
+      parts.append("conversations " + conversations.joined(separator: ", "))
+    }
     if let members = scope.members { parts.append("members " + members.map(name(of:)).joined(separator: ", ")) }
     return parts.joined(separator: "; ")
   }
@@ -148,7 +161,10 @@ struct InspectSummary {
     guard case .object(var object) = manifest.jsonValue() else { return JSONObject() }
     object.members.removeAll { $0.key == "files" }
     object.members.insert(JSONObject.Member("bundle_id", .string(bundleID)), at: 0)
-    object.append("people", JSONValue.object(JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) })))
+    object.append(
+      "people",
+      JSONValue.object(
+        JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) })))
     object.append(
       "conversation_index",
       JSONValue.array(manifest.conversations.compactMap { index[$0.id].map(JSONValue.object) }))

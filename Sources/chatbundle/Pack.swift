@@ -48,7 +48,8 @@ extension ChatBundleCommand {
 
     @Option(
       name: .customLong("conversation"),
-      help: "Keep only this conversation: a group or chat-room id, a bundle conversation id, or a party of a one-to-one chat. Repeatable."
+      help:
+        "Keep only this conversation: a group or chat-room id, a bundle conversation id, or a party of a one-to-one chat. Repeatable."
     )
     var conversations: [String] = []
 
@@ -66,7 +67,10 @@ extension ChatBundleCommand {
     @Option(help: "With --skip-invalid, stop after this many skipped records.")
     var maxSkipped = 10_000
 
-    @Flag(help: "When one message id has copies with different content, keep the first (by input path and line) and record the others as skipped.")
+    @Flag(
+      help:
+        "When one message id has copies with different content, keep the first (by input path and line) and record the others as skipped."
+    )
     var keepFirstDuplicate = false
 
     @Option(help: "Directory for scratch files (default: beside the output).")
@@ -116,7 +120,9 @@ extension ChatBundleCommand {
         for ignored in expanded.ignored where !quiet {
           FileStream.standardError.write("note: not an export file, skipped: \(ignored)\n")
         }
-        if expanded.files.isEmpty { throw ValidationError("no export files found in \(inputs.joined(separator: ", "))") }
+        if expanded.files.isEmpty {
+          throw ValidationError("no export files found in \(inputs.joined(separator: ", "))")
+        }
         let builder = try BundleBuilder(options: options, outputPath: output)
         builder.progress = { progress.update($0) }
         let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
@@ -141,7 +147,8 @@ extension ChatBundleCommand {
         "  conversations  \(summary.conversations)",
         "  messages       \(summary.messages)  (from \(summary.records) records; \(summary.duplicates) duplicates stored once, \(summary.filtered) outside the scope)",
         "  media          \(summary.media) files, \(formatBytes(summary.mediaBytes))",
-        "  missing media  \(summary.missing)" + (summary.missing > 0 ? "  (listed in the manifest; see 'chatbundle inspect')" : ""),
+        "  missing media  \(summary.missing)"
+          + (summary.missing > 0 ? "  (listed in the manifest; see 'chatbundle inspect')" : ""),
         "  skipped        \(summary.skipped)",
         "  bundle size    \(formatBytes(summary.bundleBytes))",
       ]
@@ -161,7 +168,8 @@ func parseTime(_ text: String, option: String, zone: String) throws -> Int64 {
     offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(midnightUTC) / 1000)))
   }
   guard let value = UTCTime.parse(text, defaultOffsetSeconds: offset) else {
-    throw ValidationError("\(option) '\(text)' is not a time: use 2025-03-10, 2025-03-10T09:00:00+08:00 or epoch milliseconds")
+    throw ValidationError(
+      "\(option) '\(text)' is not a time: use 2025-03-10, 2025-03-10T09:00:00+08:00 or epoch milliseconds")
   }
   return value
 }

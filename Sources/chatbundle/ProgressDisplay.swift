@@ -25,7 +25,8 @@ final class ProgressDisplay {
         let fraction = Double(progress.done) / Double(total)
         let width = 30
         let filled = Int(fraction * Double(width))
-        line = "writing   [" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+        line =
+          "writing   [" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
           + "] " + String(format: "%3.0f%%", fraction * 100)
       } else {
         line = "writing"

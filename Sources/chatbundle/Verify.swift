@@ -41,7 +41,9 @@ extension ChatBundleCommand {
       }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
-        if let index = object.members.firstIndex(where: { $0.key == "valid" }) { object.members[index].value = .bool(valid) }
+        if let index = object.members.firstIndex(where: { $0.key == "valid" }) {
+          object.members[index].value = .bool(valid)
+        }
         object.append("expected_id_mismatch", idMismatch)
         print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
       } else {

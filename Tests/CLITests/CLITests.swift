@@ -7,7 +7,9 @@ import Testing
 @Suite(.serialized) struct CLITests {
   let example = repositoryRoot().appendingPathComponent("examples/easemob").path
 
-  func packExample(to output: String, environment: [String: String] = [:], reversed: Bool = false) throws -> ProcessResult {
+  func packExample(to output: String, environment: [String: String] = [:], reversed: Bool = false) throws
+    -> ProcessResult
+  {
     let export = example + "/export"
     let inputs = ["2025031009.gz", "2025031010.jsonl", "2025031011.json"].map { export + "/" + $0 }
     return try ChatBundleBinary.run(
@@ -31,7 +33,8 @@ import Testing
     let first = try packExample(to: directory.file("a.tar.gz"), environment: ["TZ": "UTC", "LANG": "C"])
     #expect(first.status == 0, "\(first.standardError)")
     let second = try packExample(
-      to: directory.file("b.tar.gz"), environment: ["TZ": "America/Los_Angeles", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"],
+      to: directory.file("b.tar.gz"),
+      environment: ["TZ": "America/Los_Angeles", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"],
       reversed: true)
     #expect(second.status == 0, "\(second.standardError)")
     #expect(try readBytes(directory.file("a.tar.gz")) == readBytes(directory.file("b.tar.gz")))
@@ -61,21 +64,32 @@ import Testing
     #expect(report["valid"] == .bool(true))
     let id = try #require(report["bundle_id"]?.stringValue)
     #expect(try ChatBundleBinary.run(["verify", "--expect-id", id, directory.file("ok.tar.gz")]).status == 0)
-    let wrong = try ChatBundleBinary.run(["verify", "--expect-id", String(repeating: "0", count: 64), directory.file("ok.tar.gz")])
+    let wrong = try ChatBundleBinary.run([
+      "verify", "--expect-id", String(repeating: "0", count: 64), directory.file("ok.tar.gz"),
+    ])
     #expect(wrong.status == 1 && wrong.standardOutput.contains("not the expected"))
   }
 
   @Test func aFailingPackLeavesAnExistingOutputUntouched() throws {
     let directory = try TemporaryDirectory()
     try directory.write("previous.tar.gz", "the previous bundle")
-    try directory.write("broken.jsonl", "{\"msg_id\":\"1\",\"timestamp\":1,\"payload\":{\"from\":\"a\",\"to\":\"b\",\"bodies\":[]}}\n{oops\n")
-    let refused = try ChatBundleBinary.run(["pack", "--source", "easemob", directory.file("broken.jsonl"), "-o", directory.file("previous.tar.gz")])
+    try directory.write(
+      "broken.jsonl",
+      "{\"msg_id\":\"1\",\"timestamp\":1,\"payload\":{\"from\":\"a\",\"to\":\"b\",\"bodies\":[]}}\n{oops\n")
+    let refused = try ChatBundleBinary.run([
+      "pack", "--source", "easemob", directory.file("broken.jsonl"), "-o", directory.file("previous.tar.gz"),
+    ])
     #expect(refused.status == 2 && refused.standardError.contains("--force"))
-    let failed = try ChatBundleBinary.run(["pack", "--source", "easemob", directory.file("broken.jsonl"), "--force", "-o", directory.file("previous.tar.gz")])
+    let failed = try ChatBundleBinary.run([
+      "pack", "--source", "easemob", directory.file("broken.jsonl"), "--force", "-o", directory.file("previous.tar.gz"),
+    ])
     #expect(failed.status == 1)
     #expect(failed.standardError.contains("broken.jsonl:2:"), "\(failed.standardError)")
     #expect(try String(contentsOfFile: directory.file("previous.tar.gz"), encoding: .utf8) == "the previous bundle")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["broken.jsonl", "previous.tar.gz"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [
+        "broken.jsonl", "previous.tar.gz",
+      ])
   }
 
   @Test func inspectShowsNamesCountsAndMissingMedia() throws {
@@ -107,6 +121,9 @@ import Testing
     let refused = try ChatBundleBinary.run(["extract", directory.file("bad.tar.gz"), directory.file("bad")])
     #expect(refused.status == 1)
     #expect(!FileManager.default.fileExists(atPath: directory.file("bad")))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["bad.tar.gz", "ok.tar.gz", "out"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [
+        "bad.tar.gz", "ok.tar.gz", "out",
+      ])
   }
 }

@@ -52,7 +52,9 @@ import Testing
     let gzip = try pack(["2025031009.gz": GzipDeflater.compress(Array(lines.utf8))])
     let bare = try pack(["2025031009": GzipDeflater.compress(Array(lines.utf8))])
     let array = try pack(["h.json": Array("[\n  \(Self.line1),\n  \(Self.line2)\n]".utf8)])
-    let wrapped = try pack(["h.json": Array("{\"action\":\"get\",\"entities\":[\(Self.line1),\(Self.line2)],\"count\":2}".utf8)])
+    let wrapped = try pack([
+      "h.json": Array("{\"action\":\"get\",\"entities\":[\(Self.line1),\(Self.line2)],\"count\":2}".utf8)
+    ])
     let crlf = try pack(["h.txt": Array(("\u{FEFF}" + Self.line1 + "\r\n\r\n" + Self.line2 + "\r\n").utf8)])
     for result in [ndjson, gzip, bare, array, wrapped, crlf] {
       #expect(result.2.isValid)
@@ -77,9 +79,12 @@ import Testing
     #expect(partial.2.manifest?.missing.first?.reason == "size_mismatch")
     let noDirectory = try pack(["h.jsonl": Array((Self.line2 + "\n").utf8)])
     #expect(noDirectory.2.manifest?.missing.first?.reason == "no_media_directory")
-    let hostile = Self.line2.replacingOccurrences(of: "https://h/chatfiles/img-1", with: "https://h/chatfiles/..%2F..%2Fetc")
-      .replacingOccurrences(of: "img-1", with: "x")
-    let unsafe = try pack(["h.jsonl": Array((hostile.replacingOccurrences(of: "..%2F..%2Fetc", with: "..") + "\n").utf8)], media: [:])
+    let hostile = Self.line2.replacingOccurrences(
+      of: "https://h/chatfiles/img-1", with: "https://h/chatfiles/..%2F..%2Fetc"
+    )
+    .replacingOccurrences(of: "img-1", with: "x")
+    let unsafe = try pack(
+      ["h.jsonl": Array((hostile.replacingOccurrences(of: "..%2F..%2Fetc", with: "..") + "\n").utf8)], media: [:])
     #expect(unsafe.2.manifest?.missing.first?.reason == "unsafe_reference")
   }
 
@@ -99,7 +104,9 @@ import Testing
   }
 
   @Test func skipInvalidRecordsEachSkippedLine() throws {
-    let (summary, messages, report) = try pack(["h.jsonl": Array((Self.line1 + "\nnot json\n" + Self.line2 + "\n").utf8)]) {
+    let (summary, messages, report) = try pack([
+      "h.jsonl": Array((Self.line1 + "\nnot json\n" + Self.line2 + "\n").utf8)
+    ]) {
       $0.skipInvalid = true
     }
     #expect(report.isValid && summary.skipped == 1 && messages.count == 2)
@@ -120,7 +127,9 @@ import Testing
   }
 
   @Test func prettyPrintedRecordsOneAfterAnother() throws {
-    let pretty = Self.line1.replacingOccurrences(of: ",", with: ",\n  ") + "\n" + Self.line2.replacingOccurrences(of: ":{", with: ":\n{")
+    let pretty =
+      Self.line1.replacingOccurrences(of: ",", with: ",\n  ") + "\n"
+      + Self.line2.replacingOccurrences(of: ":{", with: ":\n{")
     let (_, messages, report) = try pack(["h.json": Array(pretty.utf8)])
     #expect(report.isValid && messages.map(\.id) == ["1", "2"])
     let error = importError(["h.json": Array("{\n\"action\": \"get\",\n\"data\": []\n}".utf8)])

@@ -25,7 +25,8 @@ import Testing
     #expect(mapped.message.id == "966475220900644860")
     #expect(mapped.message.timestamp == 1_741_568_460_000)
     #expect(mapped.message.sender == "t_wang")
-    #expect(mapped.conversation == ConversationInfo(id: "group:259184062558209", kind: .group, sourceID: "259184062558209"))
+    #expect(
+      mapped.conversation == ConversationInfo(id: "group:259184062558209", kind: .group, sourceID: "259184062558209"))
     #expect(mapped.message.platform == "easemob")
     #expect(mapped.message.raw == record(#"{"type":"txt","msg":"hi"}"#))
   }
@@ -50,13 +51,17 @@ import Testing
       #"{"file_length":128827,"filename":"test1.jpg","secret":"S","size":{"height":1325,"width":746},"type":"img","url":"https://h/o/a/chatfiles/65e54a4a-1"}"#
     )
     #expect(mapped.message.kind == .image)
-    #expect(mapped.message.media == MediaReference(size: 128_827, name: "test1.jpg", width: 746, height: 1325, sourceReference: "65e54a4a-1"))
+    #expect(
+      mapped.message.media
+        == MediaReference(size: 128_827, name: "test1.jpg", width: 746, height: 1325, sourceReference: "65e54a4a-1"))
     #expect(mapped.attachments.first?.url == "https://h/o/a/chatfiles/65e54a4a-1")
     #expect(mapped.attachments.first?.declaredSize == 128_827)
   }
 
   @Test func audioLengthIsSecondsBecomingMilliseconds() throws {
-    let media = try map(#"{"file_length":6630,"filename":"a.amr","length":10,"type":"audio","url":"https://h/chatfiles/u1"}"#).message.media
+    let media = try map(
+      #"{"file_length":6630,"filename":"a.amr","length":10,"type":"audio","url":"https://h/chatfiles/u1"}"#
+    ).message.media
     #expect(media?.durationMilliseconds == 10_000 && media?.sourceReference == "u1")
   }
 
@@ -71,7 +76,9 @@ import Testing
   }
 
   @Test func file() throws {
-    let message = try map(#"{"file_length":3279,"filename":"../../record.md","type":"file","url":"https://h/chatfiles/f-1"}"#).message
+    let message = try map(
+      #"{"file_length":3279,"filename":"../../record.md","type":"file","url":"https://h/chatfiles/f-1"}"#
+    ).message
     #expect(message.kind == .file && message.media?.name == "../../record.md")
   }
 
@@ -91,7 +98,10 @@ import Testing
       #"{"v2:customExts":{"name":"flower","size":"16"},"customExts":[{"name":"rose"},{"price":"100"}],"customEvent":"gift_1","type":"custom"}"#
     ).message
     #expect(message.kind == .custom)
-    #expect(message.custom == CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("size", "16"), KeyValue("price", "100")]))
+    #expect(
+      message.custom
+        == CustomEvent(
+          event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("size", "16"), KeyValue("price", "100")]))
   }
 
   @Test func combineWithoutAType() throws {
@@ -110,7 +120,9 @@ import Testing
   }
 
   @Test func replyFromMsgQuoteObjectOrString() throws {
-    let object = try map(#"{"type":"txt","msg":"ok"}"#, ext: #"{"msgQuote":{"msgID":"1234","msgPreview":"hi","msgSender":"p_liu","msgType":"txt"}}"#)
+    let object = try map(
+      #"{"type":"txt","msg":"ok"}"#,
+      ext: #"{"msgQuote":{"msgID":"1234","msgPreview":"hi","msgSender":"p_liu","msgType":"txt"}}"#)
     #expect(object.message.replyTo == ReplyReference(id: "1234", sender: "p_liu", preview: "hi"))
     let string = try map(#"{"type":"txt","msg":"ok"}"#, ext: #"{"msgQuote":"{\"msgID\":\"99\",\"msgPreview\":\"p\"}"}"#)
     #expect(string.message.replyTo == ReplyReference(id: "99", preview: "p"))
@@ -124,7 +136,9 @@ import Testing
   }
 
   @Test func extraBodiesBecomeParts() throws {
-    let message = try map(#"{"type":"txt","msg":"one"},{"type":"img","url":"https://h/chatfiles/i2","filename":"b.png"}"#).message
+    let message = try map(
+      #"{"type":"txt","msg":"one"},{"type":"img","url":"https://h/chatfiles/i2","filename":"b.png"}"#
+    ).message
     #expect(message.kind == .text && message.parts?.count == 1 && message.parts?.first?.kind == .image)
   }
 

@@ -20,7 +20,9 @@ import Testing
     #expect(report.bundleID == summary.bundleID)
     // Every kind of the model is in the sample, and comes back field for field.
     #expect(Set(written.map(\.kind)) == Set(MessageKind.allCases))
-    let sortKey: (Message) -> String = { "\($0.conversation)\u{1}\(String(format: "%020lld", $0.timestamp))\u{1}\($0.id)" }
+    let sortKey: (Message) -> String = {
+      "\($0.conversation)\u{1}\(String(format: "%020lld", $0.timestamp))\u{1}\($0.id)"
+    }
     #expect(delegate.messages == written.sorted { sortKey($0) < sortKey($1) })
     #expect(delegate.messages.map(\.id) == delegate.messages.sorted { sortKey($0) < sortKey($1) }.map(\.id))
     // Media come back byte for byte, stored once although png-1 is used three times.
@@ -84,7 +86,8 @@ import Testing
       options.keepFirstDuplicate = keepFirst
       let builder = try BundleBuilder(options: options, outputPath: directory.file("d-\(keepFirst).tar.gz"))
       let input = builder.addInput(name: "in.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
-      var first = Message(id: "1", conversation: "group:g", timestamp: 5, sender: "a", kind: .text, platform: "t", raw: .null)
+      var first = Message(
+        id: "1", conversation: "group:g", timestamp: 5, sender: "a", kind: .text, platform: "t", raw: .null)
       first.text = "one"
       var second = first
       second.text = "two"

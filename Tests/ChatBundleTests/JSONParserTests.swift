@@ -38,7 +38,9 @@ import Testing
 
   @Test func escapesAndSurrogatePairs() throws {
     #expect(try JSONParser.parse(#""\ud83d\ude42\u00e9\n\"\/""#) == .string("🙂é\n\"/"))
-    #expect(String(decoding: JSONWriter.serialize(.string("a\u{2028}b\u{2029}\u{1}\"\\")), as: UTF8.self) == #""a\u2028b\u2029\u0001\"\\""#)
+    #expect(
+      String(decoding: JSONWriter.serialize(.string("a\u{2028}b\u{2029}\u{1}\"\\")), as: UTF8.self)
+        == #""a\u2028b\u2029\u0001\"\\""#)
   }
 
   @Test func depthIsLimited() {

@@ -20,7 +20,9 @@ import Testing
     await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
       var random = RandomMessages(seed: seed)
       for kind in MessageKind.allCases {
-        let message = random.message(kind: kind, conversation: "group:" + random.identifier(), timestamp: Int64(random.int(0...2_000_000_000)) * 1000)
+        let message = random.message(
+          kind: kind, conversation: "group:" + random.identifier(),
+          timestamp: Int64(random.int(0...2_000_000_000)) * 1000)
         let line = message.line()
         #expect(line.last == 0x0A && line.dropLast().allSatisfy { $0 != 0x0A })
         let decoded = try? Message(json: JSONParser.parse(Array(line.dropLast())))
@@ -47,7 +49,9 @@ import Testing
             kind: MessageKind.allCases[random.int(0...(MessageKind.allCases.count - 1))], conversation: conversation.id,
             timestamp: Int64(random.int(0...50)) * 1000)
           // Media must really be stored for the bundle to verify; keep the missing ones.
-          message.media = message.media.map { var copy = $0; copy.sha256 = nil; copy.size = nil; copy.missing = copy.missing ?? "not_found"; return copy }
+          message.media = message.media.map {
+            var copy = $0; copy.sha256 = nil; copy.size = nil; copy.missing = copy.missing ?? "not_found"; return copy
+          }
           message.thumbnail = nil
           message.parts = nil
           if message.kind == .merged { message.merged?.items = [] }

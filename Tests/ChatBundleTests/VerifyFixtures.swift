@@ -127,7 +127,8 @@ enum VerifyFixtures {
       bundle.reseal()
     case .recordSchema:
       bundle.editLines(conversation) { lines in
-        lines[0] = Array(String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "\"ts\":", with: "\"time\":").utf8)
+        lines[0] = Array(
+          String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "\"ts\":", with: "\"time\":").utf8)
       }
       bundle.reseal()
     case .duplicateMessageID:
@@ -156,8 +157,11 @@ enum VerifyFixtures {
       let sha = SHA256Digest.hex(of: extra)
       let path = BundleLayout.mediaPath(sha256: sha)
       bundle.files.append((path, extra))
-      bundle.files = bundle.files.filter { !$0.path.hasPrefix("media/") } + bundle.files.filter { $0.path.hasPrefix("media/") }.sorted { $0.path < $1.path }
-      bundle.manifest.files.append(Manifest.FileEntry(path: path, size: Int64(extra.count), sha256: sha, role: .media, mediaType: "text/plain"))
+      bundle.files =
+        bundle.files.filter { !$0.path.hasPrefix("media/") }
+        + bundle.files.filter { $0.path.hasPrefix("media/") }.sorted { $0.path < $1.path }
+      bundle.manifest.files.append(
+        Manifest.FileEntry(path: path, size: Int64(extra.count), sha256: sha, role: .media, mediaType: "text/plain"))
       bundle.manifest.files.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
       bundle.manifest.totals.files += 1
       bundle.manifest.totals.media += 1
@@ -165,7 +169,10 @@ enum VerifyFixtures {
       bundle.reseal()
     case .indexMismatch:
       bundle.editLines(BundleLayout.conversationIndex) { lines in
-        lines[0] = Array(String(decoding: lines[0], as: UTF8.self).replacingOccurrences(of: "\"days\":[[", with: "\"days\":[[\"1999-01-01\",1,0,1],[").utf8)
+        lines[0] = Array(
+          String(decoding: lines[0], as: UTF8.self).replacingOccurrences(
+            of: "\"days\":[[", with: "\"days\":[[\"1999-01-01\",1,0,1],["
+          ).utf8)
       }
       bundle.reseal()
     case .conversationMismatch:
@@ -173,7 +180,8 @@ enum VerifyFixtures {
     case .rawLineSeparator:
       bundle.editLines(try conversationHolding("\\u2028", in: bundle)) { lines in
         for index in lines.indices where String(decoding: lines[index], as: UTF8.self).contains("\\u2028") {
-          lines[index] = Array(String(decoding: lines[index], as: UTF8.self).replacingOccurrences(of: "\\u2028", with: "\u{2028}").utf8)
+          lines[index] = Array(
+            String(decoding: lines[index], as: UTF8.self).replacingOccurrences(of: "\\u2028", with: "\u{2028}").utf8)
         }
       }
       bundle.reseal()
@@ -185,7 +193,8 @@ enum VerifyFixtures {
   }
 
   private static func conversationHolding(_ text: String, in bundle: FixtureBundle) throws -> String {
-    for path in bundle.conversationPaths where String(decoding: bundle.bytes(of: path) ?? [], as: UTF8.self).contains(text) {
+    for path in bundle.conversationPaths
+    where String(decoding: bundle.bytes(of: path) ?? [], as: UTF8.self).contains(text) {
       return path
     }
     throw ChatBundleError.io(path: "sample", message: "no conversation holds \(text)")

@@ -47,7 +47,8 @@ public struct ConversationStatistics: Sendable {
     object.append("message_count", messageCount)
     object.append("first_ts", firstTimestamp)
     object.append("last_ts", lastTimestamp)
-    object.append("kinds", JSONValue.object(JSONObject(kinds.map { JSONObject.Member($0.kind.rawValue, .integer($0.count)) })))
+    object.append(
+      "kinds", JSONValue.object(JSONObject(kinds.map { JSONObject.Member($0.kind.rawValue, .integer($0.count)) })))
     object.append(
       "members", JSONValue.array(members.map { JSONValue.array([.string($0.id), .integer($0.messages)]) }))
     object.append(

@@ -72,7 +72,9 @@ extension Manifest {
     do {
       let fields = try FieldReader(value)
       let format = try fields.string("format")
-      guard format == Manifest.formatName else { throw DecodingProblem.notThisFormat("format is \(format.map { "\"\($0)\"" } ?? "absent")") }
+      guard format == Manifest.formatName else {
+        throw DecodingProblem.notThisFormat("format is \(format.map { "\"\($0)\"" } ?? "absent")")
+      }
       let versionText = try fields.requiredString("format_version")
       guard let version = FormatVersion(versionText) else { throw DecodingProblem.malformedVersion(versionText) }
       guard version.major == FormatVersion.current.major else {
@@ -99,7 +101,9 @@ extension Manifest {
       }
       generatorName = try generator.requiredString("name")
       generatorVersion = try generator.requiredString("version")
-      guard let sourceFields = try fields.nested("source") else { throw RecordError(field: "source", message: "is required") }
+      guard let sourceFields = try fields.nested("source") else {
+        throw RecordError(field: "source", message: "is required")
+      }
       source.platform = try sourceFields.requiredIdentifier("platform")
       source.timeZone = try sourceFields.requiredString("time_zone")
       for (index, element) in (try sourceFields.array("inputs") ?? []).enumerated() {
@@ -113,12 +117,16 @@ extension Manifest {
       guard try fields.requiredString("hash_algorithm") == "sha256" else {
         throw RecordError(field: "hash_algorithm", message: "must be \"sha256\" in format 1.x")
       }
-      guard let totalFields = try fields.nested("totals") else { throw RecordError(field: "totals", message: "is required") }
+      guard let totalFields = try fields.nested("totals") else {
+        throw RecordError(field: "totals", message: "is required")
+      }
       totals = try Totals(totalFields)
       for (index, element) in (try fields.array("conversations") ?? []).enumerated() {
         conversations.append(try ConversationEntry(FieldReader(element, prefix: "conversations[\(index)]")))
       }
-      guard let fileElements = try fields.array("files") else { throw RecordError(field: "files", message: "is required") }
+      guard let fileElements = try fields.array("files") else {
+        throw RecordError(field: "files", message: "is required")
+      }
       files.reserveCapacity(fileElements.count)
       for (index, element) in fileElements.enumerated() {
         files.append(try FileEntry(FieldReader(element, prefix: "files[\(index)]")))
@@ -192,7 +200,9 @@ extension Manifest.Totals {
   init(_ fields: FieldReader) throws(RecordError) {
     self.init()
     func count(_ key: String) throws(RecordError) -> Int64 {
-      guard let value = try fields.integer(key) else { throw RecordError(field: fields.path(key), message: "is required") }
+      guard let value = try fields.integer(key) else {
+        throw RecordError(field: fields.path(key), message: "is required")
+      }
       return value
     }
     files = try count("files")
@@ -223,7 +233,9 @@ extension Manifest.FileEntry {
     guard let role = Role(rawValue: roleName) else {
       throw RecordError(field: fields.path("role"), message: "unknown role \"\(roleName)\"")
     }
-    guard let size = try fields.integer("size") else { throw RecordError(field: fields.path("size"), message: "is required") }
+    guard let size = try fields.integer("size") else {
+      throw RecordError(field: fields.path("size"), message: "is required")
+    }
     self.init(
       path: try fields.requiredString("path"), size: size, sha256: try requiredDigest(fields, "sha256"), role: role,
       mediaType: try fields.string("media_type"))

@@ -328,10 +328,10 @@ private struct Cursor {
 }
 
 private func printable(_ byte: UInt8) -> String {
-  (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : String(format: byte)
+  (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : hexText(byte)
 }
 
-private func String(format byte: UInt8) -> String {
+private func hexText(_ byte: UInt8) -> String {
   "0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16)
 }
 

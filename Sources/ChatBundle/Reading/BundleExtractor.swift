@@ -106,7 +106,8 @@ public final class BundleExtractor: BundleReadingDelegate {
       }
     } else {
       guard rename(scratch, trimmed) == 0 else {
-        throw ChatBundleError.io(path: destination, message: "cannot move into place: \(String(cString: strerror(errno)))")
+        throw ChatBundleError.io(
+          path: destination, message: "cannot move into place: \(String(cString: strerror(errno)))")
       }
       keepScratch = true
       chmod(trimmed, 0o755)

@@ -234,7 +234,9 @@ final class VerificationPass {
         previous.group < group
         || (previous.group == group && Array(previous.path.utf8).lexicographicallyPrecedes(Array(relative.utf8)))
       if !inOrder {
-        add(.entryOutOfOrder, relative, "entries must come in the order manifest, people, indexes, conversations, media, each by path")
+        add(
+          .entryOutOfOrder, relative,
+          "entries must come in the order manifest, people, indexes, conversations, media, each by path")
       }
     }
     previousOrder = (group, relative)
@@ -347,7 +349,9 @@ final class VerificationPass {
     }
     let totals = manifest.totals
     func compare(_ label: String, _ declared: Int64, _ actual: Int64) {
-      if declared != actual { add(.totalsMismatch, name, "totals.\(label) is \(declared), the manifest lists \(actual)") }
+      if declared != actual {
+        add(.totalsMismatch, name, "totals.\(label) is \(declared), the manifest lists \(actual)")
+      }
     }
     compare("files", totals.files, Int64(manifest.files.count))
     compare("bytes", totals.bytes, totalBytes)
@@ -359,7 +363,8 @@ final class VerificationPass {
     compare(
       "messages", totals.messages, manifest.conversations.reduce(0) { $0 + $1.messageCount })
     if totals.bytes > limits.totalBytes {
-      add(.limitExceeded, name, "the bundle declares \(totals.bytes) bytes, more than the limit of \(limits.totalBytes)")
+      add(
+        .limitExceeded, name, "the bundle declares \(totals.bytes) bytes, more than the limit of \(limits.totalBytes)")
     }
   }
 
@@ -372,11 +377,16 @@ final class VerificationPass {
         continue
       }
       if conversation.path != BundleLayout.conversationPath(id: conversation.id) {
-        add(.conversationMismatch, name, "conversation '\(conversation.id)' has path '\(conversation.path)', expected '\(BundleLayout.conversationPath(id: conversation.id))'")
+        add(
+          .conversationMismatch, name,
+          "conversation '\(conversation.id)' has path '\(conversation.path)', expected '\(BundleLayout.conversationPath(id: conversation.id))'"
+        )
         continue
       }
       guard expected[conversation.path]?.entry.role == .messages else {
-        add(.conversationMismatch, name, "conversation '\(conversation.id)': '\(conversation.path)' is not listed as a messages file")
+        add(
+          .conversationMismatch, name,
+          "conversation '\(conversation.id)': '\(conversation.path)' is not listed as a messages file")
         continue
       }
       conversationsByPath[conversation.path] = conversation
@@ -417,7 +427,9 @@ final class VerificationPass {
 
   private func finalChecks() {
     guard let manifest else {
-      if report.bundleID == nil, report.issues.isEmpty || !report.issues.contains(where: { $0.code == .manifestNotFirst }) {
+      if report.bundleID == nil,
+        report.issues.isEmpty || !report.issues.contains(where: { $0.code == .manifestNotFirst })
+      {
         add(.manifestNotFirst, nil, "the archive holds no \(BundleLayout.root)/\(BundleLayout.manifest)")
       }
       return
@@ -436,13 +448,15 @@ final class VerificationPass {
       }
     }
     for conversation in indexLineDigests.keys.sorted() {
-      add(.indexMismatch, BundleLayout.conversationIndex, "conversation '\(conversation)' has an index line but no file")
+      add(
+        .indexMismatch, BundleLayout.conversationIndex, "conversation '\(conversation)' has an index line but no file")
     }
     let allConversationsRead = conversationsByPath.keys.allSatisfy { expected[$0]?.seen == true }
     if indexFileComplete && allConversationsRead && fromIndex != fromConversations {
       add(
         .indexMismatch, BundleLayout.messageIndex,
-        "the message-id index (\(fromIndex.count) lines) does not match the conversation files (\(fromConversations.count) messages)")
+        "the message-id index (\(fromIndex.count) lines) does not match the conversation files (\(fromConversations.count) messages)"
+      )
     }
     if allConversationsRead && missingInManifest != missingInMessages {
       add(
@@ -450,7 +464,9 @@ final class VerificationPass {
         "the manifest lists \(missingInManifest.count) missing media, the messages have \(missingInMessages.count)")
     }
     if allConversationsRead && report.messages != manifest.totals.messages {
-      add(.totalsMismatch, BundleLayout.manifest, "totals.messages is \(manifest.totals.messages), the files hold \(report.messages)")
+      add(
+        .totalsMismatch, BundleLayout.manifest,
+        "totals.messages is \(manifest.totals.messages), the files hold \(report.messages)")
     }
   }
 

@@ -42,7 +42,9 @@ struct ContentChecker {
     let actual = SHA256Digest().updated(statistics.indexLine())
     if let recorded = pass.takeIndexLine(conversation: conversation.id) {
       if recorded != actual {
-        pass.add(.indexMismatch, BundleLayout.conversationIndex, "the line for '\(conversation.id)' does not match its messages")
+        pass.add(
+          .indexMismatch, BundleLayout.conversationIndex,
+          "the line for '\(conversation.id)' does not match its messages")
       }
     } else {
       pass.add(.indexMismatch, BundleLayout.conversationIndex, "no index line for conversation '\(conversation.id)'")
@@ -108,7 +110,9 @@ struct ContentChecker {
     }
     guard let conversation else { return }
     if message.conversation != conversation.id {
-      report(.conversationMismatch, line: number, "message \(message.id) belongs to '\(message.conversation)', not '\(conversation.id)'")
+      report(
+        .conversationMismatch, line: number,
+        "message \(message.id) belongs to '\(message.conversation)', not '\(conversation.id)'")
     }
     let key = (message.timestamp, Array(message.id.utf8))
     if let previous = previousKey {
@@ -126,7 +130,9 @@ struct ContentChecker {
           continue
         }
         if reference.size != stored.size {
-          report(.unresolvedMedia, line: number, "\(field) says \(reference.size ?? -1) bytes, the stored file has \(stored.size)")
+          report(
+            .unresolvedMedia, line: number,
+            "\(field) says \(reference.size ?? -1) bytes, the stored file has \(stored.size)")
         }
       } else {
         pass.addMissing(fromMessage: missingLine(message.id, message.conversation, field, reference.missing ?? ""))
@@ -134,7 +140,8 @@ struct ContentChecker {
     }
     statistics?.add(message, offset: offset, line: number)
     pass.addMessageIndexLine(
-      fromConversation: ConversationStatistics.messageIndexLine(id: message.id, conversation: message.conversation, line: number))
+      fromConversation: ConversationStatistics.messageIndexLine(
+        id: message.id, conversation: message.conversation, line: number))
     pass.countMessage()
     pass.delegate?.didReadMessage(message, line: number, in: conversation)
   }

@@ -23,7 +23,8 @@ func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String 
     return mkdtemp(base) != nil
   }
   guard created else {
-    throw ChatBundleError.io(path: parent, message: "cannot create a scratch directory: \(String(cString: strerror(errno)))")
+    throw ChatBundleError.io(
+      path: parent, message: "cannot create a scratch directory: \(String(cString: strerror(errno)))")
   }
   return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

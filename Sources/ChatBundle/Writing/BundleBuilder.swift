@@ -53,7 +53,8 @@ public final class BundleBuilder {
     if let wanted = scope.conversations, !wanted.contains(where: { conversation.matches($0) }) { return reject() }
     if let members = scope.members {
       let sentByMember = message.sender.map(members.contains) ?? false
-      let directWithMember = conversation.kind == .direct && (conversation.participants ?? []).contains(where: members.contains)
+      let directWithMember =
+        conversation.kind == .direct && (conversation.participants ?? []).contains(where: members.contains)
       if !sentByMember && !directWithMember { return reject() }
     }
     return true
@@ -206,7 +207,8 @@ public final class BundleBuilder {
     var result = WrittenConversations()
     let messages = try sorter.sorted()
     let indexWriter = try BufferedWriter(creating: workDirectory + "/conversation-index", hashing: true)
-    let messageIndex = ExternalSorter(directory: workDirectory, name: "message-index", memoryBudget: options.sortMemoryBytes)
+    let messageIndex = ExternalSorter(
+      directory: workDirectory, name: "message-index", memoryBudget: options.sortMemoryBytes)
     var writer: BufferedWriter?
     var statistics: ConversationStatistics?
     var written: Int64 = 0
@@ -242,7 +244,8 @@ public final class BundleBuilder {
       try open.write(record.payload)
       try messageIndex.add(
         key: Array(message.id.utf8),
-        payload: ConversationStatistics.messageIndexLine(id: message.id, conversation: message.conversation, line: line))
+        payload: ConversationStatistics.messageIndexLine(id: message.id, conversation: message.conversation, line: line)
+      )
       manifest.totals.messages += 1
       result.newestTimestamp = max(result.newestTimestamp, message.timestamp)
       if let sender = message.sender { result.referencedPeople.insert(sender) }
@@ -282,7 +285,8 @@ public final class BundleBuilder {
       compareBytes(Array($0.utf8), Array($1.utf8)) < 0
     }
     for id in named {
-      var line = JSONWriter.serialize(.object(JSONObject(["id": .string(id), "name": .string(options.people[id] ?? "")])))
+      var line = JSONWriter.serialize(
+        .object(JSONObject(["id": .string(id), "name": .string(options.people[id] ?? "")])))
       line.append(0x0A)
       try writer.write(line)
     }
@@ -357,7 +361,8 @@ public final class BundleBuilder {
     try archive.finish()
     let size = archive.compressedBytes
     guard rename(temporary, outputPath) == 0 else {
-      throw ChatBundleError.io(path: outputPath, message: "cannot rename into place: \(String(cString: strerror(errno)))")
+      throw ChatBundleError.io(
+        path: outputPath, message: "cannot rename into place: \(String(cString: strerror(errno)))")
     }
     renamed = true
     return size

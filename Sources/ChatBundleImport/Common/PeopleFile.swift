@@ -43,7 +43,8 @@ public enum PeopleFile {
     case .object(let object):
       for member in object.members {
         guard let name = member.value.stringValue else {
-          throw ImportError.invalidPeopleFile(path: path, line: nil, message: "the name of \"\(member.key)\" is not a string")
+          throw ImportError.invalidPeopleFile(
+            path: path, line: nil, message: "the name of \"\(member.key)\" is not a string")
         }
         names[member.key] = name
       }
@@ -52,7 +53,8 @@ public enum PeopleFile {
         guard let object = element.objectValue, let id = object["id"]?.stringValue ?? object["id"]?.numberLiteral,
           let name = object["name"]?.stringValue
         else {
-          throw ImportError.invalidPeopleFile(path: path, line: nil, message: "element \(index + 1) needs string \"id\" and \"name\"")
+          throw ImportError.invalidPeopleFile(
+            path: path, line: nil, message: "element \(index + 1) needs string \"id\" and \"name\"")
         }
         names[id] = name
       }
@@ -67,13 +69,15 @@ public enum PeopleFile {
     guard let header = rows.first else { return [:] }
     let lowered = header.fields.map { $0.trimmingSpaces.lowercased() }
     guard let idColumn = lowered.firstIndex(of: "id"), let nameColumn = lowered.firstIndex(of: "name") else {
-      throw ImportError.invalidPeopleFile(path: path, line: 1, message: "the header must name an 'id' and a 'name' column")
+      throw ImportError.invalidPeopleFile(
+        path: path, line: 1, message: "the header must name an 'id' and a 'name' column")
     }
     var names: [String: String] = [:]
     for row in rows.dropFirst() {
       if row.fields.allSatisfy({ $0.isEmpty }) { continue }
       guard row.fields.count > max(idColumn, nameColumn) else {
-        throw ImportError.invalidPeopleFile(path: path, line: row.line, message: "expected \(header.fields.count) columns")
+        throw ImportError.invalidPeopleFile(
+          path: path, line: row.line, message: "expected \(header.fields.count) columns")
       }
       let id = row.fields[idColumn].trimmingSpaces
       guard !id.isEmpty else { throw ImportError.invalidPeopleFile(path: path, line: row.line, message: "empty id") }
@@ -152,6 +156,8 @@ enum CSVReader {
 
 extension String {
   var trimmingSpaces: String {
-    String(unicodeScalars.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed().map(Character.init))
+    String(
+      unicodeScalars.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" })
+        .reversed().map(Character.init))
   }
 }

@@ -158,7 +158,9 @@ public final class RecordSplitter {
         throw FormatError(line: line, message: "expected a key in the top-level object")
       }
       try skipWhitespace()
-      guard try peek() == UInt8(ascii: ":") else { throw FormatError(line: line, message: "expected ':' after \"\(key)\"") }
+      guard try peek() == UInt8(ascii: ":") else {
+        throw FormatError(line: line, message: "expected ':' after \"\(key)\"")
+      }
       start += 1
       try skipWhitespace()
       if key == wrapperKey, try peek() == UInt8(ascii: "[") {
@@ -178,7 +180,9 @@ public final class RecordSplitter {
   private func nextElement() throws -> Record? {
     guard insideArray, !finishedArray else { return nil }
     try skipWhitespace()
-    guard let byte = try peek() else { throw FormatError(line: line, message: "the file ends inside the array (truncated?)") }
+    guard let byte = try peek() else {
+      throw FormatError(line: line, message: "the file ends inside the array (truncated?)")
+    }
     if byte == UInt8(ascii: "]") {
       start += 1
       finishedArray = true

@@ -43,7 +43,8 @@ public final class EasemobImporter {
       } catch let error as RecordSplitter.FormatError {
         throw ImportError.invalidRecord(path: path, line: error.line, element: nil, message: error.message)
       } catch LineReader.LineError.tooLong(let line, let limit) {
-        throw ImportError.invalidRecord(path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
+        throw ImportError.invalidRecord(
+          path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
       }
       guard let record else { break }
       lastLine = record.line
@@ -100,7 +101,8 @@ public final class EasemobImporter {
   private func describe(_ error: ArchiveError, after line: Int64) -> String {
     let position = line > 0 ? " (after line \(line))" : ""
     switch error.kind {
-    case .truncated: return "the gzip data ends early\(position): the file is truncated, perhaps an interrupted download"
+    case .truncated:
+      return "the gzip data ends early\(position): the file is truncated, perhaps an interrupted download"
     case .corruptCompression: return "the gzip data is corrupt\(position): \(error.message)"
     case .trailingData: return "bytes that are not gzip follow the compressed data"
     default: return error.description

@@ -164,7 +164,8 @@ public struct EasemobRecordMapper: Sendable {
         throw RecordError(field: "payload.bodies[\(index)]", message: "a location needs numeric lat and lng")
       }
       return Body(
-        kind: .location, location: Location(address: body["addr"]?.stringValue, latitude: latitude, longitude: longitude))
+        kind: .location,
+        location: Location(address: body["addr"]?.stringValue, latitude: latitude, longitude: longitude))
     case "cmd":
       return Body(kind: .command, command: body["action"]?.stringValue ?? "")
     case "custom":
@@ -210,7 +211,8 @@ public struct EasemobRecordMapper: Sendable {
     case .number(let literal)?:
       // Kept exactly: the parser keeps the literal, so ids beyond 2^53 lose nothing.
       guard literal.allSatisfy(\.isASCIIDigit) else {
-        throw RecordError(field: "msg_id", message: "the number \(literal) is not an integer, so its exact digits are lost")
+        throw RecordError(
+          field: "msg_id", message: "the number \(literal) is not an integer, so its exact digits are lost")
       }
       return literal
     case nil:
