@@ -17,6 +17,8 @@ struct ChatBundleCommand: ParsableCommand {
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
   static func main() {
+    let signalSources = installSignalCleanup()
+    defer { signalSources.forEach { $0.cancel() } }
     do {
       var command = try parseAsRoot()
       try command.run()
@@ -30,5 +32,21 @@ struct ChatBundleCommand: ParsableCommand {
       }
       exit(withError: error)
     }
+  }
+}
+
+/// On SIGINT or SIGTERM, remove scratch files and partial output before exiting, from a
+/// dispatch queue rather than inside the signal handler, where file calls are unsafe.
+private func installSignalCleanup() -> [DispatchSourceSignal] {
+  [SIGINT, SIGTERM].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler {
+      ScratchRegistry.shared.removeAll()
+      FileStream.standardError.write("\ninterrupted; nothing was written\n")
+      Foundation.exit(128 + number)
+    }
+    source.resume()
+    return source
   }
 }

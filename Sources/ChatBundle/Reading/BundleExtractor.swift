@@ -93,7 +93,11 @@ public final class BundleExtractor: BundleReadingDelegate {
     let trimmed = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
     let scratch = try makeTemporaryDirectory(in: parentDirectory(of: trimmed), prefix: ".chatbundle-extract")
     var keepScratch = false
-    defer { if !keepScratch { removeTree(scratch) } }
+    ScratchRegistry.shared.register(scratch)
+    defer {
+      if !keepScratch { removeTree(scratch) }
+      ScratchRegistry.shared.unregister(scratch)
+    }
     let extractor = BundleExtractor(scratch: scratch)
     let verifier = BundleVerifier(path: bundle)
     verifier.delegate = extractor

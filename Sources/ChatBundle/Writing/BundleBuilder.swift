@@ -28,6 +28,7 @@ public final class BundleBuilder {
     self.options = options
     let directory = options.temporaryDirectory ?? parentDirectory(of: outputPath)
     workDirectory = try makeTemporaryDirectory(in: directory, prefix: ".chatbundle-work")
+    ScratchRegistry.shared.register(workDirectory)
     byID = ExternalSorter(directory: workDirectory, name: "by-id", memoryBudget: options.sortMemoryBytes)
   }
 
@@ -313,8 +314,12 @@ public final class BundleBuilder {
   private func writeArchive(manifest: Manifest, manifestBytes: [UInt8], outputPath: String) throws -> Int64 {
     let temporary = parentDirectory(of: outputPath) + "/." + baseName(of: outputPath) + ".partial-\(getpid())"
     unlink(temporary)
+    ScratchRegistry.shared.register(temporary)
     var renamed = false
-    defer { if !renamed { unlink(temporary) } }
+    defer {
+      if !renamed { unlink(temporary) }
+      ScratchRegistry.shared.unregister(temporary)
+    }
     let archive = try TarGzWriter(path: temporary)
     let mtime = manifest.created
     try archive.beginEntry(
@@ -407,6 +412,7 @@ public final class BundleBuilder {
     guard !cleanedUp else { return }
     cleanedUp = true
     removeTree(workDirectory)
+    ScratchRegistry.shared.unregister(workDirectory)
   }
 }
 
