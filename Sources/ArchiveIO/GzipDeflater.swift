@@ -2,10 +2,13 @@ import CZlib
 
 /// Streaming gzip compression (one member, no file name, zero mtime) through zlib.
 ///
-/// The header carries no time stamp and the OS byte zlib always writes, so the output
-/// depends only on the input bytes, the levels chosen and the zlib build.
+/// The header carries no time stamp and a fixed OS byte (3, Unix, whatever the platform),
+/// so the output depends only on the input bytes, the levels chosen and the zlib build.
 public final class GzipDeflater {
   private var stream = z_stream()
+  /// zlib reads the header fields when it writes the header, after `init` returns, so they
+  /// live at a stable address.
+  private let header = UnsafeMutablePointer<gz_header>.allocate(capacity: 1)
   private var output: [UInt8]
   private var finished = false
   private var level: Int32
@@ -21,13 +24,23 @@ public final class GzipDeflater {
     self.level = Int32(level)
     self.output = [UInt8](repeating: 0, count: bufferSize)
     self.sink = sink
+    header.initialize(to: gz_header())
+    header.pointee.os = 3
     let status = chatbundle_deflate_init_gzip(&stream, Int32(level))
     guard status == Z_OK else {
       throw ArchiveError(.io, operation: "deflateInit2", message: "zlib status \(status)")
     }
+    let headerStatus = deflateSetHeader(&stream, header)
+    guard headerStatus == Z_OK else {
+      throw ArchiveError(.io, operation: "deflateSetHeader", message: "zlib status \(headerStatus)")
+    }
   }
 
-  deinit { deflateEnd(&stream) }
+  deinit {
+    deflateEnd(&stream)
+    header.deinitialize(count: 1)
+    header.deallocate()
+  }
 
   /// Changes the level for the bytes that follow; the bytes before keep the old one.
   public func setLevel(_ newLevel: Int) throws {

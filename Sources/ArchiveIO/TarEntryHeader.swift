@@ -18,4 +18,6 @@ public struct TarEntryHeader: Sendable, Equatable {
   public var gid: Int64
   /// Warnings libarchive raised while reading this header (a strict reader rejects them).
   public var warnings: [String]
+  /// Whether the header is POSIX ustar or pax, not GNU or v7 tar.
+  public var isPOSIX: Bool
 }

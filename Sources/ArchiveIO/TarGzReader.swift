@@ -112,6 +112,12 @@ public final class TarGzReader {
   private func checkEndOfArchive() throws {
     guard let handle else { return }
     let consumed = archive_filter_bytes(handle, -1)
+    // libarchive also ends quietly when the stream stops between entries; the two zero
+    // blocks must really be there, or the archive was cut short.
+    if !context.zeroBlocksEnd(at: consumed) {
+      throw ArchiveError(
+        .truncated, operation: "tar", message: "the tar stream has no end-of-archive marker (cut short?)", path: path)
+    }
     if try context.nonZeroDataAfter(consumed: consumed) {
       throw ArchiveError(
         .dataAfterEnd, operation: "tar", message: "data follows the end-of-archive marker", path: path)
@@ -144,7 +150,14 @@ public final class TarGzReader {
       linkTarget: link.map { String(cString: $0) },
       isSparse: archive_entry_sparse_count(entry) > 0,
       mode: UInt32(archive_entry_mode(entry)), uid: archive_entry_uid(entry),
-      gid: archive_entry_gid(entry), warnings: warnings)
+      gid: archive_entry_gid(entry), warnings: warnings, isPOSIX: isPOSIXFormat())
+  }
+
+  /// libarchive's format code for the header just read: 0x30001 ustar, 0x30002 pax
+  /// interchange, 0x30003 restricted pax; 0x30004 is GNU tar and 0x30000 plain v7.
+  private func isPOSIXFormat() -> Bool {
+    guard let handle else { return false }
+    return (0x30001...0x30003).contains(archive_format(handle))
   }
 
   private func errorText() -> String? {
@@ -173,6 +186,9 @@ private final class ReaderContext {
   /// Bytes handed to libarchive before the current chunk, and the current chunk's size.
   var handedBefore: Int64 = 0
   var currentChunk = 0
+  /// The last bytes handed over before the current chunk, to look back at the end marker.
+  var tail: [UInt8] = []
+  static let endMarkerBytes = 1024
 
   init(inflater: GzipInflater) {
     self.inflater = inflater
@@ -180,6 +196,11 @@ private final class ReaderContext {
 
   func supply(_ bufferOut: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
     do {
+      if currentChunk >= Self.endMarkerBytes {
+        tail = Array(buffer[(currentChunk - Self.endMarkerBytes)..<currentChunk])
+      } else if currentChunk > 0 {
+        tail = Array((tail + buffer[0..<currentChunk]).suffix(Self.endMarkerBytes))
+      }
       handedBefore += Int64(currentChunk)
       let count = try buffer.withUnsafeMutableBytes { try inflater.read(into: $0) }
       currentChunk = count
@@ -192,6 +213,17 @@ private final class ReaderContext {
       failure = ArchiveError(.io, operation: "read", message: "\(error)")
       return -1
     }
+  }
+
+  /// Whether the 1024 bytes before stream offset `consumed` are all zero.
+  func zeroBlocksEnd(at consumed: Int64) -> Bool {
+    guard consumed >= Int64(Self.endMarkerBytes) else { return false }
+    let windowStart = handedBefore - Int64(tail.count)
+    let window = tail + buffer[0..<currentChunk]
+    let from = Int(consumed - Int64(Self.endMarkerBytes) - windowStart)
+    let to = Int(consumed - windowStart)
+    guard from >= 0, to <= window.count else { return false }
+    return window[from..<to].allSatisfy { $0 == 0 }
   }
 
   /// True if any byte at or after stream offset `consumed` is not zero.

@@ -26,13 +26,13 @@ extension ChatBundleCommand {
           print("extracted \(report.entries) files (\(formatBytes(report.bytes))) to \(directory)")
           print("bundle id \(report.bundleID ?? "")")
         case .invalid(let report):
-          for issue in report.issues { print(issue.description) }
+          for issue in report.issues { printSafe(issue.description) }
           print(
             "not extracted: the bundle is INVALID (\(report.errorCount) errors); nothing was written to \(directory)")
           throw ExitCode.failure
         }
       } catch let error as ChatBundleError {
-        FileStream.standardError.write("error: \(error)\n")
+        FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
         throw ExitCode(2)
       }
     }

@@ -30,7 +30,7 @@ extension ChatBundleCommand {
       try requireReadableFile(bundle)
       let (inspector, report) = BundleInspector.inspect(path: bundle, readEverything: verify)
       guard let manifest = inspector.manifest, let bundleID = inspector.bundleID else {
-        for issue in report.issues { FileStream.standardError.write(issue.description + "\n") }
+        for issue in report.issues { FileStream.standardError.write(issue.description.terminalSafe + "\n") }
         FileStream.standardError.write("error: \(bundle): no readable manifest; run 'chatbundle verify' for details\n")
         throw ExitCode.failure
       }
@@ -44,9 +44,9 @@ extension ChatBundleCommand {
         if verify { object.append("verification", report.jsonValue()) }
         print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
       } else {
-        print(summary.text())
+        for line in summary.text().split(separator: "\n", omittingEmptySubsequences: false) { printSafe(String(line)) }
         if verify {
-          for issue in report.issues { print(issue.description) }
+          for issue in report.issues { printSafe(issue.description) }
           print(
             "verified: \(report.isValid ? "VALID" : "INVALID") (\(report.errorCount) errors, \(report.warningCount) warnings)"
           )

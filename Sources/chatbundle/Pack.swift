@@ -102,8 +102,8 @@ extension ChatBundleCommand {
       options.scope = ExportScope(
         since: try since.map { try parseTime($0, option: "--since", zone: zone) },
         until: try until.map { try parseTime($0, option: "--until", zone: zone) },
-        conversations: conversations.isEmpty ? nil : conversations.sorted(),
-        members: members.isEmpty ? nil : members.sorted())
+        conversations: conversations.isEmpty ? nil : bytewiseSortedUnique(conversations),
+        members: members.isEmpty ? nil : bytewiseSortedUnique(members))
       options.skipInvalid = skipInvalid
       options.maximumSkipped = maxSkipped
       options.keepFirstDuplicate = keepFirstDuplicate
@@ -118,7 +118,7 @@ extension ChatBundleCommand {
         if let people { options.people = try PeopleFile.load(people) }
         let expanded = try InputFiles.expand(inputs)
         for ignored in expanded.ignored where !quiet {
-          FileStream.standardError.write("note: not an export file, skipped: \(ignored)\n")
+          FileStream.standardError.write("note: not an export file, skipped: \(ignored)".terminalSafe + "\n")
         }
         if expanded.files.isEmpty {
           throw ValidationError("no export files found in \(inputs.joined(separator: ", "))")
@@ -135,7 +135,7 @@ extension ChatBundleCommand {
         throw error
       } catch {
         progress.finish()
-        FileStream.standardError.write("error: \(error)\n")
+        FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
         throw ExitCode.failure
       }
     }
@@ -153,7 +153,7 @@ extension ChatBundleCommand {
         "  bundle size    \(formatBytes(summary.bundleBytes))",
       ]
       if summary.skipped == 0 { lines.remove(at: 6) }
-      print(lines.joined(separator: "\n"))
+      for line in lines { printSafe(line) }
     }
   }
 }
@@ -183,4 +183,9 @@ func formatBytes(_ bytes: Int64) -> String {
     unit += 1
   }
   return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}
+
+/// Scope lists are recorded sorted bytewise, as the spec orders every list of ids.
+func bytewiseSortedUnique(_ values: [String]) -> [String] {
+  Array(Set(values)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
 }

@@ -53,10 +53,10 @@ extension ChatBundleCommand {
     }
 
     private func printHuman(_ report: VerificationReport, valid: Bool, idMismatch: String?) {
-      for issue in report.issues { print(issue.description) }
+      for issue in report.issues { printSafe(issue.description) }
       if report.droppedIssues > 0 { print("… and \(report.droppedIssues) more issues not listed") }
-      if let idMismatch { print("error: \(idMismatch)") }
-      print("bundle     \(bundle)")
+      if let idMismatch { printSafe("error: \(idMismatch)") }
+      printSafe("bundle     \(bundle)")
       if let version = report.formatVersion { print("format     chatbundle \(version)") }
       print("bundle id  \(report.bundleID ?? "none (no readable manifest)")")
       if let sha = report.fileSHA256 { print("file       sha256 \(sha), \(formatBytes(report.fileBytes))") }

@@ -131,13 +131,16 @@ import Testing
     let directory = try TemporaryDirectory()
     var lines = ""
     for index in 0..<150_000 {
-      lines += "{\"msg_id\":\"\(index)\",\"timestamp\":\(1_741_568_400_000 + index),\"chat_type\":\"groupchat\","
+      lines +=
+        "{\"msg_id\":\"\(index)\",\"timestamp\":\(1_741_568_400_000 + index),\"chat_type\":\"groupchat\","
         + "\"payload\":{\"bodies\":[{\"type\":\"txt\",\"msg\":\"message number \(index)\"}],\"from\":\"u\(index % 7)\",\"to\":\"g\(index % 3)\"}}\n"
     }
     try directory.write("big.jsonl", lines)
     let process = Process()
     process.executableURL = ChatBundleBinary.url
-    process.arguments = ["pack", "--source", "easemob", directory.file("big.jsonl"), "-o", directory.file("out.tar.gz")]
+    process.arguments = [
+      "pack", "--source", "easemob", directory.file("big.jsonl"), "-o", directory.file("out.tar.gz"),
+    ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
@@ -146,5 +149,30 @@ import Testing
     process.waitUntilExit()
     #expect(process.terminationStatus == 128 + SIGTERM, "the pack finished before it could be interrupted")
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["big.jsonl"])
+  }
+
+  @Test func hostileNamesCannotSteerTheTerminal() throws {
+    let directory = try TemporaryDirectory()
+    let escape = "\u{1B}]0;owned\u{7}\u{1B}[31m"
+    try directory.write(
+      "h.jsonl",
+      "{\"msg_id\":\"1\",\"timestamp\":1741568400000,\"chat_type\":\"groupchat\",\"payload\":{\"bodies\":[{\"type\":\"file\",\"filename\":\"\\u001b[2Jx.pdf\",\"url\":\"https://h/chatfiles/f\"}],\"from\":\"a\",\"to\":\"g\"}}\n"
+    )
+    try directory.write("people.csv", "id,name\ng,group \(escape)\u{202E}name\n")
+    let pack = try ChatBundleBinary.run([
+      "pack", "--source", "easemob", directory.file("h.jsonl"), "--people", directory.file("people.csv"), "-o",
+      directory.file("h.tar.gz"),
+    ])
+    #expect(pack.status == 0, "\(pack.standardError)")
+    let inspect = try ChatBundleBinary.run(["inspect", directory.file("h.tar.gz")])
+    #expect(inspect.status == 0)
+    #expect(!inspect.standardOutput.contains("\u{1B}") && !inspect.standardOutput.contains("\u{202E}"))
+    #expect(inspect.standardOutput.contains("group \\u{1b}]0;owned"), "\(inspect.standardOutput)")
+    var tar = RawTar()
+    tar.add("chatbundle/\u{1B}[2J.txt", [1])
+    tar.end()
+    try directory.write("evil.tar.gz", tar.gzipped())
+    let verify = try ChatBundleBinary.run(["verify", directory.file("evil.tar.gz")])
+    #expect(verify.status == 1 && !verify.standardOutput.contains("\u{1B}"), "\(verify.standardOutput)")
   }
 }

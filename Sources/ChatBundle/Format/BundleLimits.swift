@@ -1,9 +1,10 @@
 /// Limits a reader applies to a bundle from a stranger, so that a small file cannot make it
 /// use unbounded memory, disk or time. The defaults are far above what a real export needs.
 public struct BundleLimits: Sendable, Equatable {
-  /// The largest timestamp a message may carry: 2^53 - 1, the integer range every JSON
-  /// reader keeps exact.
-  public static let maximumTimestamp: Int64 = 9_007_199_254_740_991
+  /// The largest timestamp a message may carry: 9999-12-31T23:59:59.999Z, the last instant
+  /// RFC 3339 can write with a four-digit year (and well inside the 2^53 range every JSON
+  /// reader keeps exact).
+  public static let maximumTimestamp: Int64 = 253_402_300_799_999
 
   public var manifestBytes: Int64 = 256 * 1024 * 1024
   public var entries: Int = 4_000_000

@@ -79,7 +79,7 @@ extension Manifest {
       guard let version = FormatVersion(versionText) else { throw DecodingProblem.malformedVersion(versionText) }
       guard version.major == FormatVersion.current.major else {
         if version.major > FormatVersion.current.major { throw DecodingProblem.newerMajorVersion(version) }
-        throw DecodingProblem.malformedVersion(versionText)
+        throw DecodingProblem.notThisFormat("format \(version) predates 1.0 and is not supported")
       }
       formatVersion = version
       guard let features = try fields.stringArray("required_features") else {
@@ -90,8 +90,8 @@ extension Manifest {
       }
       requiredFeatures = features
       let createdText = try fields.requiredString("created")
-      guard let createdMilliseconds = UTCTime.parse(createdText), createdText.hasSuffix("Z"),
-        createdMilliseconds % 1000 == 0
+      guard let createdMilliseconds = UTCTime.parse(createdText), createdMilliseconds % 1000 == 0,
+        UTCTime.timestamp(milliseconds: createdMilliseconds) == createdText
       else {
         throw RecordError(field: "created", message: "must be RFC 3339 UTC to the second, like 2025-03-10T09:00:00Z")
       }
@@ -106,14 +106,21 @@ extension Manifest {
       }
       source.platform = try sourceFields.requiredIdentifier("platform")
       source.timeZone = try sourceFields.requiredString("time_zone")
-      for (index, element) in (try sourceFields.array("inputs") ?? []).enumerated() {
+      guard let inputs = try sourceFields.array("inputs") else {
+        throw RecordError(field: "source.inputs", message: "is required")
+      }
+      for (index, element) in inputs.enumerated() {
         let input = try FieldReader(element, prefix: "source.inputs[\(index)]")
         source.inputs.append(
           InputFile(
-            name: try input.requiredString("name"), size: try input.integer("size") ?? 0,
-            sha256: try requiredDigest(input, "sha256"), records: try input.integer("records") ?? 0))
+            name: try input.requiredString("name"), size: try required(input, "size"),
+            sha256: try requiredDigest(input, "sha256"), records: try required(input, "records")))
       }
-      scope = try ExportScope(fields.nested("scope"))
+      try requireBytewiseOrder(source.inputs.map(\.name), field: "source.inputs", strictly: false)
+      guard let scopeFields = try fields.nested("scope") else {
+        throw RecordError(field: "scope", message: "is required")
+      }
+      scope = try ExportScope(scopeFields)
       guard try fields.requiredString("hash_algorithm") == "sha256" else {
         throw RecordError(field: "hash_algorithm", message: "must be \"sha256\" in format 1.x")
       }
@@ -121,9 +128,13 @@ extension Manifest {
         throw RecordError(field: "totals", message: "is required")
       }
       totals = try Totals(totalFields)
-      for (index, element) in (try fields.array("conversations") ?? []).enumerated() {
+      guard let conversationElements = try fields.array("conversations") else {
+        throw RecordError(field: "conversations", message: "is required")
+      }
+      for (index, element) in conversationElements.enumerated() {
         conversations.append(try ConversationEntry(FieldReader(element, prefix: "conversations[\(index)]")))
       }
+      try requireBytewiseOrder(conversations.map(\.id), field: "conversations", strictly: true)
       guard let fileElements = try fields.array("files") else {
         throw RecordError(field: "files", message: "is required")
       }
@@ -131,10 +142,13 @@ extension Manifest {
       for (index, element) in fileElements.enumerated() {
         files.append(try FileEntry(FieldReader(element, prefix: "files[\(index)]")))
       }
-      for (index, element) in (try fields.array("missing") ?? []).enumerated() {
+      guard let missingElements = try fields.array("missing"), let skippedElements = try fields.array("skipped") else {
+        throw RecordError(field: fields.has("missing") ? "skipped" : "missing", message: "is required")
+      }
+      for (index, element) in missingElements.enumerated() {
         missing.append(try MissingMedia(FieldReader(element, prefix: "missing[\(index)]")))
       }
-      for (index, element) in (try fields.array("skipped") ?? []).enumerated() {
+      for (index, element) in skippedElements.enumerated() {
         skipped.append(try SkippedRecord(FieldReader(element, prefix: "skipped[\(index)]")))
       }
       unknownKeys = fields.object.keys.filter { !Manifest.knownKeys.contains($0) }
@@ -144,6 +158,28 @@ extension Manifest {
       throw problem
     } catch {
       throw .schema(RecordError(field: "", message: "\(error)"))
+    }
+  }
+}
+
+private func required(_ fields: FieldReader, _ key: String, in range: ClosedRange<Int64> = 0...Int64.max)
+  throws(RecordError) -> Int64
+{
+  guard let value = try fields.integer(key, in: range) else {
+    throw RecordError(field: fields.path(key), message: "is required")
+  }
+  return value
+}
+
+/// Lists of ids and names are sorted bytewise (and, where they are keys, without repeats)
+/// so that a manifest has one form for one content.
+private func requireBytewiseOrder(_ values: [String], field: String, strictly: Bool) throws(RecordError) {
+  for index in values.indices.dropFirst() {
+    let previous = Array(values[index - 1].utf8)
+    let current = Array(values[index].utf8)
+    if previous == current ? strictly : !previous.lexicographicallyPrecedes(current) {
+      throw RecordError(
+        field: "\(field)[\(index)]", message: "must be sorted bytewise\(strictly ? " without repeats" : "")")
     }
   }
 }
@@ -171,14 +207,18 @@ extension ExportScope {
     guard let fields else { return }
     func time(_ key: String) throws(RecordError) -> Int64? {
       guard let value = fields.object[key], value != .null else { return nil }
-      guard case .string(let text) = value, let parsed = UTCTime.parse(text), text.hasSuffix("Z") else {
+      guard case .string(let text) = value, let parsed = UTCTime.parse(text),
+        UTCTime.timestamp(milliseconds: parsed) == text
+      else {
         throw RecordError(field: fields.path(key), message: "must be null or an RFC 3339 UTC time")
       }
       return parsed
     }
     func list(_ key: String) throws(RecordError) -> [String]? {
       guard let value = fields.object[key], value != .null else { return nil }
-      return try fields.stringArray(key)
+      let values = try fields.stringArray(key)
+      try requireBytewiseOrder(values ?? [], field: fields.path(key), strictly: true)
+      return values
     }
     since = try time("since")
     until = try time("until")
@@ -261,6 +301,9 @@ extension Manifest.MissingMedia {
       field: try fields.requiredString("field"), name: try fields.string("name"),
       sourceReference: try fields.string("source_ref"), reason: try fields.requiredString("reason"),
       detail: try fields.string("detail"))
+    if !MissingReason.isWellFormed(reason) {
+      throw RecordError(field: fields.path("reason"), message: "must be a reason code like not_found")
+    }
   }
 }
 
@@ -276,7 +319,7 @@ extension Manifest.SkippedRecord {
 
   init(_ fields: FieldReader) throws(RecordError) {
     self.init(
-      input: try fields.requiredString("input"), line: try fields.integer("line") ?? 0,
+      input: try fields.requiredString("input"), line: try required(fields, "line"),
       reason: try fields.requiredString("reason"), messageID: try fields.string("message_id"))
   }
 }
@@ -304,7 +347,8 @@ extension ConversationEntry {
     self.init(
       id: try fields.requiredIdentifier("id"), kind: kind, name: try fields.string("name"),
       participants: try fields.stringArray("participants"), sourceID: try fields.identifier("source_id"),
-      path: try fields.requiredString("path"), messageCount: try fields.integer("message_count") ?? 0,
-      firstTimestamp: try fields.integer("first_ts") ?? 0, lastTimestamp: try fields.integer("last_ts") ?? 0)
+      path: try fields.requiredString("path"), messageCount: try required(fields, "message_count"),
+      firstTimestamp: try required(fields, "first_ts", in: 0...BundleLimits.maximumTimestamp),
+      lastTimestamp: try required(fields, "last_ts", in: 0...BundleLimits.maximumTimestamp))
   }
 }

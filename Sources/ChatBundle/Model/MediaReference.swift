@@ -38,6 +38,13 @@ public struct MediaReference: Sendable, Hashable {
 
 /// Why an attachment could not be bundled.
 public enum MissingReason: String, Sendable, CaseIterable {
+  /// Reasons are short codes; a later minor version may add codes, so a reader accepts any
+  /// well-formed one and knows the meaning of these.
+  public static func isWellFormed(_ code: String) -> Bool {
+    !code.isEmpty && code.utf8.count <= 64
+      && code.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+  }
+
   /// No `--media` directory was given.
   case noMediaDirectory = "no_media_directory"
   /// The media directory has no file for this reference.

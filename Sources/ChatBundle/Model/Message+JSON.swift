@@ -127,7 +127,11 @@ extension MediaReference {
       guard missing == nil else {
         throw RecordError(field: fields.path("missing"), message: "must be absent when sha256 is present")
       }
-    } else if missing == nil {
+    } else if let missing {
+      guard MissingReason.isWellFormed(missing) else {
+        throw RecordError(field: fields.path("missing"), message: "must be a reason code like not_found")
+      }
+    } else {
       throw RecordError(field: fields.prefix, message: "needs either sha256 and size, or missing")
     }
   }

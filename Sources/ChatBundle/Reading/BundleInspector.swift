@@ -6,7 +6,8 @@ public final class BundleInspector: BundleReadingDelegate {
   public private(set) var people: [String: String] = [:]
   /// Per-conversation index lines, parsed.
   public private(set) var conversationIndex: [String: JSONObject] = [:]
-  private var indexBytes: [UInt8] = []
+  private var indexLines = LineAccumulator(maximumLineBytes: 16 << 20)
+  private var declared: Set<String> = []
   private var indexDone = false
   private let readEverything: Bool
 
@@ -18,24 +19,26 @@ public final class BundleInspector: BundleReadingDelegate {
   public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
     self.manifest = manifest
     self.bundleID = bundleID
+    declared = Set(manifest.conversations.map(\.id))
   }
 
   public func didReadPerson(id: String, name: String) { people[id] = name }
 
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.path == BundleLayout.conversationIndex }
 
+  /// Index lines are parsed as they arrive and kept only for declared conversations, so a
+  /// hostile index cannot make inspect hold more than the manifest already describes.
   public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
-    indexBytes.append(contentsOf: chunk)
+    indexLines.push(chunk) { line, _ in
+      guard let object = (try? JSONParser.parse(line))?.objectValue, let id = object["id"]?.stringValue,
+        declared.contains(id)
+      else { return }
+      conversationIndex[id] = object
+    }
   }
 
   public func didFinishEntry(_ entry: Manifest.FileEntry) {
     guard entry.path == BundleLayout.conversationIndex else { return }
-    for line in indexBytes.split(separator: 0x0A) {
-      if let object = (try? JSONParser.parse(line))?.objectValue, let id = object["id"]?.stringValue {
-        conversationIndex[id] = object
-      }
-    }
-    indexBytes = []
     indexDone = true
   }
 

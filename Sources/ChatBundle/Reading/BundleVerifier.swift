@@ -86,7 +86,7 @@ final class VerificationPass {
       addContainerIssue(error)
       return
     } catch {
-      add(.notGzip, nil, "\(error)")
+      report.readError = "\(error)"
       return
     }
     defer {
@@ -126,7 +126,9 @@ final class VerificationPass {
     case .dataAfterEnd: code = .dataAfterEnd
     case .malformedTar: code = .malformedTarHeader
     case .limitExceeded: code = .limitExceeded
-    case .io, .usage: code = .truncated
+    case .io, .usage:
+      report.readError = error.description
+      return
     }
     add(code, nil, error.message)
   }
@@ -134,6 +136,14 @@ final class VerificationPass {
   private func process(_ header: TarEntryHeader, reader: TarGzReader) throws {
     let shownName = header.path ?? String(decoding: header.rawPath, as: UTF8.self)
     for warning in header.warnings { add(.malformedTarHeader, shownName, warning) }
+    if !header.isPOSIX {
+      add(.malformedTarHeader, shownName, "not a POSIX ustar or pax header (GNU or v7 tar)")
+    }
+    guard header.type == .regular else {
+      add(.notRegularFile, shownName, "a \(describe(header.type)) entry; a bundle holds regular files only")
+      try skip(reader)
+      return
+    }
     if let problem = PathRules.problem(entryName: header.rawPath, limits: limits) {
       let code: IssueCode = problem.contains("top-level directory") ? .outsideRoot : .unsafePath
       add(code, shownName, problem)
@@ -151,11 +161,6 @@ final class VerificationPass {
       add(.duplicateEntry, relative, "differs only in letter case from '\(other)'")
     } else {
       seenFoldedNames[folded] = relative
-    }
-    guard header.type == .regular else {
-      add(.notRegularFile, relative, "a \(describe(header.type)) entry; a bundle holds regular files only")
-      try skip(reader)
-      return
     }
     if header.isSparse {
       add(.sparseEntry, relative, "sparse entries are not allowed")
@@ -290,7 +295,8 @@ final class VerificationPass {
     checkListing(decoded)
     checkConversations(decoded)
     for entry in decoded.missing {
-      missingInManifest.add(missingLine(entry.message, entry.conversation, entry.field, entry.reason))
+      missingInManifest.add(
+        missingLine(entry.message, entry.conversation, entry.field, entry.reason, entry.name, entry.sourceReference))
     }
     manifest = decoded
     report.manifest = decoded
@@ -383,6 +389,12 @@ final class VerificationPass {
         )
         continue
       }
+      if let other = conversationsByPath[conversation.path] {
+        add(
+          .conversationMismatch, name,
+          "conversations '\(other.id)' and '\(conversation.id)' share the file '\(conversation.path)'")
+        continue
+      }
       guard expected[conversation.path]?.entry.role == .messages else {
         add(
           .conversationMismatch, name,
@@ -459,9 +471,11 @@ final class VerificationPass {
       )
     }
     if allConversationsRead && missingInManifest != missingInMessages {
-      add(
-        .missingListMismatch, BundleLayout.manifest,
-        "the manifest lists \(missingInManifest.count) missing media, the messages have \(missingInMessages.count)")
+      let counts =
+        missingInManifest.count == missingInMessages.count
+        ? "the same number (\(missingInManifest.count)) but different entries"
+        : "\(missingInManifest.count) in the manifest, \(missingInMessages.count) in the messages"
+      add(.missingListMismatch, BundleLayout.manifest, "the missing-media list disagrees with the messages: \(counts)")
     }
     if allConversationsRead && report.messages != manifest.totals.messages {
       add(
@@ -485,6 +499,12 @@ final class VerificationPass {
   }
 }
 
-func missingLine(_ message: String, _ conversation: String, _ field: String, _ reason: String) -> [UInt8] {
-  JSONWriter.serialize(.array([.string(message), .string(conversation), .string(field), .string(reason)]))
+func missingLine(
+  _ message: String, _ conversation: String, _ field: String, _ reason: String, _ name: String?, _ reference: String?
+) -> [UInt8] {
+  JSONWriter.serialize(
+    .array([
+      .string(message), .string(conversation), .string(field), .string(reason), name.map(JSONValue.string) ?? .null,
+      reference.map(JSONValue.string) ?? .null,
+    ]))
 }

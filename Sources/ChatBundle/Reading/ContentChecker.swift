@@ -135,7 +135,10 @@ struct ContentChecker {
             "\(field) says \(reference.size ?? -1) bytes, the stored file has \(stored.size)")
         }
       } else {
-        pass.addMissing(fromMessage: missingLine(message.id, message.conversation, field, reference.missing ?? ""))
+        pass.addMissing(
+          fromMessage: missingLine(
+            message.id, message.conversation, field, reference.missing ?? "", reference.name, reference.sourceReference)
+        )
       }
     }
     statistics?.add(message, offset: offset, line: number)

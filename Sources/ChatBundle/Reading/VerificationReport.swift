@@ -15,6 +15,9 @@ public struct VerificationReport: Sendable {
   public var media: Int64 = 0
   public var bytes: Int64 = 0
   public var manifest: Manifest?
+  /// Set when the file itself could not be read (an I/O error, not damage): the outcome
+  /// is unknown rather than invalid.
+  public var readError: String?
 
   public var errorCount: Int { issues.filter { $0.severity == .error }.count }
   public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
@@ -26,6 +29,7 @@ public struct VerificationReport: Sendable {
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
     object.append("valid", JSONValue.bool(isValid))
+    object.append("read_error", readError)
     object.append("bundle_id", bundleID.map(JSONValue.string) ?? .null)
     object.append("file_sha256", fileSHA256.map(JSONValue.string) ?? .null)
     object.append("file_bytes", fileBytes)

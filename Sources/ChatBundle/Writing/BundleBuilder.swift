@@ -90,6 +90,11 @@ public final class BundleBuilder {
 
   /// Adds a message read from line `line` of input `input`.
   public func add(_ message: Message, conversation: ConversationInfo, input: Int, line: Int64) throws {
+    guard (0...BundleLimits.maximumTimestamp).contains(message.timestamp) else {
+      throw ChatBundleError.invalidRecord(
+        input: inputs.indices.contains(input) ? inputs[input].name : "input", line: line,
+        message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
+    }
     records += 1
     if conversations[conversation.id] == nil { conversations[conversation.id] = conversation }
     var key = Array(message.id.utf8)
@@ -124,6 +129,8 @@ public final class BundleBuilder {
     manifest.source.timeZone = options.timeZone
     manifest.source.inputs = inputs.sorted { compareBytes(Array($0.name.utf8), Array($1.name.utf8)) < 0 }
     manifest.scope = options.scope
+    manifest.scope.conversations = manifest.scope.conversations.map(sortedUniqueBytewise)
+    manifest.scope.members = manifest.scope.members.map(sortedUniqueBytewise)
 
     let byConversation = try deduplicate(into: &manifest)
     let written = try writeConversations(byConversation, into: &manifest)
@@ -213,12 +220,17 @@ public final class BundleBuilder {
     var writer: BufferedWriter?
     var statistics: ConversationStatistics?
     var written: Int64 = 0
+    var usedPaths: Set<String> = []
 
     func closeConversation() throws {
       guard let open = writer, let stats = statistics else { return }
       let sha = try open.close() ?? ""
       let info = conversations[stats.conversation] ?? ConversationInfo(id: stats.conversation, kind: .group)
       let path = BundleLayout.conversationPath(id: stats.conversation)
+      // 96 bits of hash make a collision a deliberate act; refuse it rather than merge files.
+      guard usedPaths.insert(path).inserted else {
+        throw ChatBundleError.io(path: path, message: "two conversation ids hash to the same file name")
+      }
       manifest.files.append(Manifest.FileEntry(path: path, size: open.size, sha256: sha, role: .messages))
       manifest.conversations.append(
         ConversationEntry(
@@ -442,6 +454,10 @@ public struct StoredMedia: Sendable, Equatable {
   public var sha256: String
   public var size: Int64
   public var mediaType: String
+}
+
+func sortedUniqueBytewise(_ values: [String]) -> [String] {
+  Array(Set(values)).sorted { compareBytes(Array($0.utf8), Array($1.utf8)) < 0 }
 }
 
 func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
