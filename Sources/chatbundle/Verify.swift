@@ -49,6 +49,10 @@ extension ChatBundleCommand {
       } else {
         printHuman(report, valid: valid, idMismatch: idMismatch)
       }
+      if let readError = report.readError {
+        FileStream.standardError.write("error: cannot read \(bundle): \(readError)".terminalSafe + "\n")
+        throw ExitCode(2)
+      }
       if !valid { throw ExitCode.failure }
     }
 
