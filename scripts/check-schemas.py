@@ -16,14 +16,23 @@ Media entries are not read. JSON is parsed as strictly as the reference reader d
 (duplicate keys, NaN/Infinity, lone surrogates, invalid UTF-8 and nesting deeper than 64
 are failures), integers must be written as integers (1.0 is not one), a regular
 expression's `$` matches only at the very end of a string (as in ECMA-262), and the
-format "chatbundle-identifier" checks the 512-byte limit of identifiers.
+format "chatbundle-identifier" checks the 512-byte limit of identifiers. The canonical
+time forms of `created`, `scope.since` and `scope.until` are patterns in the schema.
 
-This checks each record on its own. It is not a verifier: the gzip and tar layers
-(CRC, trailing data, entry types, paths), sizes, digests, ordering, indexes and
-cross-references are checked by `chatbundle verify` (spec section 13).
+Besides the schemas, it checks the orders a schema cannot express (spec sections 7-10),
+comparing strings bytewise (as UTF-8 bytes):
 
-Exit status: 0 every record is valid, 1 some record is not (up to --max-failures are
-listed, then checking stops), 2 usage error or unreadable bundle, 3 the jsonschema package
+    manifest: source.inputs by name (repeats allowed), conversations by id, files by
+              path, scope.conversations and scope.members, each strictly increasing
+    lines:    people.ndjson and index/conversations.ndjson by id, index/message-ids.ndjson
+              by message id, each strictly increasing; each conversation file by (ts, id)
+
+It is not a verifier: the gzip and tar layers (CRC, trailing data, entry types, paths),
+the entry order, sizes, digests, totals, the indexes' content and the cross-references
+between files are checked by `chatbundle verify` (spec section 13).
+
+Exit status: 0 every record is valid and in order, 1 some record is not (up to
+--max-failures failures are listed, then checking stops), 2 usage error or unreadable bundle, 3 the jsonschema package
 is missing.
 """
 
@@ -156,7 +165,8 @@ def _pattern_keyword(validator, pattern, instance, schema):
     if regex is None:
         regex = _compiled[pattern] = re.compile(_end_anchored(pattern))
     if not regex.search(instance):
-        yield ValidationError("%s does not match %s" % (safe(repr(instance), 120), pattern))
+        shown = pattern if len(pattern) <= 80 else pattern[:77] + "..."
+        yield ValidationError("%s does not match %s" % (safe(repr(instance), 120), shown))
 
 
 def make_validator_class():
@@ -202,6 +212,23 @@ def describe(error):
     return "%s: %s" % (safe(pointer, 120), safe(error.message))
 
 
+# ---------------------------------------------------------------- orders
+
+def bytewise(text):
+    """The sort key of bytewise order: a string's UTF-8 bytes (Python compares bytes as
+    unsigned bytes, a prefix first)."""
+    return text.encode("utf-8")
+
+
+def line_key(kind, value):
+    """The key an NDJSON file is sorted by, for a line that matches its schema."""
+    if kind == "message":
+        return (value["ts"], bytewise(value["id"]))
+    if kind == "message-index":
+        return bytewise(value[0])
+    return bytewise(value["id"])
+
+
 # ---------------------------------------------------------------- the bundle
 
 def kind_of(name):
@@ -241,10 +268,34 @@ class Checker:
         self.failures.append("%s: %s" % (where, message))
 
     def check_value(self, kind, value, where):
+        """Validates one record; returns whether it matches its schema."""
         self.counts[kind] += 1
         error = best_match(self.validators[kind].iter_errors(value))
         if error is not None:
             self.fail(where, describe(error))
+            return False
+        return True
+
+    def check_order(self, where, pointer, what, keys, strictly):
+        """Fails at the first key that is not after the one before it (bytewise)."""
+        for index in range(1, len(keys)):
+            previous, current = keys[index - 1], keys[index]
+            if current < previous or (strictly and current == previous):
+                problem = "repeats the one before" if current == previous else "is not after the one before in bytewise order"
+                self.fail(where, "%s/%d: %s %s" % (pointer, index, what, problem))
+                return
+
+    def check_manifest_orders(self, manifest, where):
+        """The orders of spec section 7 that the schema cannot express. Only called for a
+        manifest that matches the schema, so every value has the right type."""
+        source = manifest["source"]
+        self.check_order(where, "/source/inputs", "name", [bytewise(i["name"]) for i in source["inputs"]], False)
+        self.check_order(where, "/conversations", "id", [bytewise(c["id"]) for c in manifest["conversations"]], True)
+        self.check_order(where, "/files", "path", [bytewise(f["path"]) for f in manifest["files"]], True)
+        for key in ("conversations", "members"):
+            values = manifest["scope"].get(key)
+            if values is not None:
+                self.check_order(where, "/scope/" + key, "value", [bytewise(v) for v in values], True)
 
     def check_manifest(self, handle, name):
         data = handle.read(MANIFEST_LIMIT + 1)
@@ -256,10 +307,12 @@ class Checker:
         except Failure as failure:
             self.fail(safe(name), str(failure))
             return
-        self.check_value("manifest", value, safe(name))
+        if self.check_value("manifest", value, safe(name)):
+            self.check_manifest_orders(value, safe(name))
 
     def check_ndjson(self, kind, handle, name):
         number = 0
+        previous = None
         while not self.full:
             line = handle.readline(LINE_LIMIT + 1)
             if not line:
@@ -280,7 +333,18 @@ class Checker:
             except Failure as failure:
                 self.fail(where, str(failure))
                 continue
-            self.check_value(kind, value, where)
+            if not self.check_value(kind, value, where):
+                continue
+            key = line_key(kind, value)
+            if previous is not None and key <= previous:
+                if kind == "message":
+                    problem = "repeats the (ts, id) of the line before" if key == previous else \
+                        "is not in (ts, id) order after the line before"
+                else:
+                    problem = "repeats the id of the line before" if key == previous else \
+                        "is not in bytewise order of id after the line before"
+                self.fail(where, problem)
+            previous = key
 
     def run(self, bundle):
         with tarfile.open(bundle, mode="r|gz") as archive:
@@ -343,7 +407,7 @@ def main(argv):
         else:
             print("%d invalid records" % len(checker.failures))
         return 1
-    print("all records match the schemas")
+    print("all records match the schemas and are in order")
     return 0
 
 

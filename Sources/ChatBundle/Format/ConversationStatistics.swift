@@ -10,6 +10,7 @@ public struct ConversationStatistics: Sendable {
   private var senderCounts: [String: Int64] = [:]
   /// (UTC date, messages, byte offset of the day's first line, its line number)
   private var days: [(String, Int64, Int64, Int64)] = []
+  private var lastDayNumber: Int64?
 
   public init(conversation: String) {
     self.conversation = conversation
@@ -23,11 +24,13 @@ public struct ConversationStatistics: Sendable {
     kindCounts[message.kind, default: 0] += 1
     if let sender = message.sender { senderCounts[sender, default: 0] += 1 }
     for member in message.members ?? [] where senderCounts[member] == nil { senderCounts[member] = 0 }
-    let day = UTCTime.date(milliseconds: message.timestamp)
-    if let last = days.last, last.0 == day {
+    // Messages come in time order, so a day's date is formatted once, when it starts.
+    let dayNumber = UTCTime.floorDivide(message.timestamp, 86_400_000)
+    if dayNumber == lastDayNumber, !days.isEmpty {
       days[days.count - 1].1 += 1
     } else {
-      days.append((day, 1, offset, line))
+      lastDayNumber = dayNumber
+      days.append((UTCTime.date(milliseconds: message.timestamp), 1, offset, line))
     }
   }
 

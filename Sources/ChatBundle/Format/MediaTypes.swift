@@ -11,16 +11,21 @@ public enum MediaTypes {
     return "application/octet-stream"
   }
 
-  /// Whether deflate can be expected to shrink the type noticeably; already-compressed
-  /// formats are stored at a fast level, which costs far less time for the same size.
-  public static func isCompressible(_ type: String) -> Bool {
-    if type.hasPrefix("text/") || type == "application/json" || type == "image/svg+xml"
-      || type == "image/bmp" || type == "audio/wav" || type == "image/x-icon"
-    {
-      return true
-    }
-    return type == "application/octet-stream"
+  /// The deflate level for a media type. Formats that are compressed already (JPEG, PNG,
+  /// video, most audio, zip containers) shrink by a percent or two at most, and deflating
+  /// them is the slowest part of a pack, so they are stored (level 0); everything else,
+  /// including unknown types, gets the usual level 6.
+  public static func compressionLevel(for type: String) -> Int {
+    alreadyCompressed.contains(type) || (type.hasPrefix("video/")) ? 0 : 6
   }
+
+  static let alreadyCompressed: Set<String> = [
+    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "audio/amr", "audio/mpeg", "audio/mp4",
+    "audio/aac", "audio/ogg", "audio/silk", "application/zip", "application/gzip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  ]
 
   static func sniff(_ bytes: [UInt8]) -> String? {
     func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {

@@ -228,10 +228,8 @@ private struct Cursor {
       if byte == UInt8(ascii: "\"") {
         let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
         position += 1
-        guard let text = String(validating: slice, as: UTF8.self) else {
-          throw fail("invalid UTF-8 in a string", at: start)
-        }
-        return text
+        guard isValidUTF8(slice) else { throw fail("invalid UTF-8 in a string", at: start) }
+        return String(decoding: slice, as: UTF8.self)
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw fail("unescaped control character in a string") }
@@ -243,10 +241,10 @@ private struct Cursor {
       switch byte {
       case UInt8(ascii: "\""):
         position += 1
-        guard let text = String(validating: scratch, as: UTF8.self) else {
-          throw fail("invalid UTF-8 in a string", at: start)
+        return try scratch.withUnsafeBufferPointer { buffer throws(JSONParseError) -> String in
+          guard isValidUTF8(buffer) else { throw fail("invalid UTF-8 in a string", at: start) }
+          return String(decoding: buffer, as: UTF8.self)
         }
-        return text
       case UInt8(ascii: "\\"):
         position += 1
         guard position < bytes.count else { throw fail("unterminated string", at: start) }
@@ -321,6 +319,47 @@ private struct Cursor {
     }
     return value
   }
+}
+
+/// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF), with a fast
+/// path for ASCII, which most chat JSON is byte for byte.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  var index = 0
+  let count = bytes.count
+  while index < count {
+    let byte = bytes[index]
+    if byte < 0x80 {
+      index += 1
+      continue
+    }
+    let length: Int
+    var lower: UInt8 = 0x80
+    var upper: UInt8 = 0xBF
+    switch byte {
+    case 0xC2...0xDF: length = 2
+    case 0xE0:
+      length = 3
+      lower = 0xA0
+    case 0xE1...0xEC, 0xEE...0xEF: length = 3
+    case 0xED:
+      length = 3
+      upper = 0x9F
+    case 0xF0:
+      length = 4
+      lower = 0x90
+    case 0xF1...0xF3: length = 4
+    case 0xF4:
+      length = 4
+      upper = 0x8F
+    default: return false
+    }
+    guard index + length <= count else { return false }
+    let second = bytes[index + 1]
+    guard second >= lower && second <= upper else { return false }
+    for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return false }
+    index += length
+  }
+  return true
 }
 
 @inline(__always) private func isDigit(_ byte: UInt8) -> Bool {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Checks the content of one listed entry as its bytes stream past, by role: message
 /// lines against the schema and order rules, index and people lines against their forms.
 struct ContentChecker {
@@ -85,12 +89,12 @@ struct ContentChecker {
       report(.recordNotJSON, line: number, error.description)
       return
     }
-    var full = Array(line)
-    full.append(0x0A)
     switch entry.role {
     case .messages: checkMessage(value, number: number, offset: lineStart)
     case .people: checkPerson(value, number: number)
     case .index:
+      var full = Array(line)
+      full.append(0x0A)
       if entry.path == BundleLayout.conversationIndex {
         checkConversationIndex(value, line: full, number: number)
       } else {
@@ -205,14 +209,18 @@ struct ContentChecker {
   }
 
   private func containsRawLineSeparator(_ line: ArraySlice<UInt8>) -> Bool {
-    var index = line.startIndex
-    while let found = line[index...].firstIndex(of: 0xE2) {
-      if found + 2 < line.endIndex, line[found + 1] == 0x80, line[found + 2] == 0xA8 || line[found + 2] == 0xA9 {
-        return true
+    line.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return false }
+      var offset = 0
+      while offset < buffer.count, let found = memchr(base + offset, 0xE2, buffer.count - offset) {
+        let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+        if index + 2 < buffer.count, buffer[index + 1] == 0x80, buffer[index + 2] == 0xA8 || buffer[index + 2] == 0xA9 {
+          return true
+        }
+        offset = index + 1
       }
-      index = found + 1
+      return false
     }
-    return false
   }
 }
 

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Splits pushed chunks into lines (without `\n`), holding at most one partial line.
 struct LineAccumulator {
   private var pending: [UInt8] = []
@@ -11,9 +15,10 @@ struct LineAccumulator {
 
   /// Calls `body` with each line completed by `chunk` and its 1-based number.
   mutating func push(_ chunk: UnsafeRawBufferPointer, _ body: (ArraySlice<UInt8>, Int64) -> Void) {
+    guard let base = chunk.baseAddress else { return }
     var start = 0
     while start < chunk.count {
-      guard let newline = chunk[start...].firstIndex(of: 0x0A) else {
+      guard let found = memchr(base + start, 0x0A, chunk.count - start) else {
         if !overflowed {
           pending.append(contentsOf: chunk[start...])
           if pending.count > maximumLineBytes {
@@ -23,6 +28,7 @@ struct LineAccumulator {
         }
         return
       }
+      let newline = base.distance(to: UnsafeRawPointer(found))
       lineNumber += 1
       if overflowed {
         overflowed = false

@@ -22,7 +22,9 @@ public struct VerificationReport: Sendable {
   public var errorCount: Int { issues.filter { $0.severity == .error }.count }
   public var warningCount: Int { issues.filter { $0.severity == .warning }.count }
   /// Valid means a manifest was read and no error was found.
-  public var isValid: Bool { bundleID != nil && manifest != nil && errorCount == 0 && droppedIssues == 0 }
+  public var isValid: Bool {
+    readError == nil && bundleID != nil && manifest != nil && errorCount == 0 && droppedIssues == 0
+  }
 
   public init() {}
 

@@ -368,7 +368,7 @@ public final class BundleBuilder {
           source = path
         }
       }
-      let level = entry.role == .media && !MediaTypes.isCompressible(entry.mediaType ?? "") ? 1 : 6
+      let level = entry.role == .media ? MediaTypes.compressionLevel(for: entry.mediaType ?? "") : 6
       try archive.beginEntry(
         path: BundleLayout.entryName(entry.path), size: entry.size, modificationTime: mtime, compressionLevel: level)
       try copy(source, expecting: entry, into: archive)
