@@ -3,9 +3,11 @@
 # and gzip -dc|sha256sum on the same synthetic Easemob corpus, in one run.
 #
 #   scripts/bench.sh [--messages N] [--conversations G] [--media-share S] [--work DIR]
-#                    [--baselines-only] [--keep-outputs] [--bin PATH]
+#                    [--text-messages T] [--baselines-only] [--keep-outputs] [--bin PATH]
 #
 # Defaults: 200000 messages, 200 conversations, media share 0.05, WORK=bench-data/.
+# A second, text-only scenario packs T (default 1000000) and T/4 messages with no
+# media, where message count is what grows; --text-messages 0 skips it.
 # --baselines-only skips building and running chatbundle (to test this script
 # before the binary works); --bin uses that chatbundle instead of building one
 # with swift build -c release. Outputs (GBs at the defaults) are deleted at the
@@ -17,6 +19,7 @@ shopt -s inherit_errexit # so a failure inside $(...) stops the script too
 messages=200000
 conversations=200
 media_share=0.05
+text_messages=1000000
 work=""
 baselines_only=0
 keep_outputs=0
@@ -31,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --conversations) conversations=${2:?}; shift 2 ;;
     --media-share) media_share=${2:?}; shift 2 ;;
     --work) work=${2:?}; shift 2 ;;
+    --text-messages) text_messages=${2:?}; shift 2 ;;
     --baselines-only) baselines_only=1; shift ;;
     --keep-outputs) keep_outputs=1; shift ;;
     --bin) bin=${2:?}; shift 2 ;;
@@ -62,16 +66,17 @@ fi
 for t in python3 tar gzip sha256sum; do command -v "$t" >/dev/null || die "missing tool: $t"; done
 
 # ---- corpora: regenerate only when parameters or the generator changed
-ensure_corpus() { # N -> prints the corpus dir
-  local n=$1 dir="$work/corpus-m$1-c$conversations-s$media_share"
+ensure_corpus() { # N [MEDIA_SHARE] -> prints the corpus dir
+  local n=$1 share=${2:-$media_share}
+  local dir="$work/corpus-m$1-c$conversations-s$share"
   local want
-  want="messages=$n conversations=$conversations media_share=$media_share gen=$(sha256sum "$gen" | cut -c1-16)"
+  want="messages=$n conversations=$conversations media_share=$share gen=$(sha256sum "$gen" | cut -c1-16)"
   if [[ -f $dir/.complete && $(cat "$dir/.complete") == "$want" ]]; then
     echo "corpus: reusing $dir" >&2
   else
     echo "corpus: generating $dir" >&2
     rm -rf "$dir"
-    python3 "$gen" --messages "$n" --conversations "$conversations" --media-share "$media_share" --out "$dir" >&2 ||
+    python3 "$gen" --messages "$n" --conversations "$conversations" --media-share "$share" --out "$dir" >&2 ||
       die "corpus generation failed"
     echo "$want" >"$dir/.complete" # written last: a killed run leaves no stamp
   fi
@@ -140,6 +145,19 @@ if ((!baselines_only)); then
   measure verify_small - "$bin" verify "$out/pack-small.tar.gz"
 fi
 
+# ---- text-only scenario: message count grows, media do not
+if ((!baselines_only)) && ((text_messages > 0)); then
+  text_big=$(ensure_corpus "$text_messages" 0)
+  text_small=$(ensure_corpus "$((text_messages / 4))" 0)
+  tar -cf - -C "$text_big" export >/dev/null
+  measure text_pack "$out/text.tar.gz" "$bin" pack --source easemob "$text_big/export" -o "$out/text.tar.gz"
+  measure text_verify - "$bin" verify "$out/text.tar.gz"
+  measure text_gzip "$out/text-base.tar.gz" bash -c 'set -o pipefail; tar -cf - -C "$1" export | gzip -6 >"$2"' _ "$text_big" "$out/text-base.tar.gz"
+  measure text_sha - bash -c 'set -o pipefail; gzip -dc "$1" | sha256sum >/dev/null' _ "$out/text.tar.gz"
+  measure text_pack_small "$out/text-small.tar.gz" "$bin" pack --source easemob "$text_small/export" -o "$out/text-small.tar.gz"
+  measure text_verify_small - "$bin" verify "$out/text-small.tar.gz"
+fi
+
 # ---- report
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }           # KiB -> MiB
 bytes_mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
@@ -200,6 +218,35 @@ report=$out/report.md
   done
   echo
   echo "pack RSS big/small: $(ratio "${rss[pack]:-}" "${rss[pack_small]:-}"); verify RSS big/small: $(ratio "${rss[verify]:-}" "${rss[verify_small]:-}") (about 1.0 means memory does not grow with input)"
+  if [[ -n ${secs[text_pack]:-} ]]; then
+    per_second() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
+    echo
+    echo "Text-only scenario: $text_messages messages, no media (input $(bytes_mib "$(du -sb "$text_big/export" | cut -f1)") MiB of hour files):"
+    echo
+    echo "| step | seconds | messages/s | peak RSS MiB | output size |"
+    echo "|---|---:|---:|---:|---:|"
+    for k in text_pack text_verify text_gzip text_sha; do
+      case $k in
+        text_pack) label="chatbundle pack" ;; text_verify) label="chatbundle verify" ;;
+        text_gzip) label="tar -cf - export \\| gzip -6" ;; text_sha) label="gzip -dc OUT.tar.gz \\| sha256sum" ;;
+      esac
+      sz=${size[$k]}
+      [[ -n $sz ]] && sz="$(bytes_mib "$sz") MiB" || sz="-"
+      echo "| $label | ${secs[$k]} | $(per_second "$text_messages" "${secs[$k]}") | $(mib "${rss[$k]}") | $sz |"
+    done
+    echo
+    echo "| ratio | value |"
+    echo "|---|---:|"
+    echo "| pack / (tar+gzip) | $(ratio "${secs[text_pack]}" "${secs[text_gzip]}") |"
+    echo "| verify / (gzip -dc \\| sha256sum) | $(ratio "${secs[text_verify]}" "${secs[text_sha]}") |"
+    echo
+    echo "| corpus | messages | pack peak RSS MiB | verify peak RSS MiB |"
+    echo "|---|---:|---:|---:|"
+    echo "| small | $((text_messages / 4)) | $(mib "${rss[text_pack_small]}") | $(mib "${rss[text_verify_small]}") |"
+    echo "| big | $text_messages | $(mib "${rss[text_pack]}") | $(mib "${rss[text_verify]}") |"
+    echo
+    echo "pack RSS big/small: $(ratio "${rss[text_pack]}" "${rss[text_pack_small]}"); verify RSS big/small: $(ratio "${rss[text_verify]}" "${rss[text_verify_small]}")"
+  fi
 } >"$report"
 
 cp "$report" "$work/last-run.md"
