@@ -10,6 +10,32 @@ public protocol ByteStream: AnyObject {
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
+extension ByteStream {
+  /// Reads more into a buffer whose unread bytes are `buffer[start..<end]`: moves them to
+  /// the front, appends `growth` bytes of room when the buffer is full, and reads after
+  /// them. Returns the count read, 0 at the end of the stream.
+  public func refill(_ buffer: inout [UInt8], start: inout Int, end: inout Int, growth: Int) throws -> Int {
+    if start > 0 {
+      let pending = end - start
+      let from = start
+      buffer.withUnsafeMutableBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        base.copyMemory(from: base + from, byteCount: pending)
+      }
+      start = 0
+      end = pending
+    }
+    if end == buffer.count && growth > 0 { buffer.append(contentsOf: [UInt8](repeating: 0, count: growth)) }
+    guard end < buffer.count else { return 0 }
+    let at = end
+    let count = try buffer.withUnsafeMutableBytes { raw in
+      try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[at...]))
+    }
+    end += count
+    return count
+  }
+}
+
 /// Reads a file through its descriptor, with no buffering of its own.
 public final class FileByteStream: ByteStream {
   public let path: String

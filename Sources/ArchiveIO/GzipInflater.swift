@@ -19,7 +19,7 @@ public final class GzipInflater: ByteStream {
   public private(set) var members = 0
   public private(set) var decompressedBytes: Int64 = 0
 
-  public init(source: ByteStream, name: String? = nil, bufferSize: Int = 256 * 1024) throws(ArchiveError) {
+  public init(source: ByteStream, name: String? = nil, bufferSize: Int = 64 * 1024) throws(ArchiveError) {
     self.source = source
     self.name = name
     self.input = [UInt8](repeating: 0, count: bufferSize)
@@ -112,22 +112,9 @@ public final class GzipInflater: ByteStream {
 
   /// Makes at least `minimum` unconsumed bytes available; false if the source ends first.
   private func fillInput(minimum: Int) throws -> Bool {
-    if inputEnd - inputStart >= minimum { return true }
-    if inputStart > 0 {
-      let pending = inputEnd - inputStart
-      input.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress else { return }
-        base.copyMemory(from: base + inputStart, byteCount: pending)
-      }
-      inputStart = 0
-      inputEnd = pending
-    }
     while inputEnd - inputStart < minimum && !sourceEnded {
-      let count = try input.withUnsafeMutableBytes {
-        try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[inputEnd...]))
-      }
+      let count = try source.refill(&input, start: &inputStart, end: &inputEnd, growth: 0)
       if count == 0 { sourceEnded = true } else { sawAnyInput = true }
-      inputEnd += count
     }
     return inputEnd - inputStart >= minimum
   }

@@ -19,7 +19,7 @@ public final class LineReader {
   private var consumed: Int64 = 0
   public private(set) var lastLineHadNewline = true
 
-  public init(stream: ByteStream, maximumLineBytes: Int = 64 << 20, bufferSize: Int = 1 << 20) {
+  public init(stream: ByteStream, maximumLineBytes: Int = 64 << 20, bufferSize: Int = 64 << 10) {
     self.stream = stream
     self.maximumLineBytes = maximumLineBytes
     buffer = [UInt8](repeating: 0, count: max(bufferSize, 4096))
@@ -59,22 +59,7 @@ public final class LineReader {
   }
 
   private func refill() throws {
-    if start > 0 {
-      let pending = end - start
-      buffer.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress else { return }
-        base.copyMemory(from: base + start, byteCount: pending)
-      }
-      start = 0
-      end = pending
-    }
-    if end == buffer.count {
-      buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, maximumLineBytes + 1)))
-    }
-    let count = try buffer.withUnsafeMutableBytes { raw in
-      try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
-    }
-    if count == 0 { exhausted = true }
-    end += count
+    let growth = min(buffer.count, maximumLineBytes + 1)
+    if try stream.refill(&buffer, start: &start, end: &end, growth: growth) == 0 { exhausted = true }
   }
 }

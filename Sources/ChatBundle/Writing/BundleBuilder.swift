@@ -22,6 +22,8 @@ public final class BundleBuilder {
   private var records: Int64 = 0
   private var filtered: Int64 = 0
   private var cleanedUp = false
+  /// One read buffer for hashing and copying files, instead of a fresh one per file.
+  private var scratch = [UInt8](repeating: 0, count: 1 << 20)
   public var progress: ((PackProgress) -> Void)?
 
   public init(options: PackOptions, outputPath: String) throws {
@@ -72,13 +74,12 @@ public final class BundleBuilder {
     let stream = try FileByteStream(path: localPath)
     var digest = SHA256Digest()
     var prefix: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
     var size: Int64 = 0
     while true {
-      let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
+      let count = try scratch.withUnsafeMutableBytes { try stream.read(into: $0) }
       if count == 0 { break }
-      buffer.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-      if prefix.count < 64 { prefix += buffer[0..<min(count, 64 - prefix.count)] }
+      scratch.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+      if prefix.count < 64 { prefix += scratch[0..<min(count, 64 - prefix.count)] }
       size += Int64(count)
     }
     let stored = StoredMedia(
@@ -390,14 +391,13 @@ public final class BundleBuilder {
   private func copy(_ path: String, expecting entry: Manifest.FileEntry, into archive: TarGzWriter) throws {
     let stream = try FileByteStream(path: path)
     var digest = SHA256Digest()
-    var buffer = [UInt8](repeating: 0, count: 1 << 20)
     var size: Int64 = 0
     while true {
-      let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
+      let count = try scratch.withUnsafeMutableBytes { try stream.read(into: $0) }
       if count == 0 { break }
       size += Int64(count)
       guard size <= entry.size else { throw ChatBundleError.mediaChanged(path: path) }
-      try buffer.withUnsafeBytes { bytes in
+      try scratch.withUnsafeBytes { bytes in
         let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
         digest.update(chunk)
         try archive.write(chunk)

@@ -13,11 +13,18 @@ final class ExternalSorter {
   private let directory: String
   private let name: String
   private let memoryBudget: Int
-  private var keys: [[UInt8]] = []
-  private var payloads: [[UInt8]] = []
-  private var bufferedBytes = 0
+  /// Keys and payloads back to back, so a record costs its bytes plus one `Slot`, with no
+  /// allocation of its own; the budget then bounds memory exactly.
+  private var arena: [UInt8] = []
+  private var slots: [Slot] = []
   private var runs: [String] = []
   private(set) var count: Int64 = 0
+
+  struct Slot {
+    var offset: Int
+    var keyLength: Int
+    var payloadLength: Int
+  }
 
   init(directory: String, name: String, memoryBudget: Int) {
     self.directory = directory
@@ -26,46 +33,56 @@ final class ExternalSorter {
   }
 
   func add(key: [UInt8], payload: [UInt8]) throws {
-    keys.append(key)
-    payloads.append(payload)
+    if arena.isEmpty { arena.reserveCapacity(memoryBudget) }
+    slots.append(Slot(offset: arena.count, keyLength: key.count, payloadLength: payload.count))
+    arena.append(contentsOf: key)
+    arena.append(contentsOf: payload)
     count += 1
-    // 64 bytes stands for the two arrays' own overhead.
-    bufferedBytes += key.count + payload.count + 64
-    if bufferedBytes >= memoryBudget { try spill() }
+    if arena.count + slots.count * MemoryLayout<Slot>.stride >= memoryBudget { try spill() }
   }
 
   /// The records in key order. The sorter cannot take records afterwards.
   func sorted() throws -> SortedRecords {
     if runs.isEmpty {
-      let order = sortedOrder()
-      let records = SortedRecords.memory(keys: keys, payloads: payloads, order: order)
-      keys = []
-      payloads = []
+      let order = sortedSlots()
+      let records = SortedRecords.memory(arena: arena, slots: order)
+      arena = []
+      slots = []
       return records
     }
-    if !keys.isEmpty { try spill() }
+    if !slots.isEmpty { try spill() }
+    // The arena is not needed for the merge; give its memory back before the next sort fills.
+    arena = []
+    slots = []
     return try SortedRecords.merge(runs.map { try RunReader(path: $0) })
   }
 
-  private func sortedOrder() -> [Int] {
-    var order = Array(keys.indices)
-    order.sort { compareBytes(keys[$0], keys[$1]) < 0 }
-    return order
+  private func sortedSlots() -> [Slot] {
+    arena.withUnsafeBufferPointer { bytes in
+      guard let base = bytes.baseAddress else { return slots }
+      return slots.sorted { left, right in
+        let common = min(left.keyLength, right.keyLength)
+        let result = common > 0 ? memcmp(base + left.offset, base + right.offset, common) : 0
+        return result != 0 ? result < 0 : left.keyLength < right.keyLength
+      }
+    }
   }
 
   private func spill() throws {
     let path = directory + "/\(name)-run-\(runs.count)"
     let writer = try BufferedWriter(creating: path)
-    for index in sortedOrder() {
-      try writer.write(lengthPrefix(keys[index].count) + lengthPrefix(payloads[index].count))
-      try writer.write(keys[index])
-      try writer.write(payloads[index])
+    let order = sortedSlots()
+    try arena.withUnsafeBytes { bytes in
+      for slot in order {
+        try writer.write(lengthPrefix(slot.keyLength) + lengthPrefix(slot.payloadLength))
+        try writer.write(
+          UnsafeRawBufferPointer(rebasing: bytes[slot.offset..<(slot.offset + slot.keyLength + slot.payloadLength)]))
+      }
     }
     try writer.close()
     runs.append(path)
-    keys.removeAll(keepingCapacity: true)
-    payloads.removeAll(keepingCapacity: true)
-    bufferedBytes = 0
+    arena.removeAll(keepingCapacity: true)
+    slots.removeAll(keepingCapacity: true)
   }
 }
 
@@ -90,18 +107,16 @@ func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
 
 /// Records coming out of a sorter, in key order.
 final class SortedRecords {
-  private var memoryKeys: [[UInt8]] = []
-  private var memoryPayloads: [[UInt8]] = []
-  private var memoryOrder: [Int] = []
+  private var arena: [UInt8] = []
+  private var slots: [ExternalSorter.Slot] = []
   private var position = 0
   private var heap: [RunReader] = []
   private var isMemory = true
 
-  static func memory(keys: [[UInt8]], payloads: [[UInt8]], order: [Int]) -> SortedRecords {
+  static func memory(arena: [UInt8], slots: [ExternalSorter.Slot]) -> SortedRecords {
     let records = SortedRecords()
-    records.memoryKeys = keys
-    records.memoryPayloads = payloads
-    records.memoryOrder = order
+    records.arena = arena
+    records.slots = slots
     return records
   }
 
@@ -117,18 +132,15 @@ final class SortedRecords {
 
   func next() throws -> (key: [UInt8], payload: [UInt8])? {
     if isMemory {
-      guard position < memoryOrder.count else {
-        memoryKeys = []
-        memoryPayloads = []
+      guard position < slots.count else {
+        arena = []
+        slots = []
         return nil
       }
-      let index = memoryOrder[position]
+      let slot = slots[position]
       position += 1
-      let record = (memoryKeys[index], memoryPayloads[index])
-      // Release as we go, so the merge that reads these does not hold two copies.
-      memoryKeys[index] = []
-      memoryPayloads[index] = []
-      return record
+      let keyEnd = slot.offset + slot.keyLength
+      return (Array(arena[slot.offset..<keyEnd]), Array(arena[keyEnd..<(keyEnd + slot.payloadLength)]))
     }
     guard let smallest = heap.first else { return nil }
     let record = (smallest.key, smallest.payload)

@@ -18,7 +18,7 @@ public final class RecordSplitter {
   private let stream: ByteStream
   private let wrapperKey: String
   private let maximumRecordBytes: Int
-  private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+  private var buffer = [UInt8](repeating: 0, count: 64 << 10)
   private var start = 0
   private var end = 0
   private var exhausted = false
@@ -291,20 +291,6 @@ public final class RecordSplitter {
   }
 
   private func refill() throws {
-    if start > 0 {
-      let pending = end - start
-      buffer.withUnsafeMutableBytes { raw in
-        guard let base = raw.baseAddress else { return }
-        base.copyMemory(from: base + start, byteCount: pending)
-      }
-      start = 0
-      end = pending
-    }
-    if end == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
-    let count = try buffer.withUnsafeMutableBytes { raw in
-      try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
-    }
-    if count == 0 { exhausted = true }
-    end += count
+    if try stream.refill(&buffer, start: &start, end: &end, growth: buffer.count) == 0 { exhausted = true }
   }
 }
