@@ -126,6 +126,12 @@ extension ChatBundleCommand {
         let builder = try BundleBuilder(options: options, outputPath: output)
         builder.progress = { progress.update($0) }
         let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
+        var fileNumber = 0
+        importer.onFile = { path in
+          fileNumber += 1
+          let name = (path as NSString).lastPathComponent
+          progress.currentFile = "\(fileNumber)/\(expanded.files.count) \(name)".terminalSafe
+        }
         try importer.importFiles(expanded.files)
         let summary = try builder.finish(outputPath: output)
         progress.finish()

@@ -6,6 +6,8 @@ final class ProgressDisplay {
   private let enabled: Bool
   private var lastDraw = Date.distantPast
   private var drawn = false
+  /// Which input file is being read, for the reading phase: "3/720 2025031009.gz".
+  var currentFile = ""
 
   init(enabled: Bool) {
     self.enabled = enabled && isatty(STDERR_FILENO) == 1
@@ -18,7 +20,7 @@ final class ProgressDisplay {
     lastDraw = now
     var line: String
     switch progress.phase {
-    case .reading: line = "reading   \(progress.done) records"
+    case .reading: line = "reading   \(currentFile)  \(progress.done) records"
     case .sorting: line = "sorting   \(progress.done)" + (progress.total.map { " / \($0) messages" } ?? " messages")
     case .writing:
       if let total = progress.total, total > 0 {
