@@ -39,17 +39,21 @@ demo: build
 	@echo "== extract"
 	$(BIN) extract $(DEMO)/example.tar.gz $(DEMO)/extracted
 	@echo
+	@echo "== render: static HTML transcripts, offline"
+	$(BIN) render $(DEMO)/example.tar.gz -o $(DEMO)/site
+	@echo
 	@echo "bundle:    $(abspath $(DEMO)/example.tar.gz)"
 	@echo "extracted: $(abspath $(DEMO)/extracted)"
+	@echo "open:      $(abspath $(DEMO)/site/index.html)"
 
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	@bash scripts/check-example-schemas.sh "$(BIN)"
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests templates/Templates.swift
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests templates/Templates.swift
 
 bench: deps
 	bash scripts/bench.sh $(BENCH_ARGS)

@@ -12,6 +12,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // The only two C modules. Nothing but ArchiveIO imports them.
@@ -23,10 +24,21 @@ let package = Package(
       name: "ChatBundle",
       dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
     .target(name: "ChatBundleImport", dependencies: ["ChatBundle"]),
+    // The site's templates, compiled into the binary; `render --templates DIR` overrides them.
+    .target(
+      name: "ChatBundleTemplates", path: "templates",
+      exclude: ["README.md"],
+      resources: [
+        .embedInCode("site/layout.mustache"), .embedInCode("site/index.mustache"),
+        .embedInCode("site/conversation.mustache"), .embedInCode("site/style.css"),
+      ]),
+    .target(
+      name: "ChatBundleSite",
+      dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport",
+        "ChatBundle", "ChatBundleImport", "ChatBundleSite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
@@ -40,6 +52,7 @@ let package = Package(
     .testTarget(
       name: "ChatBundleImportTests",
       dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
+    .testTarget(name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

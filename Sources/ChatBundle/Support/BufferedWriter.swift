@@ -5,15 +5,15 @@ import ArchiveIO
 #endif
 
 /// Buffered writes to a new file, optionally hashing what passes through.
-final class BufferedWriter {
-  let path: String
+package final class BufferedWriter {
+  package let path: String
   private var descriptor: Int32
   private var buffer: [UInt8] = []
   private let capacity: Int
   private var digest: SHA256Digest?
-  private(set) var size: Int64 = 0
+  package private(set) var size: Int64 = 0
 
-  init(creating path: String, hashing: Bool = false, capacity: Int = 1 << 20) throws {
+  package init(creating path: String, hashing: Bool = false, capacity: Int = 1 << 20) throws {
     self.path = path
     self.capacity = capacity
     descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -26,7 +26,7 @@ final class BufferedWriter {
 
   deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
 
-  func write(_ bytes: [UInt8]) throws {
+  package func write(_ bytes: [UInt8]) throws {
     size += Int64(bytes.count)
     digest?.update(bytes)
     if buffer.count + bytes.count > capacity { try flush() }
@@ -37,7 +37,7 @@ final class BufferedWriter {
     }
   }
 
-  func write(_ bytes: UnsafeRawBufferPointer) throws {
+  package func write(_ bytes: UnsafeRawBufferPointer) throws {
     size += Int64(bytes.count)
     digest?.update(bytes)
     if buffer.count + bytes.count > capacity { try flush() }
@@ -48,7 +48,7 @@ final class BufferedWriter {
     }
   }
 
-  func flush() throws {
+  package func flush() throws {
     guard !buffer.isEmpty else { return }
     try buffer.withUnsafeBytes { try writeThrough($0) }
     buffer.removeAll(keepingCapacity: true)
@@ -56,7 +56,7 @@ final class BufferedWriter {
 
   /// Flushes and closes; returns the SHA-256 if hashing was asked for.
   @discardableResult
-  func close() throws -> String? {
+  package func close() throws -> String? {
     try flush()
     if descriptor >= 0 {
       let status = Glibc.close(descriptor)

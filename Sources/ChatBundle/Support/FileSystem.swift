@@ -4,19 +4,19 @@ import Foundation
   import Glibc
 #endif
 
-func parentDirectory(of path: String) -> String {
+package func parentDirectory(of path: String) -> String {
   guard let slash = path.lastIndex(of: "/") else { return "." }
   let parent = String(path[..<slash])
   return parent.isEmpty ? "/" : parent
 }
 
-func baseName(of path: String) -> String {
+package func baseName(of path: String) -> String {
   guard let slash = path.lastIndex(of: "/") else { return path }
   return String(path[path.index(after: slash)...])
 }
 
 /// Creates a new private directory with an unpredictable name (mkdtemp).
-func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
+package func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
   var template = Array((parent + "/" + prefix + "-XXXXXX").utf8CString)
   let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
     guard let base = buffer.baseAddress else { return false }
@@ -29,6 +29,6 @@ func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String 
   return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-func removeTree(_ path: String) {
+package func removeTree(_ path: String) {
   try? FileManager.default.removeItem(atPath: path)
 }

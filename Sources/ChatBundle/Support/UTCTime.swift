@@ -74,12 +74,12 @@ public enum UTCTime {
     return seconds * 1000 + milliseconds
   }
 
-  static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+  public static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
     value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
   }
 
   /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil_from_days.
-  static func civil(days: Int64) -> (Int64, Int64, Int64) {
+  public static func civil(days: Int64) -> (Int64, Int64, Int64) {
     let z = days + 719_468
     let era = floorDivide(z, 146_097)
     let dayOfEra = z - era * 146_097

@@ -1,0 +1,59 @@
+import ChatBundle
+import Foundation
+
+/// Local dates and times in the display time zone, formatted by hand so that the output
+/// depends on the zone's rules only, never on the process's locale or clock.
+struct DisplayClock {
+  let zone: TimeZone
+
+  init?(identifier: String) {
+    guard let zone = TimeZone(identifier: identifier) else { return nil }
+    self.zone = zone
+  }
+
+  func offsetSeconds(at milliseconds: Int64) -> Int64 {
+    Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000)))
+  }
+
+  /// (year, month, day, hour, minute, second) local.
+  func components(_ milliseconds: Int64) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
+    let local = milliseconds + offsetSeconds(at: milliseconds) * 1000
+    let days = UTCTime.floorDivide(local, 86_400_000)
+    let (year, month, day) = UTCTime.civil(days: days)
+    let seconds = (local - days * 86_400_000) / 1000
+    return (year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
+  }
+
+  func date(_ milliseconds: Int64) -> String {
+    let (year, month, day, _, _, _) = components(milliseconds)
+    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+  }
+
+  func month(_ milliseconds: Int64) -> String {
+    let (year, month, _, _, _, _) = components(milliseconds)
+    return "\(pad(year, 4))-\(pad(month, 2))"
+  }
+
+  func time(_ milliseconds: Int64) -> String {
+    let (_, _, _, hour, minute, second) = components(milliseconds)
+    return "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+  }
+
+  /// `+08:00`
+  func offset(_ milliseconds: Int64) -> String {
+    let seconds = offsetSeconds(at: milliseconds)
+    let sign = seconds < 0 ? "-" : "+"
+    let absolute = abs(seconds)
+    return sign + pad(absolute / 3600, 2) + ":" + pad(absolute / 60 % 60, 2)
+  }
+
+  /// RFC 3339 with the local offset, for `<time datetime>`.
+  func timestamp(_ milliseconds: Int64) -> String {
+    date(milliseconds) + "T" + time(milliseconds) + offset(milliseconds)
+  }
+
+  private func pad(_ value: Int64, _ width: Int) -> String {
+    let digits = String(value)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+  }
+}

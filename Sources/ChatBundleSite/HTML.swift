@@ -1,0 +1,44 @@
+/// HTML text built by appending: every piece of bundle data goes through `text` or
+/// `attribute`, which escape it, so markup can only come from this module's own literals.
+struct HTML {
+  private(set) var bytes: [UInt8] = []
+
+  init() {}
+
+  /// Markup written by chatbundle itself (tags, class names), never bundle data.
+  mutating func raw(_ markup: StaticString) {
+    bytes.append(contentsOf: UnsafeBufferPointer(start: markup.utf8Start, count: markup.utf8CodeUnitCount))
+  }
+
+  /// Markup that an earlier `HTML` produced, already escaped.
+  mutating func append(_ other: HTML) { bytes += other.bytes }
+
+  /// Text content: `&`, `<`, `>`, `"` and `'` are escaped.
+  mutating func text(_ value: String) { HTML.escape(value, into: &bytes) }
+
+  /// An attribute value (always written inside double quotes by the caller's literal).
+  mutating func attribute(_ value: String) { HTML.escape(value, into: &bytes) }
+
+  mutating func number<T: BinaryInteger>(_ value: T) { bytes.append(contentsOf: String(value).utf8) }
+
+  var string: String { String(decoding: bytes, as: UTF8.self) }
+
+  static func escape(_ value: String, into out: inout [UInt8]) {
+    for byte in value.utf8 {
+      switch byte {
+      case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
+      case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
+      case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
+      case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x23, 0x33, 0x34, 0x3B])
+      case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])
+      default: out.append(byte)
+      }
+    }
+  }
+
+  static func escaped(_ value: String) -> String {
+    var out: [UInt8] = []
+    escape(value, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+}

@@ -1,0 +1,278 @@
+import ChatBundle
+
+/// One message as HTML. Everything from the bundle passes through `HTML.text` or
+/// `HTML.attribute`; links that are only known when the whole bundle has been read (reply
+/// and recall targets on other pages) are written as placeholders for `PageFinisher`.
+struct MessageRenderer {
+  let people: [String: String]
+  let clock: DisplayClock
+  let strings: SiteStrings
+  /// Relative path from a conversation page to the site root.
+  let root = "../../"
+  /// Media whose bytes are in the bundle: sha256 to the site file name.
+  var mediaNames: [String: String] = [:]
+
+  func name(of id: String?) -> String {
+    guard let id else { return "" }
+    return people[id] ?? id
+  }
+
+  func render(_ message: Message, into html: inout HTML) {
+    switch message.kind {
+    case .memberJoined, .memberLeft, .notice, .recall:
+      renderSystemRow(message, into: &html)
+    default:
+      html.raw("<article class=\"msg kind-")
+      html.attribute(message.kind.rawValue)
+      html.raw("\" id=\"")
+      html.attribute(Self.anchor(message.id))
+      html.raw("\"><header><span class=\"sender\">")
+      html.text(name(of: message.sender))
+      html.raw("</span> ")
+      timeElement(message.timestamp, into: &html)
+      html.raw("</header>")
+      if let reply = message.replyTo { renderReply(reply, into: &html) }
+      html.raw("<div class=\"body\">")
+      renderBody(
+        kind: message.kind, text: message.text, media: message.media, thumbnail: message.thumbnail,
+        location: message.location, merged: message.merged, sourceType: message.sourceType, into: &html, depth: 1)
+      if message.kind == .command { renderCommand(message.command ?? "", into: &html) }
+      if message.kind == .custom, let custom = message.custom { renderCustom(custom, into: &html) }
+      for part in message.parts ?? [] {
+        renderBody(
+          kind: part.kind, text: part.text, media: part.media, thumbnail: nil, location: part.location,
+          merged: part.merged,
+          sourceType: part.sourceType, into: &html, depth: 1)
+      }
+      html.raw("</div>")
+      if message.mentionsAll || !(message.mentions ?? []).isEmpty {
+        html.raw("<p class=\"mentions\">")
+        if message.mentionsAll { html.text(strings(.mentionsAll) + " ") }
+        for user in message.mentions ?? [] { html.text("@" + name(of: user) + " ") }
+        html.raw("</p>")
+      }
+      html.raw("</article>\n")
+    }
+  }
+
+  /// `m-<id>`; ids are any printable text, and the attribute escaping keeps them inert.
+  static func anchor(_ id: String) -> String { "m-" + id }
+
+  private func timeElement(_ milliseconds: Int64, into html: inout HTML) {
+    html.raw("<time datetime=\"")
+    html.attribute(clock.timestamp(milliseconds))
+    html.raw("\">")
+    html.text(clock.time(milliseconds))
+    html.raw("</time>")
+  }
+
+  private func renderSystemRow(_ message: Message, into html: inout HTML) {
+    html.raw("<div class=\"sys kind-")
+    html.attribute(message.kind.rawValue)
+    html.raw("\" id=\"")
+    html.attribute(Self.anchor(message.id))
+    html.raw("\">")
+    timeElement(message.timestamp, into: &html)
+    html.raw(" ")
+    switch message.kind {
+    case .memberJoined, .memberLeft:
+      let names = (message.members ?? []).map { name(of: $0) }.joined(separator: "、")
+      html.text((names.isEmpty ? name(of: message.sender) : names) + " ")
+      html.text(strings(message.kind == .memberJoined ? .joined : .left))
+    case .recall:
+      html.text(name(of: message.sender) + " ")
+      html.raw("<a href=\"")
+      html.raw("<@R")
+      html.attribute(Self.hexID(message.recallTarget ?? ""))
+      html.raw("@>\">")
+      html.text(strings(.recalled))
+      html.raw("</a>")
+    default:
+      html.raw("<span class=\"notice\">")
+      html.text(message.text ?? "")
+      html.raw("</span>")
+    }
+    html.raw("</div>\n")
+  }
+
+  private func renderReply(_ reply: ReplyReference, into html: inout HTML) {
+    html.raw("<blockquote class=\"reply\"><a href=\"<@R")
+    html.attribute(Self.hexID(reply.id))
+    html.raw("@>\">")
+    html.text(strings(.replyTo) + " " + name(of: reply.sender))
+    html.raw("</a>")
+    if let preview = reply.preview {
+      html.raw("<span class=\"preview\">")
+      html.text(preview)
+      html.raw("</span>")
+    }
+    html.raw("</blockquote>")
+  }
+
+  /// The id in hex: placeholders hold only `[0-9a-f]`, whatever the id contains.
+  static func hexID(_ id: String) -> String { SHA256Digest.hex(Array(id.utf8)) }
+
+  private func renderBody(
+    kind: MessageKind, text: String?, media: MediaReference?, thumbnail: MediaReference?, location: Location?,
+    merged: MergedRecord?, sourceType: String?, into html: inout HTML, depth: Int
+  ) {
+    switch kind {
+    case .text:
+      renderText(text ?? "", into: &html)
+    case .image, .audio, .video, .file:
+      if let text, !text.isEmpty { renderText(text, into: &html) }
+      if let media { renderMedia(kind, media, thumbnail: thumbnail, into: &html) }
+    case .location:
+      if let location {
+        html.raw("<p class=\"location\"><span class=\"label\">")
+        html.text(strings(.location))
+        html.raw("</span> ")
+        html.text([location.name, location.address].compactMap { $0 }.joined(separator: " "))
+        html.raw(" <span class=\"coordinates\">")
+        html.text(location.latitude + ", " + location.longitude)
+        html.raw("</span></p>")
+      }
+    case .merged:
+      html.raw("<div class=\"merged\"><p class=\"title\">")
+      html.text(merged?.title ?? "")
+      html.raw("</p>")
+      if let summary = merged?.summary, !summary.isEmpty {
+        html.raw("<p class=\"summary\">")
+        html.text(summary)
+        html.raw("</p>")
+      }
+      if depth < MergedRecord.maximumDepth {
+        for item in merged?.items ?? [] {
+          html.raw("<div class=\"item\"><span class=\"sender\">")
+          html.text(name(of: item.sender))
+          html.raw("</span> ")
+          if let timestamp = item.timestamp {
+            html.raw("<span class=\"when\">")
+            html.text(clock.date(timestamp) + " " + clock.time(timestamp))
+            html.raw("</span>")
+          }
+          renderBody(
+            kind: item.kind, text: item.text, media: item.media, thumbnail: nil, location: item.location,
+            merged: item.merged, sourceType: item.sourceType, into: &html, depth: depth + 1)
+          html.raw("</div>")
+        }
+      }
+      if let media { renderMedia(.file, media, thumbnail: nil, into: &html) }
+      html.raw("</div>")
+    case .unknown:
+      html.raw("<p class=\"unsupported\">")
+      html.text(strings(.unsupported) + ": " + (sourceType ?? "?"))
+      html.raw("</p>")
+    case .command, .custom, .memberJoined, .memberLeft, .notice, .recall:
+      if let text, !text.isEmpty { renderText(text, into: &html) }
+    }
+  }
+
+  /// Newlines are kept by CSS (`white-space: pre-wrap`); URLs become links that open only
+  /// when clicked, never loaded.
+  private func renderText(_ text: String, into html: inout HTML) {
+    html.raw("<p class=\"text\">")
+    for piece in LinkDetector.pieces(text) {
+      if piece.isLink {
+        html.raw("<a rel=\"noopener noreferrer nofollow\" href=\"")
+        html.attribute(piece.text)
+        html.raw("\">")
+        html.text(piece.text)
+        html.raw("</a>")
+      } else {
+        html.text(piece.text)
+      }
+    }
+    html.raw("</p>")
+  }
+
+  private func renderMedia(
+    _ kind: MessageKind, _ media: MediaReference, thumbnail: MediaReference?, into html: inout HTML
+  ) {
+    guard let sha = media.sha256, let file = mediaNames[sha] else {
+      html.raw("<p class=\"missing\">")
+      html.text("\(strings(.attachment)) \(media.name ?? media.sourceReference ?? "") — \(strings(.notBundled))")
+      if let reason = media.missing {
+        html.raw(" <span class=\"reason\">(")
+        html.text(reason)
+        html.raw(")</span>")
+      }
+      html.raw("</p>")
+      return
+    }
+    let url = root + "media/" + file
+    switch kind {
+    case .image:
+      html.raw("<figure><a href=\"")
+      html.attribute(url)
+      html.raw("\"><img loading=\"lazy\" src=\"")
+      html.attribute(url)
+      html.raw("\" alt=\"")
+      html.attribute(media.name ?? "")
+      html.raw("\"></a><figcaption>")
+      html.text(media.name ?? "")
+      html.raw("</figcaption></figure>")
+    case .audio:
+      html.raw("<figure><audio controls preload=\"none\" src=\"")
+      html.attribute(url)
+      html.raw("\"></audio><figcaption>")
+      caption(media, into: &html)
+      html.raw("</figcaption></figure>")
+    case .video:
+      html.raw("<figure><video controls preload=\"none\" src=\"")
+      html.attribute(url)
+      if let poster = thumbnail?.sha256.flatMap({ mediaNames[$0] }) {
+        html.raw("\" poster=\"")
+        html.attribute(root + "media/" + poster)
+      }
+      html.raw("\"></video><figcaption>")
+      caption(media, into: &html)
+      html.raw("</figcaption></figure>")
+    default:
+      html.raw("<p class=\"file\"><a download=\"")
+      html.attribute(media.name ?? file)
+      html.raw("\" href=\"")
+      html.attribute(url)
+      html.raw("\">")
+      html.text(media.name ?? file)
+      html.raw("</a> <span class=\"size\">")
+      html.text(Self.size(media.size ?? 0))
+      html.raw("</span></p>")
+    }
+  }
+
+  private func caption(_ media: MediaReference, into html: inout HTML) {
+    var parts: [String] = []
+    if let name = media.name { parts.append(name) }
+    if let duration = media.durationMilliseconds { parts.append("\(duration / 1000)″") }
+    html.text(parts.joined(separator: " · "))
+  }
+
+  private func renderCommand(_ action: String, into html: inout HTML) {
+    html.raw("<details class=\"command\"><summary>")
+    html.text(strings(.command))
+    html.raw("</summary><code>")
+    html.text(action)
+    html.raw("</code></details>")
+  }
+
+  private func renderCustom(_ custom: CustomEvent, into html: inout HTML) {
+    html.raw("<div class=\"custom\"><p class=\"event\">")
+    html.text(custom.event ?? "")
+    html.raw("</p><dl>")
+    for field in custom.fields {
+      html.raw("<dt>")
+      html.text(field.key)
+      html.raw("</dt><dd>")
+      html.text(field.value)
+      html.raw("</dd>")
+    }
+    html.raw("</dl></div>")
+  }
+
+  static func size(_ bytes: Int64) -> String {
+    if bytes < 1024 { return "\(bytes) B" }
+    if bytes < 1024 * 1024 { return "\((bytes * 10 / 1024 + 5) / 10) KB" }
+    return "\((bytes * 10 / (1024 * 1024)) / 10).\((bytes * 10 / (1024 * 1024)) % 10) MB"
+  }
+}

@@ -1,0 +1,118 @@
+import ChatBundle
+
+/// Replaces the placeholders pages were written with, once the whole bundle has been read:
+/// `<@MENU@>`, `<@NEXT@>`, `<@STATUS@>` and `<@R<hex id>@>` (the href of a reply or recall
+/// target, on whatever page holds it). A placeholder cannot come from bundle data: every
+/// `<` from the bundle was escaped.
+struct PageFinisher {
+  let generator: SiteGenerator
+
+  func resolve(_ bytes: [UInt8], conversation: SiteGenerator.ConversationPages?, page: String, next: String?) throws
+    -> [UInt8]
+  {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + 1024)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == 0x3C, index + 1 < bytes.count, bytes[index + 1] == 0x40,
+        let end = findEnd(bytes, from: index + 2)
+      {
+        let token = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
+        out += Array(try replacement(for: token, conversation: conversation, page: page, next: next).utf8)
+        index = end + 2
+      } else {
+        out.append(bytes[index])
+        index += 1
+      }
+    }
+    return out
+  }
+
+  private func findEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    var index = start
+    while index + 1 < bytes.count && index - start < 4096 {
+      if bytes[index] == 0x40 && bytes[index + 1] == 0x3E { return index }
+      index += 1
+    }
+    return nil
+  }
+
+  private func replacement(
+    for token: String, conversation: SiteGenerator.ConversationPages?, page: String, next: String?
+  ) throws -> String {
+    let strings = generator.strings
+    switch token {
+    case "MENU":
+      guard let conversation else { return "" }
+      var html = HTML()
+      html.raw("<nav class=\"months\" aria-label=\"months\">")
+      var seen: Set<String> = []
+      for info in conversation.pages where seen.insert(info.month).inserted {
+        let current = conversation.pages.first { $0.name == page }?.month == info.month
+        html.raw(current ? "<a class=\"current\" href=\"" : "<a href=\"")
+        html.attribute(info.name + ".html")
+        html.raw("\">")
+        html.text(info.month)
+        html.raw("</a> ")
+      }
+      html.raw("</nav>")
+      return html.string
+    case "NEXT":
+      guard let next else { return "" }
+      var html = HTML()
+      html.raw("<a class=\"next\" rel=\"next\" href=\"")
+      html.attribute(next + ".html")
+      html.raw("\">")
+      html.text(strings(.next) + " →")
+      html.raw("</a>")
+      return html.string
+    case "STATUS":
+      var html = HTML()
+      if generator.verificationValid {
+        html.raw("<span class=\"verified\">✔ ")
+        html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
+      } else {
+        html.raw("<span class=\"unverified\">✘ ")
+        html.text(strings(.unverified))
+      }
+      html.raw("</span>")
+      return html.string
+    default:
+      guard token.hasPrefix("R"), let id = Self.decodeHex(String(token.dropFirst())) else { return "#" }
+      guard let (conversationID, line) = try generator.lookup.find(id),
+        let target = generator.conversations.first(where: { $0.entry.id == conversationID }),
+        let targetPage = target.pages.first(where: { $0.firstLine <= line && line <= $0.lastLine })
+      else { return "#not-in-bundle" }
+      let prefix = target.entry.id == conversation?.entry.id ? "" : "../" + target.directory.dropFirst(2) + "/"
+      return HTML.escaped(prefix + targetPage.name + ".html#" + fragment(MessageRenderer.anchor(id)))
+    }
+  }
+
+  /// Percent-encodes everything but unreserved characters, so any id is a valid fragment.
+  private func fragment(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      let unreserved =
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+      if unreserved {
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      } else {
+        out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+      }
+    }
+    return out
+  }
+
+  static func decodeHex(_ hex: String) -> String? {
+    var bytes: [UInt8] = []
+    var iterator = hex.utf8.makeIterator()
+    while let high = iterator.next() {
+      guard let low = iterator.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
+        return nil
+      }
+      bytes.append(value)
+    }
+    return String(validating: bytes, as: UTF8.self)
+  }
+}

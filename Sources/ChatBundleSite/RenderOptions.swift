@@ -1,0 +1,36 @@
+import ChatBundle
+
+/// How a bundle becomes a site.
+public struct RenderOptions: Sendable {
+  /// IANA zone for times; nil means the bundle's source time zone.
+  public var timeZone: String?
+  public var language: Language = .zhCN
+  /// Messages per page at most; a page also ends with its month.
+  public var pageSize = 1000
+  /// A directory of templates to use instead of the built-in ones.
+  public var templatesDirectory: String?
+  /// Render a bundle that fails verification, marking every page as unverified.
+  public var force = false
+
+  public enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
+
+  public init() {}
+}
+
+/// What `render` produced.
+public struct RenderSummary: Sendable {
+  public var output: String
+  public var indexPage: String
+  public var report: VerificationReportSummary
+  public var conversations: Int
+  public var pages: Int
+  public var messages: Int64
+  public var media: Int
+}
+
+/// The parts of the verification report the CLI prints after rendering.
+public struct VerificationReportSummary: Sendable {
+  public var bundleID: String?
+  public var isValid: Bool
+  public var issues: [String]
+}

@@ -1,0 +1,129 @@
+import ChatBundle
+import ChatBundleTemplates
+import Foundation
+import Mustache
+
+extension SiteGenerator {
+  /// Writes the page being built, with placeholders for the links `finish` resolves.
+  func endPage() throws {
+    guard let conversation = current, let info = conversation.pages.last else { return }
+    let body = page.string
+    page = HTML()
+    let context: [String: Any] = [
+      "conversation": title(of: conversation.entry),
+      "page": info.name,
+      "messages": body,
+      "previous": conversation.pages.count > 1 ? conversation.pages[conversation.pages.count - 2].name + ".html" : "",
+      "hasPrevious": conversation.pages.count > 1,
+      "menu": "<@MENU@>",
+      "next": "<@NEXT@>",
+      "strings": stringsContext(),
+    ]
+    let html = layout(
+      body: library.render(context, withTemplate: "conversation") ?? "", title: title(of: conversation.entry),
+      root: "../../")
+    try Data(html.utf8).write(
+      to: URL(fileURLWithPath: scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"))
+  }
+
+  func endConversation() throws {
+    try endPage()
+    if let conversation = current { conversations.append(conversation) }
+    current = nil
+  }
+
+  func title(of conversation: ConversationEntry) -> String {
+    if let name = conversation.name { return name }
+    if let participants = conversation.participants {
+      return participants.map { people[$0] ?? $0 }.joined(separator: " ↔ ")
+    }
+    return conversation.sourceID ?? conversation.id
+  }
+
+  func stringsContext() -> [String: String] {
+    [
+      "previous": strings(.previous), "next": strings(.next), "months": strings(.months),
+      "conversations": strings(.conversations), "messages": strings(.messages), "members": strings(.members),
+      "period": strings(.period), "scope": strings(.scope), "missingMedia": strings(.missingMedia),
+      "reason": strings(.reason), "bundleID": strings(.bundleID), "times": strings(.times),
+      "generatedFrom": strings(.generatedFrom), "skipped": strings(.skipped),
+    ]
+  }
+
+  /// Wraps a page body in the layout: header with what was verified, the time zone, CSP.
+  func layout(body: String, title: String, root: String) -> String {
+    let context: [String: Any] = [
+      "title": title, "body": body, "root": root, "lang": options.language.rawValue,
+      "bundleID": bundleID,
+      "status": "<@STATUS@>",
+      "zone": clock?.zone.identifier ?? "UTC",
+      "strings": stringsContext(),
+    ]
+    return library.render(context, withTemplate: "layout") ?? ""
+  }
+
+  /// Resolves placeholders, writes the index page and the stylesheet.
+  func finish() throws {
+    let finisher = PageFinisher(generator: self)
+    for conversation in conversations {
+      for (index, info) in conversation.pages.enumerated() {
+        let source = scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"
+        let target = scratch + "/site/" + conversation.directory + "/" + info.name + ".html"
+        try FileManager.default.createDirectory(
+          atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: source)))
+        let next = index + 1 < conversation.pages.count ? conversation.pages[index + 1].name : nil
+        let finished = try finisher.resolve(bytes, conversation: conversation, page: info.name, next: next)
+        try Data(finished).write(to: URL(fileURLWithPath: target))
+      }
+    }
+    try writeIndex()
+    try Data(stylesheet.utf8).write(to: URL(fileURLWithPath: scratch + "/site/assets/style.css"))
+  }
+
+  func writeIndex() throws {
+    guard let manifest, let clock else { return }
+    let rows: [[String: Any]] = conversations.map { conversation in
+      let entry = conversation.entry
+      let kind: String
+      switch entry.kind {
+      case .group: kind = strings(.kindGroup)
+      case .direct: kind = strings(.kindDirect)
+      case .chatroom: kind = strings(.kindChatroom)
+      }
+      return [
+        "title": title(of: entry), "kind": kind, "count": entry.messageCount,
+        "first": clock.date(entry.firstTimestamp), "last": clock.date(entry.lastTimestamp),
+        "href": conversation.directory + "/" + (conversation.pages.first?.name ?? "") + ".html",
+        "members": entry.participants.map { $0.map { people[$0] ?? $0 }.joined(separator: ", ") } ?? "",
+      ]
+    }
+    let missing: [[String: Any]] = manifest.missing.map { item in
+      [
+        "message": item.message, "name": item.name ?? item.sourceReference ?? "", "reason": item.reason,
+        "field": item.field,
+      ]
+    }
+    let skipped: [[String: Any]] = manifest.skipped.map { ["input": $0.input, "line": $0.line, "reason": $0.reason] }
+    let scope = manifest.scope
+    var scopeLines: [String] = []
+    if let since = scope.since { scopeLines.append("≥ " + clock.date(since) + " " + clock.time(since)) }
+    if let until = scope.until { scopeLines.append("< " + clock.date(until) + " " + clock.time(until)) }
+    if let wanted = scope.conversations {
+      scopeLines.append(strings(.conversations) + ": " + wanted.joined(separator: ", "))
+    }
+    if let members = scope.members {
+      scopeLines.append(strings(.members) + ": " + members.map { people[$0] ?? $0 }.joined(separator: ", "))
+    }
+    let context: [String: Any] = [
+      "conversations": rows, "missing": missing, "hasMissing": !missing.isEmpty, "skipped": skipped,
+      "hasSkipped": !skipped.isEmpty, "scope": scopeLines.isEmpty ? [strings(.everything)] : scopeLines,
+      "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": stringsContext(),
+      "platform": manifest.source.platform,
+    ]
+    let body = library.render(context, withTemplate: "index") ?? ""
+    let html = layout(body: body, title: strings(.generatedFrom) + " " + bundleID.prefix(12), root: "")
+    let finished = try PageFinisher(generator: self).resolve(Array(html.utf8), conversation: nil, page: "", next: nil)
+    try Data(finished).write(to: URL(fileURLWithPath: scratch + "/site/index.html"))
+  }
+}

@@ -1,0 +1,96 @@
+import ChatBundle
+import ChatBundleTemplates
+import Foundation
+import Mustache
+
+/// Why a site was not written.
+public enum RenderError: Error, CustomStringConvertible {
+  case invalidBundle(VerificationReport)
+  case templates(String)
+  case output(String)
+
+  public var description: String {
+    switch self {
+    case .invalidBundle(let report):
+      "the bundle is invalid (\(report.errorCount) errors); pass --force to render it anyway, marked as unverified"
+    case .templates(let message): "templates: \(message)"
+    case .output(let message): message
+    }
+  }
+}
+
+extension SiteGenerator {
+  /// The names every template directory must provide.
+  public static let templateNames = ["layout", "index", "conversation", "style.css"]
+
+  /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty.
+  public static func render(bundle: String, to output: String, options: RenderOptions) throws -> RenderSummary {
+    let (library, stylesheet) = try loadTemplates(options.templatesDirectory)
+    let manager = FileManager.default
+    var isDirectory: ObjCBool = false
+    let exists = manager.fileExists(atPath: output, isDirectory: &isDirectory)
+    if exists {
+      let contents = isDirectory.boolValue ? try manager.contentsOfDirectory(atPath: output) : ["(a file)"]
+      if !contents.isEmpty { throw RenderError.output("\(output) exists and is not an empty directory") }
+    }
+    let trimmed = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
+    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: trimmed), prefix: ".chatbundle-site")
+    ScratchRegistry.shared.register(scratch)
+    defer {
+      removeTree(scratch)
+      ScratchRegistry.shared.unregister(scratch)
+    }
+    let generator = try SiteGenerator(options: options, scratch: scratch, library: library, stylesheet: stylesheet)
+    let verifier = BundleVerifier(path: bundle)
+    verifier.delegate = generator
+    let report = verifier.verify()
+    if let failure = generator.failure { throw failure }
+    if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
+    guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }
+    generator.verificationValid = report.isValid
+    try generator.finish()
+    let site = scratch + "/site"
+    if exists {
+      for name in try manager.contentsOfDirectory(atPath: site) {
+        try manager.moveItem(atPath: site + "/" + name, toPath: trimmed + "/" + name)
+      }
+    } else {
+      try manager.moveItem(atPath: site, toPath: trimmed)
+    }
+    return RenderSummary(
+      output: trimmed, indexPage: trimmed + "/index.html",
+      report: VerificationReportSummary(
+        bundleID: report.bundleID, isValid: report.isValid, issues: report.issues.map(\.description)),
+      conversations: generator.conversations.count, pages: generator.conversations.reduce(0) { $0 + $1.pages.count },
+      messages: generator.messages, media: report.manifest?.files.filter { $0.role == .media }.count ?? 0)
+  }
+
+  /// The built-in templates, or those in `directory` (which must have every name).
+  static func loadTemplates(_ directory: String?) throws -> (MustacheLibrary, String) {
+    var library = MustacheLibrary()
+    var stylesheet = ""
+    for name in templateNames {
+      let text: String
+      if let directory {
+        let file = name.hasSuffix(".css") ? name : name + ".mustache"
+        guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
+          throw RenderError.templates("\(directory)/\(file) is missing")
+        }
+        text = String(decoding: data, as: UTF8.self)
+      } else {
+        guard let builtIn = SiteTemplates.all[name] else { throw RenderError.templates("no built-in \(name)") }
+        text = builtIn
+      }
+      if name.hasSuffix(".css") {
+        stylesheet = text
+        continue
+      }
+      do {
+        try library.register(text, named: name)
+      } catch {
+        throw RenderError.templates("\(name): \(error)")
+      }
+    }
+    return (library, stylesheet)
+  }
+}

@@ -1,0 +1,158 @@
+import ArchiveIO
+import ChatBundle
+import ChatBundleTemplates
+import Foundation
+import Mustache
+
+/// Turns a bundle into a static site in the same streaming pass that verifies it.
+///
+/// Pages are written to a scratch directory as messages stream past, ended by month and
+/// by `pageSize`; links that are only known at the end (the next page, the month menu,
+/// replies and recalls pointing at other pages) are placeholders that `finish` resolves in
+/// a second pass over the pages only. The scratch directory becomes the output only when
+/// the bundle is valid (or `force` is set).
+public final class SiteGenerator: BundleReadingDelegate {
+  let options: RenderOptions
+  let scratch: String
+  let library: MustacheLibrary
+  let stylesheet: String
+  var manifest: Manifest?
+  var bundleID = ""
+  var people: [String: String] = [:]
+  var renderer: MessageRenderer?
+  var clock: DisplayClock?
+  let strings: SiteStrings
+  var lookup: MessageIDLookup
+  var mediaFile: FileHandle?
+  var conversations: [ConversationPages] = []
+  var current: ConversationPages?
+  var page = HTML()
+  var pageDay = ""
+  var messages: Int64 = 0
+  var failure: Error?
+  /// Set once the pass is over; pages carry a placeholder for it until then.
+  var verificationValid = false
+
+  /// A conversation's pages, in order: name, month, first and last line.
+  struct ConversationPages {
+    var entry: ConversationEntry
+    var directory: String
+    var pages: [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int)] = []
+  }
+
+  init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String) throws {
+    self.options = options
+    self.scratch = scratch
+    self.library = library
+    self.stylesheet = stylesheet
+    strings = SiteStrings(language: options.language == .en ? .en : .zhCN)
+    lookup = try MessageIDLookup(path: scratch + "/.message-ids")
+    for directory in ["raw", "site/c", "site/media", "site/assets"] {
+      try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
+    }
+  }
+
+  // MARK: - Delegate
+
+  public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
+    self.manifest = manifest
+    self.bundleID = bundleID
+    let zone = options.timeZone ?? manifest.source.timeZone
+    clock = DisplayClock(identifier: zone) ?? DisplayClock(identifier: "UTC")
+    guard let clock else { return }
+    var renderer = MessageRenderer(people: [:], clock: clock, strings: strings)
+    for file in manifest.files where file.role == .media {
+      renderer.mediaNames[file.sha256] = file.sha256 + "." + SiteMedia.fileExtension(for: file.mediaType)
+    }
+    self.renderer = renderer
+  }
+
+  public func didReadPerson(id: String, name: String) {
+    people[id] = name
+    renderer = renderer.map { old in
+      var updated = MessageRenderer(people: people, clock: old.clock, strings: strings)
+      updated.mediaNames = old.mediaNames
+      return updated
+    }
+  }
+
+  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
+    switch entry.role {
+    case .media:
+      let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
+      let path = scratch + "/site/media/" + name
+      FileManager.default.createFile(atPath: path, contents: nil)
+      mediaFile = FileHandle(forWritingAtPath: path)
+      return mediaFile != nil
+    case .index:
+      return entry.path == BundleLayout.messageIndex
+    default:
+      return false
+    }
+  }
+
+  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
+    do {
+      if entry.role == .media {
+        try mediaFile?.write(contentsOf: Data(chunk))
+      } else {
+        try lookup.consume(chunk)
+      }
+    } catch {
+      failure = error
+    }
+  }
+
+  public func didFinishEntry(_ entry: Manifest.FileEntry) {
+    do {
+      switch entry.role {
+      case .media:
+        try mediaFile?.close()
+        mediaFile = nil
+      case .index where entry.path == BundleLayout.messageIndex:
+        try lookup.finish()
+      case .messages:
+        try endConversation()
+      default: break
+      }
+    } catch {
+      failure = error
+    }
+  }
+
+  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
+    guard failure == nil, let clock, let renderer else { return }
+    do {
+      if current?.entry.id != conversation.id {
+        try endConversation()
+        let directory = "c/" + String(conversation.path.dropFirst("conversations/".count).dropLast(".ndjson".count))
+        try FileManager.default.createDirectory(
+          atPath: scratch + "/raw/" + directory, withIntermediateDirectories: true)
+        current = ConversationPages(entry: conversation, directory: directory)
+      }
+      let month = clock.month(message.timestamp)
+      if var open = current, let last = open.pages.last, last.month == month, last.count < options.pageSize {
+        open.pages[open.pages.count - 1].lastLine = line
+        open.pages[open.pages.count - 1].count += 1
+        current = open
+      } else {
+        try endPage()
+        let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
+        let name = sameMonth == 0 ? month : "\(month)-\(sameMonth + 1)"
+        current?.pages.append((name, month, line, line, 1))
+        pageDay = ""
+      }
+      let day = clock.date(message.timestamp)
+      if day != pageDay {
+        pageDay = day
+        page.raw("<h2 class=\"day\">")
+        page.text(day)
+        page.raw("</h2>\n")
+      }
+      renderer.render(message, into: &page)
+      messages += 1
+    } catch {
+      failure = error
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/// Interface text in the site's two languages. Bundle data is never translated.
+struct SiteStrings: Sendable {
+  enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
+
+  let language: Language
+
+  func callAsFunction(_ key: Key) -> String {
+    switch language {
+    case .en: key.english
+    case .zhCN: key.chinese
+    }
+  }
+
+  enum Key {
+    case conversations, messages, members, period, scope, everything, missingMedia, reason, bundleID, verified
+    case unverified, previous, next, months, joined, left, recalled, command, unsupported, attachment, notBundled
+    case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
+
+    var english: String {
+      switch self {
+      case .conversations: "Conversations"
+      case .messages: "messages"
+      case .members: "Members"
+      case .period: "Period"
+      case .scope: "Scope of the export"
+      case .everything: "everything in the exported files"
+      case .missingMedia: "Media that could not be bundled"
+      case .reason: "reason"
+      case .bundleID: "Bundle id"
+      case .verified: "Verified"
+      case .unverified: "NOT VERIFIED: rendered with --force from a bundle that failed verification"
+      case .previous: "Previous"
+      case .next: "Next"
+      case .months: "Months"
+      case .joined: "joined"
+      case .left: "left"
+      case .recalled: "recalled a message"
+      case .command: "Command (not shown in the chat)"
+      case .unsupported: "Message type not supported by this version"
+      case .attachment: "Attachment"
+      case .notBundled: "not in the bundle"
+      case .location: "Location"
+      case .mentionsAll: "@everyone"
+      case .replyTo: "In reply to"
+      case .times: "Times are shown in"
+      case .generatedFrom: "Transcript of bundle"
+      case .skipped: "Records skipped while packing"
+      case .kindGroup: "group"
+      case .kindDirect: "one-to-one"
+      case .kindChatroom: "chat room"
+      }
+    }
+
+    var chinese: String {
+      switch self {
+      case .conversations: "会话"
+      case .messages: "条消息"
+      case .members: "成员"
+      case .period: "时间范围"
+      case .scope: "导出范围"
+      case .everything: "导出文件中的全部内容"
+      case .missingMedia: "未能打包的媒体文件"
+      case .reason: "原因"
+      case .bundleID: "归档编号"
+      case .verified: "已校验"
+      case .unverified: "未通过校验：此归档校验失败，本页为强制（--force）生成"
+      case .previous: "上一页"
+      case .next: "下一页"
+      case .months: "月份"
+      case .joined: "加入了会话"
+      case .left: "退出了会话"
+      case .recalled: "撤回了一条消息"
+      case .command: "命令消息（聊天中不显示）"
+      case .unsupported: "此版本不支持的消息类型"
+      case .attachment: "附件"
+      case .notBundled: "未包含在归档中"
+      case .location: "位置"
+      case .mentionsAll: "@所有人"
+      case .replyTo: "回复"
+      case .times: "时间显示为"
+      case .generatedFrom: "聊天记录归档"
+      case .skipped: "打包时跳过的记录"
+      case .kindGroup: "群聊"
+      case .kindDirect: "单聊"
+      case .kindChatroom: "聊天室"
+      }
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import ChatBundle
+import ChatBundleSite
+import Foundation
+
+extension ChatBundleCommand {
+  struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Turn a bundle into static HTML transcripts that open offline in any browser.",
+      discussion: """
+        Verifies the bundle in the same pass and refuses an invalid one (--force renders it \
+        anyway, marked as unverified on every page). The site loads nothing from the \
+        network; open SITE_DIR/index.html from a USB stick or a shared folder.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "Directory to write the site to (must not exist, or be empty).")
+    var output: String
+
+    @Option(help: "Time zone for times (default: the bundle's source time zone).")
+    var tz: String?
+
+    @Option(help: "Interface language: zh-CN or en.")
+    var lang: String = "zh-CN"
+
+    @Option(help: "A directory of templates to use instead of the built-in ones.")
+    var templates: String?
+
+    @Option(help: "Messages per page at most (pages also end with each month).")
+    var pageSize = 1000
+
+    @Flag(help: "Render even if the bundle fails verification, marking every page as unverified.")
+    var force = false
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      var options = RenderOptions()
+      if let tz {
+        guard TimeZone(identifier: tz) != nil else { throw ValidationError("unknown time zone '\(tz)'") }
+        options.timeZone = tz
+      }
+      guard let language = RenderOptions.Language(rawValue: lang) else {
+        throw ValidationError("--lang must be zh-CN or en")
+      }
+      guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
+      options.language = language
+      options.pageSize = pageSize
+      options.templatesDirectory = templates
+      options.force = force
+      do {
+        let summary = try SiteGenerator.render(bundle: bundle, to: output, options: options)
+        for issue in summary.report.issues { printSafe(issue) }
+        printSafe(
+          "rendered \(summary.messages) messages in \(summary.conversations) conversations, \(summary.pages) pages, \(summary.media) media files",
+          "bundle id \(summary.report.bundleID ?? "?") (\(summary.report.isValid ? "verified" : "NOT VERIFIED"))",
+          "open \(URL(fileURLWithPath: summary.indexPage).standardizedFileURL.path)")
+      } catch let error as RenderError {
+        if case .invalidBundle(let report) = error {
+          for issue in report.issues { printSafe(issue.description) }
+        }
+        FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+        throw ExitCode.failure
+      }
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import ChatBundle
+import ChatBundleSite
+import ChatBundleTestSupport
+import Foundation
+import Testing
+
+@Suite struct SiteGeneratorTests {
+  func renderSample(
+    pageSize: Int = 1000, language: RenderOptions.Language = .en, force: Bool = false, bundle: String? = nil
+  )
+    throws -> (TemporaryDirectory, RenderSummary)
+  {
+    let directory = try TemporaryDirectory()
+    let path = bundle ?? directory.file("sample.tar.gz")
+    if bundle == nil { try SampleBundle.pack(to: path) }
+    var options = RenderOptions()
+    options.pageSize = pageSize
+    options.language = language
+    options.force = force
+    options.timeZone = "Asia/Shanghai"
+    let summary = try SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
+    return (directory, summary)
+  }
+
+  func pages(_ directory: TemporaryDirectory) throws -> [String: String] {
+    let root = directory.file("site")
+    var result: [String: String] = [:]
+    for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? []
+    where relative.hasSuffix(".html") {
+      result[relative] = try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
+    }
+    return result
+  }
+
+  @Test func hostileTextIsEscapedEverywhere() throws {
+    let (directory, _) = try renderSample()
+    let all = try pages(directory).values.joined()
+    #expect(all.contains("&lt;script&gt;window.pwned=1&lt;/script&gt;"))
+    #expect(!all.contains("<script>window.pwned"))
+    #expect(all.contains("&lt;b&gt;Carol&lt;/b&gt;"), "a hostile display name stays text")
+    #expect(!all.contains("<@"), "every placeholder was resolved")
+    #expect(!all.contains("http-equiv=\"refresh\""))
+  }
+
+  @Test func everyKindLeavesItsMark() throws {
+    let (directory, summary) = try renderSample()
+    let all = try pages(directory).values.joined()
+    #expect(summary.messages == Int64(SampleBundle.messages().count))
+    for kind in MessageKind.allCases { #expect(all.contains("kind-\(kind.rawValue)"), "\(kind)") }
+    #expect(all.contains("<img loading=\"lazy\""))
+    #expect(all.contains("<audio controls preload=\"none\""))
+    #expect(all.contains("<video controls preload=\"none\"") && all.contains("poster=\""))
+    #expect(all.contains("<details class=\"command\">"))
+    #expect(all.contains("<dt>name</dt><dd>flower</dd>"))
+    #expect(all.contains("116.36302"))
+    #expect(all.contains("not in the bundle") && all.contains("not_found"), "missing media is shown with its reason")
+    #expect(all.contains("rel=\"noopener noreferrer nofollow\" href=\"https://example.com/a?b=1&amp;c=2\""))
+  }
+
+  @Test func repliesLinkAcrossPages() throws {
+    let (directory, summary) = try renderSample(pageSize: 1)
+    #expect(summary.pages == summary.messages.asInt, "one message per page")
+    let all = try pages(directory)
+    let replyPage = try #require(all.first { $0.value.contains("id=\"m-966475220900644861\"") })
+    #expect(
+      replyPage.value.contains("href=\"2025-03-2.html#m-966475220900644860\"")
+        || replyPage.value.contains("href=\"2025-03.html#m-966475220900644860\""))
+    let targetName = try #require(all.first { $0.value.contains("id=\"m-966475220900644860\"") }?.key)
+    #expect(replyPage.value.contains((targetName as NSString).lastPathComponent + "#m-966475220900644860"))
+    #expect(replyPage.value.contains("rel=\"prev\"") || replyPage.value.contains("rel=\"next\""))
+  }
+
+  @Test func renderingIsDeterministic() throws {
+    let directory = try TemporaryDirectory()
+    try SampleBundle.pack(to: directory.file("s.tar.gz"))
+    let first = try renderSample(bundle: directory.file("s.tar.gz"))
+    let second = try renderSample(bundle: directory.file("s.tar.gz"))
+    #expect(try pages(first.0) == pages(second.0))
+  }
+
+  @Test func anInvalidBundleIsRefusedUnlessForced() throws {
+    let directory = try TemporaryDirectory()
+    var bundle = try FixtureBundle.sample()
+    let media = bundle.mediaPaths[0]
+    var bytes = bundle.bytes(of: media) ?? []
+    bytes[0] ^= 1
+    bundle.replace(media, with: bytes)
+    let path = try directory.write("bad.tar.gz", bundle.gzipped())
+    #expect(throws: RenderError.self) { try renderSample(bundle: path) }
+    let (site, summary) = try renderSample(force: true, bundle: path)
+    #expect(!summary.report.isValid)
+    for page in try pages(site).values { #expect(page.contains("class=\"unverified\"")) }
+  }
+}
+
+extension Int64 {
+  fileprivate var asInt: Int { Int(self) }
+}

@@ -1,0 +1,9 @@
+/// The built-in site templates, by file name (without extension for `.mustache` files).
+public enum SiteTemplates {
+  public static let all: [String: String] = [
+    "layout": String(decoding: PackageResources.layout_mustache, as: UTF8.self),
+    "index": String(decoding: PackageResources.index_mustache, as: UTF8.self),
+    "conversation": String(decoding: PackageResources.conversation_mustache, as: UTF8.self),
+    "style.css": String(decoding: PackageResources.style_css, as: UTF8.self),
+  ]
+}
