@@ -31,6 +31,7 @@ let package = Package(
       resources: [
         .embedInCode("site/layout.mustache"), .embedInCode("site/index.mustache"),
         .embedInCode("site/conversation.mustache"), .embedInCode("site/style.css"),
+        .embedInCode("site/search.mustache"), .embedInCode("site/search.js"),
       ]),
     .target(
       name: "ChatBundleSite",

@@ -5,5 +5,7 @@ public enum SiteTemplates {
     "index": String(decoding: PackageResources.index_mustache, as: UTF8.self),
     "conversation": String(decoding: PackageResources.conversation_mustache, as: UTF8.self),
     "style.css": String(decoding: PackageResources.style_css, as: UTF8.self),
+    "search": String(decoding: PackageResources.search_mustache, as: UTF8.self),
+    "search.js": String(decoding: PackageResources.search_js, as: UTF8.self),
   ]
 }

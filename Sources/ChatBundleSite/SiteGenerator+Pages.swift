@@ -46,7 +46,9 @@ extension SiteGenerator {
       "conversations": strings(.conversations), "messages": strings(.messages), "members": strings(.members),
       "period": strings(.period), "scope": strings(.scope), "missingMedia": strings(.missingMedia),
       "reason": strings(.reason), "bundleID": strings(.bundleID), "times": strings(.times),
-      "generatedFrom": strings(.generatedFrom), "skipped": strings(.skipped),
+      "generatedFrom": strings(.generatedFrom), "skipped": strings(.skipped), "search": strings(.search),
+      "searchPlaceholder": strings(.searchPlaceholder), "allMembers": strings(.allMembers), "from": strings(.from),
+      "to": strings(.to), "noResults": strings(.noResults), "moreResults": strings(.moreResults),
     ]
   }
 
@@ -78,6 +80,12 @@ extension SiteGenerator {
       }
     }
     try writeIndex()
+    try search.finish()
+    let searchBody = library.render(["strings": stringsContext()], withTemplate: "search") ?? ""
+    let searchPage = layout(body: searchBody, title: strings(.search), root: "")
+    try Data(try PageFinisher(generator: self).resolve(Array(searchPage.utf8), conversation: nil, page: "", next: nil))
+      .write(to: URL(fileURLWithPath: scratch + "/site/search.html"))
+    try Data(script.utf8).write(to: URL(fileURLWithPath: scratch + "/site/assets/search.js"))
     try Data(stylesheet.utf8).write(to: URL(fileURLWithPath: scratch + "/site/assets/style.css"))
   }
 

@@ -21,11 +21,11 @@ public enum RenderError: Error, CustomStringConvertible {
 
 extension SiteGenerator {
   /// The names every template directory must provide.
-  public static let templateNames = ["layout", "index", "conversation", "style.css"]
+  public static let templateNames = ["layout", "index", "conversation", "search", "style.css", "search.js"]
 
   /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty.
   public static func render(bundle: String, to output: String, options: RenderOptions) throws -> RenderSummary {
-    let (library, stylesheet) = try loadTemplates(options.templatesDirectory)
+    let (library, stylesheet, script) = try loadTemplates(options.templatesDirectory)
     let manager = FileManager.default
     var isDirectory: ObjCBool = false
     let exists = manager.fileExists(atPath: output, isDirectory: &isDirectory)
@@ -40,7 +40,8 @@ extension SiteGenerator {
       removeTree(scratch)
       ScratchRegistry.shared.unregister(scratch)
     }
-    let generator = try SiteGenerator(options: options, scratch: scratch, library: library, stylesheet: stylesheet)
+    let generator = try SiteGenerator(
+      options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
     let verifier = BundleVerifier(path: bundle)
     verifier.delegate = generator
     let report = verifier.verify()
@@ -66,13 +67,14 @@ extension SiteGenerator {
   }
 
   /// The built-in templates, or those in `directory` (which must have every name).
-  static func loadTemplates(_ directory: String?) throws -> (MustacheLibrary, String) {
+  static func loadTemplates(_ directory: String?) throws -> (MustacheLibrary, String, String) {
     var library = MustacheLibrary()
     var stylesheet = ""
+    var script = ""
     for name in templateNames {
       let text: String
       if let directory {
-        let file = name.hasSuffix(".css") ? name : name + ".mustache"
+        let file = name.contains(".") ? name : name + ".mustache"
         guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
           throw RenderError.templates("\(directory)/\(file) is missing")
         }
@@ -85,12 +87,16 @@ extension SiteGenerator {
         stylesheet = text
         continue
       }
+      if name.hasSuffix(".js") {
+        script = text
+        continue
+      }
       do {
         try library.register(text, named: name)
       } catch {
         throw RenderError.templates("\(name): \(error)")
       }
     }
-    return (library, stylesheet)
+    return (library, stylesheet, script)
   }
 }

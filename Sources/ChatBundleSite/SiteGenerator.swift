@@ -16,6 +16,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   let scratch: String
   let library: MustacheLibrary
   let stylesheet: String
+  let script: String
   var manifest: Manifest?
   var bundleID = ""
   var people: [String: String] = [:]
@@ -23,6 +24,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   var clock: DisplayClock?
   let strings: SiteStrings
   var lookup: MessageIDLookup
+  var search: SearchIndexWriter
   var mediaFile: FileHandle?
   var conversations: [ConversationPages] = []
   var current: ConversationPages?
@@ -40,16 +42,18 @@ public final class SiteGenerator: BundleReadingDelegate {
     var pages: [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int)] = []
   }
 
-  init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String) throws {
+  init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String, script: String) throws {
     self.options = options
     self.scratch = scratch
     self.library = library
     self.stylesheet = stylesheet
+    self.script = script
     strings = SiteStrings(language: options.language == .en ? .en : .zhCN)
     lookup = try MessageIDLookup(path: scratch + "/.message-ids")
     for directory in ["raw", "site/c", "site/media", "site/assets"] {
       try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
     }
+    search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
   }
 
   // MARK: - Delegate
@@ -151,6 +155,11 @@ public final class SiteGenerator: BundleReadingDelegate {
       }
       renderer.render(message, into: &page)
       messages += 1
+      if let open = current, let pageName = open.pages.last?.name {
+        try search.add(
+          message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
+          conversation: title(of: open.entry))
+      }
     } catch {
       failure = error
     }

@@ -15,6 +15,7 @@ struct SiteStrings: Sendable {
     case conversations, messages, members, period, scope, everything, missingMedia, reason, bundleID, verified
     case unverified, previous, next, months, joined, left, recalled, command, unsupported, attachment, notBundled
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
+    case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
 
     var english: String {
       switch self {
@@ -48,6 +49,13 @@ struct SiteStrings: Sendable {
       case .kindGroup: "group"
       case .kindDirect: "one-to-one"
       case .kindChatroom: "chat room"
+      case .search: "Search"
+      case .searchPlaceholder: "words to find"
+      case .allMembers: "all members"
+      case .from: "from"
+      case .to: "to"
+      case .noResults: "No message matches."
+      case .moreResults: "More results"
       }
     }
 
@@ -83,6 +91,13 @@ struct SiteStrings: Sendable {
       case .kindGroup: "群聊"
       case .kindDirect: "单聊"
       case .kindChatroom: "聊天室"
+      case .search: "搜索"
+      case .searchPlaceholder: "输入要查找的词"
+      case .allMembers: "全部成员"
+      case .from: "从"
+      case .to: "到"
+      case .noResults: "没有找到匹配的消息。"
+      case .moreResults: "更多结果"
       }
     }
   }

@@ -9,7 +9,7 @@ import ArchiveIO
 ///
 /// Keys compare bytewise; the callers make them unique, so the order is total and the
 /// output never depends on the order records arrived in.
-final class ExternalSorter {
+package final class ExternalSorter {
   private let directory: String
   private let name: String
   private let memoryBudget: Int
@@ -20,19 +20,19 @@ final class ExternalSorter {
   private var runs: [String] = []
   private(set) var count: Int64 = 0
 
-  struct Slot {
+  package struct Slot {
     var offset: Int
     var keyLength: Int
     var payloadLength: Int
   }
 
-  init(directory: String, name: String, memoryBudget: Int) {
+  package init(directory: String, name: String, memoryBudget: Int) {
     self.directory = directory
     self.name = name
     self.memoryBudget = max(memoryBudget, 1024)
   }
 
-  func add(key: [UInt8], payload: [UInt8]) throws {
+  package func add(key: [UInt8], payload: [UInt8]) throws {
     if arena.isEmpty { arena.reserveCapacity(memoryBudget) }
     slots.append(Slot(offset: arena.count, keyLength: key.count, payloadLength: payload.count))
     arena.append(contentsOf: key)
@@ -42,7 +42,7 @@ final class ExternalSorter {
   }
 
   /// The records in key order. The sorter cannot take records afterwards.
-  func sorted() throws -> SortedRecords {
+  package func sorted() throws -> SortedRecords {
     if runs.isEmpty {
       let order = sortedSlots()
       let records = SortedRecords.memory(arena: arena, slots: order)
@@ -106,7 +106,7 @@ func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
 }
 
 /// Records coming out of a sorter, in key order.
-final class SortedRecords {
+package final class SortedRecords {
   private var arena: [UInt8] = []
   private var slots: [ExternalSorter.Slot] = []
   private var position = 0
@@ -130,7 +130,7 @@ final class SortedRecords {
     return records
   }
 
-  func next() throws -> (key: [UInt8], payload: [UInt8])? {
+  package func next() throws -> (key: [UInt8], payload: [UInt8])? {
     if isMemory {
       guard position < slots.count else {
         arena = []

@@ -1,0 +1,131 @@
+// chatbundle search: works from file:// (index shards load through <script> elements, since
+// browsers block fetch() there), loads only the shards a query needs, and builds results
+// with textContent only, so nothing from the bundle is ever parsed as HTML.
+(function () {
+  'use strict';
+  var shards = {}, docs = {}, waiting = {}, meta = { documents: 0 };
+  function settle(key) { (waiting[key] || []).forEach(function (f) { f(); }); delete waiting[key]; }
+  window.chatbundleSearch = {
+    tokens: function (id, map) { shards[id] = map; settle('t' + id); },
+    docs: function (n, list) { docs[n] = list; settle('d' + n); },
+    members: function (map) {
+      var select = document.getElementById('member');
+      Object.keys(map).sort().forEach(function (id) {
+        var option = document.createElement('option');
+        option.value = id; option.textContent = map[id] === id ? id : map[id] + ' (' + id + ')';
+        select.appendChild(option);
+      });
+      var wanted = new URLSearchParams(location.search).get('member');
+      if (wanted) { select.value = wanted; }
+    },
+    meta: function (m) { meta = m; }
+  };
+  function load(kind, id) {
+    var store = kind === 't' ? shards : docs;
+    return new Promise(function (resolve) {
+      if (store[id] !== undefined) { resolve(); return; }
+      var key = kind + id;
+      if (waiting[key]) { waiting[key].push(resolve); return; }
+      waiting[key] = [resolve];
+      var script = document.createElement('script');
+      script.src = 'search/' + kind + '/' + id + '.js';
+      script.onerror = function () { store[id] = null; settle(key); };
+      document.head.appendChild(script);
+    });
+  }
+  // The same rules as SearchTokenizer.swift.
+  function fold(cp) {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) { cp -= 0xFEE0; }
+    if (cp >= 0x41 && cp <= 0x5A) { cp += 0x20; }
+    return cp;
+  }
+  function isCJK(cp) {
+    return (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+      (cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FA1F);
+  }
+  function isWord(cp) { return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x61 && cp <= 0x7A) || (cp >= 0xC0 && cp <= 0x24F); }
+  function tokenize(text) {
+    var out = {}, cjk = [], word = [];
+    function flushCJK() {
+      if (cjk.length === 1) { out[String.fromCodePoint(cjk[0])] = true; }
+      for (var i = 0; i + 1 < cjk.length; i++) { out[String.fromCodePoint(cjk[i], cjk[i + 1])] = true; }
+      cjk = [];
+    }
+    function flushWord() {
+      if (word.length >= 2) { out[String.fromCodePoint.apply(null, word.slice(0, 32))] = true; }
+      word = [];
+    }
+    for (var ch of text) {
+      var cp = fold(ch.codePointAt(0));
+      if (isCJK(cp)) { flushWord(); cjk.push(cp); }
+      else if (isWord(cp)) { flushCJK(); word.push(cp); }
+      else { flushCJK(); flushWord(); }
+    }
+    flushCJK(); flushWord();
+    return Object.keys(out);
+  }
+  function shardOf(token) {
+    var hash = 0x811C9DC5, bytes = new TextEncoder().encode(token);
+    for (var i = 0; i < bytes.length; i++) { hash ^= bytes[i]; hash = Math.imul(hash, 0x01000193) >>> 0; }
+    return ('00' + (hash & 0xFFF).toString(16)).slice(-3);
+  }
+  function postings(token) {
+    var map = shards[shardOf(token)], list = [], n = 0;
+    if (!map || !Object.prototype.hasOwnProperty.call(map, token)) { return list; }
+    map[token].split(',').forEach(function (d) { n += parseInt(d, 36); list.push(n); });
+    return list;
+  }
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) { i++; } else { j++; }
+    }
+    return out;
+  }
+  function dayStart(value) { return value ? Date.parse(value + 'T00:00:00') : null; }
+  async function run(query, member, from, to) {
+    var status = document.getElementById('status'), results = document.getElementById('results');
+    results.textContent = '';
+    var tokens = tokenize(query);
+    if (tokens.length === 0) { status.textContent = ''; return; }
+    await Promise.all(tokens.map(function (t) { return load('t', shardOf(t)); }));
+    var hits = null;
+    tokens.forEach(function (t) { var p = postings(t); hits = hits === null ? p : intersect(hits, p); });
+    var since = dayStart(from), until = dayStart(to);
+    if (until !== null) { until += 86400000; }
+    var shown = 0, limit = 50;
+    for (var k = 0; k < hits.length && shown < limit; k++) {
+      var n = hits[k], shard = Math.floor(n / 64);
+      await load('d', shard);
+      var doc = docs[shard] && docs[shard][n % 64];
+      if (!doc) { continue; }
+      if (member && doc[5] !== member) { continue; }
+      if (since !== null && doc[3] < since) { continue; }
+      if (until !== null && doc[3] >= until) { continue; }
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = doc[0] + '#' + encodeURIComponent(doc[1]);
+      link.textContent = doc[6] + ' · ' + doc[2] + ' · ' + new Date(doc[3]).toLocaleString();
+      var snippet = document.createElement('p');
+      snippet.textContent = doc[4];
+      item.appendChild(link); item.appendChild(snippet);
+      results.appendChild(item);
+      shown++;
+    }
+    status.textContent = shown === 0 ? status.dataset.none : hits.length + ' / ' + meta.documents;
+    document.body.dataset.searchDone = String(shown);
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    var form = document.getElementById('search-form');
+    var params = new URLSearchParams(location.search);
+    ['q', 'from', 'to'].forEach(function (k) { if (params.get(k)) { document.getElementById(k).value = params.get(k); } });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      run(document.getElementById('q').value, document.getElementById('member').value,
+        document.getElementById('from').value, document.getElementById('to').value);
+    });
+    if (params.get('q')) {
+      run(params.get('q'), params.get('member') || '', params.get('from') || '', params.get('to') || '');
+    }
+  });
+})();
