@@ -11,7 +11,7 @@ DEMO := $(OUT)/demo
 EXAMPLE := examples/easemob
 BIN = $(shell $(SWIFT) build --show-bin-path)/chatbundle
 
-.PHONY: all build demo test bench lint deps test-deps clean
+.PHONY: all build demo test bench lint deps test-deps clean screenshots
 
 all: build
 
@@ -54,6 +54,9 @@ test: test-deps
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests templates/Templates.swift
+
+screenshots: build
+	bash scripts/screenshots.sh "$(BIN)"
 
 bench: deps
 	bash scripts/bench.sh $(BENCH_ARGS)

@@ -22,7 +22,8 @@ final class SearchIndexWriter {
     sorter = ExternalSorter(directory: scratch, name: "search", memoryBudget: 48 << 20)
   }
 
-  func add(_ message: Message, page: String, senderName: String, conversation: String) throws {
+  /// - Parameter when: the message's local date and time as the pages show it.
+  func add(_ message: Message, page: String, senderName: String, conversation: String, when: String) throws {
     let number = count
     count += 1
     let text = Self.searchableText(message)
@@ -37,7 +38,7 @@ final class SearchIndexWriter {
     documents.append(
       .array([
         .string(page), .string(MessageRenderer.anchor(message.id)), .string(senderName), .integer(message.timestamp),
-        .string(String(text.prefix(160))), .string(message.sender ?? ""), .string(conversation),
+        .string(String(text.prefix(160))), .string(message.sender ?? ""), .string(conversation), .string(when),
       ]))
     if documents.count == Self.documentsPerShard { try flushDocuments() }
   }

@@ -158,7 +158,7 @@ public final class SiteGenerator: BundleReadingDelegate {
       if let open = current, let pageName = open.pages.last?.name {
         try search.add(
           message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-          conversation: title(of: open.entry))
+          conversation: title(of: open.entry), when: clock.date(message.timestamp) + " " + clock.time(message.timestamp))
       }
     } catch {
       failure = error

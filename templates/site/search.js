@@ -105,7 +105,7 @@
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = doc[0] + '#' + encodeURIComponent(doc[1]);
-      link.textContent = doc[6] + ' · ' + doc[2] + ' · ' + new Date(doc[3]).toLocaleString();
+      link.textContent = doc[6] + ' · ' + doc[2] + ' · ' + doc[7];
       var snippet = document.createElement('p');
       snippet.textContent = doc[4];
       item.appendChild(link); item.appendChild(snippet);
