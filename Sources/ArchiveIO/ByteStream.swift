@@ -60,6 +60,13 @@ public final class FileByteStream: ByteStream {
 
   deinit { if descriptor >= 0 { close(descriptor) } }
 
+  /// Moves to a byte offset from the start of the file.
+  public func seek(to offset: Int64) throws {
+    guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+      throw ArchiveError(.io, operation: "lseek", message: systemErrorText(), path: path)
+    }
+  }
+
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard descriptor >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
     while true {

@@ -5,6 +5,8 @@ import Foundation
 enum LinkDetector {
   /// The text split into plain pieces and URL pieces, in order.
   static func pieces(_ text: String) -> [(text: String, isLink: Bool)] {
+    // Most messages hold no link; a byte scan says so without Foundation's string search.
+    guard mayHoldLink(text) else { return [(text, false)] }
     var result: [(String, Bool)] = []
     var rest = Substring(text)
     while let start = firstURLStart(in: rest) {
@@ -21,6 +23,18 @@ enum LinkDetector {
     }
     if !rest.isEmpty { result.append((String(rest), false)) }
     return result
+  }
+
+  private static func mayHoldLink(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { bytes in
+      guard bytes.count >= 8 else { return false }
+      for index in 0..<(bytes.count - 3)
+      where bytes[index] == 0x68 && bytes[index + 1] == 0x74 && bytes[index + 2] == 0x74 && bytes[index + 3] == 0x70 {
+        return true
+      }
+      return false
+    }
   }
 
   private static func firstURLStart(in text: Substring) -> Substring.Index? {

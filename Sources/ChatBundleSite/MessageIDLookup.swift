@@ -61,14 +61,10 @@ final class MessageIDLookup {
 
   private func readBlock(_ block: Int) throws -> [([UInt8], String, Int64)] {
     let stream = try FileByteStream(path: path)
+    try stream.seek(to: sparse[block].offset)
     let reader = LineReader(stream: stream)
-    var skipped: Int64 = 0
     var entries: [([UInt8], String, Int64)] = []
     while let line = try reader.nextLine() {
-      if skipped < sparse[block].offset {
-        skipped += Int64(line.count + 1)
-        continue
-      }
       guard case .array(let items)? = try? JSONParser.parse(line), items.count == 3, let id = items[0].stringValue,
         let conversation = items[1].stringValue, let number = items[2].int64Value
       else { continue }

@@ -5,11 +5,15 @@ import Foundation
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
 /// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, anchor,
 /// sender, time, snippet). A query loads one token shard per token and the document shards
-/// of the hits it shows. Postings go through an external sort, so memory stays bounded.
+/// of the hits it shows. Postings arrive in document order, so they need no sort: they are
+/// spread over 64 bucket files by shard, and each bucket is grouped in memory on its own
+/// (a 64th of the index at a time), which keeps memory bounded.
 final class SearchIndexWriter {
   static let documentsPerShard = 64
+  static let buckets = 64
   private let directory: String
-  private let sorter: ExternalSorter
+  private let scratch: String
+  private var bucketWriters: [BufferedWriter] = []
   private var documents: [JSONValue] = []
   private(set) var count = 0
   private var members: [String: String] = [:]
@@ -19,7 +23,10 @@ final class SearchIndexWriter {
     for sub in ["t", "d"] {
       try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
     }
-    sorter = ExternalSorter(directory: scratch, name: "search", memoryBudget: 48 << 20)
+    self.scratch = scratch
+    for bucket in 0..<Self.buckets {
+      bucketWriters.append(try BufferedWriter(creating: scratch + "/search-bucket-\(bucket)", capacity: 64 << 10))
+    }
   }
 
   /// - Parameter when: the message's local date and time as the pages show it.
@@ -27,12 +34,14 @@ final class SearchIndexWriter {
     let number = count
     count += 1
     let text = Self.searchableText(message)
-    for token in SearchTokenizer.tokens(text) {
-      var key = Array(SearchTokenizer.shard(token).utf8)
-      key += Array(token.utf8)
-      key.append(0)
-      for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: number >> shift)) }
-      try sorter.add(key: key, payload: [])
+    for token in SearchTokenizer.tokenBytes(text) {
+      let shard = SearchTokenizer.shardNumber(token)
+      // Record: shard (2 bytes), token length (1), token, document number (4).
+      var record: [UInt8] = [UInt8(shard >> 8), UInt8(shard & 0xFF), UInt8(token.count)]
+      record.reserveCapacity(token.count + 7)
+      record += token
+      for shift in stride(from: 24, through: 0, by: -8) { record.append(UInt8(truncatingIfNeeded: number >> shift)) }
+      try bucketWriters[shard % Self.buckets].write(record)
     }
     if let sender = message.sender { members[sender] = senderName }
     documents.append(
@@ -41,6 +50,22 @@ final class SearchIndexWriter {
         .string(String(text.prefix(160))), .string(message.sender ?? ""), .string(conversation), .string(when),
       ]))
     if documents.count == Self.documentsPerShard { try flushDocuments() }
+  }
+
+  private static let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
+
+  static func appendBase36(_ value: Int, to out: inout [UInt8]) {
+    if value < 36 {
+      out.append(digits[value])
+      return
+    }
+    var reversed: [UInt8] = []
+    var rest = value
+    while rest > 0 {
+      reversed.append(digits[rest % 36])
+      rest /= 36
+    }
+    out += reversed.reversed()
   }
 
   static func searchableText(_ message: Message) -> String {
@@ -66,43 +91,39 @@ final class SearchIndexWriter {
 
   func finish() throws {
     try flushDocuments()
-    let records = try sorter.sorted()
-    var shard = ""
-    var map = JSONObject()
-    var token = ""
-    var postings = ""
-    var previous = -1
-    func endToken() {
-      if !token.isEmpty { map.members.append(JSONObject.Member(token, .string(postings))) }
-      postings = ""
-      previous = -1
-    }
-    func endShard() throws {
-      endToken()
-      if !shard.isEmpty { try write("t/\(shard).js", "chatbundleSearch.tokens(\"\(shard)\",", .object(map)) }
-      map = JSONObject()
-    }
-    while let record = try records.next() {
-      let key = record.key
-      let recordShard = String(decoding: key[0..<3], as: UTF8.self)
-      let recordToken = String(decoding: key[3..<(key.count - 5)], as: UTF8.self)
-      var number = 0
-      for byte in key.suffix(4) { number = number << 8 | Int(byte) }
-      if recordShard != shard {
-        try endShard()
-        shard = recordShard
-        token = ""
+    for writer in bucketWriters { try writer.close() }
+    for bucket in 0..<Self.buckets {
+      let path = scratch + "/search-bucket-\(bucket)"
+      let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+      try FileManager.default.removeItem(atPath: path)
+      // shard -> token -> postings, in document order as written.
+      var shards: [Int: [[UInt8]: [UInt8]]] = [:]
+      var last: [Int: [[UInt8]: Int]] = [:]
+      var index = 0
+      while index + 3 <= bytes.count {
+        let shard = Int(bytes[index]) << 8 | Int(bytes[index + 1])
+        let length = Int(bytes[index + 2])
+        let token = Array(bytes[(index + 3)..<(index + 3 + length)])
+        var number = 0
+        for byte in bytes[(index + 3 + length)..<(index + 7 + length)] { number = number << 8 | Int(byte) }
+        index += 7 + length
+        let previous = last[shard]?[token]
+        var postings = shards[shard]?[token] ?? []
+        if !postings.isEmpty { postings.append(UInt8(ascii: ",")) }
+        Self.appendBase36(previous.map { number - $0 } ?? number, to: &postings)
+        shards[shard, default: [:]][token] = postings
+        last[shard, default: [:]][token] = number
       }
-      if recordToken != token {
-        endToken()
-        token = recordToken
+      for (shard, tokens) in shards {
+        let map = JSONObject(
+          tokens.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
+            JSONObject.Member(
+              String(decoding: $0.key, as: UTF8.self), .string(String(decoding: $0.value, as: UTF8.self)))
+          })
+        let name = SearchTokenizer.shardName(shard)
+        try write("t/\(name).js", "chatbundleSearch.tokens(\"\(name)\",", .object(map))
       }
-      if number == previous { continue }
-      let delta = previous < 0 ? number : number - previous
-      postings += (postings.isEmpty ? "" : ",") + String(delta, radix: 36)
-      previous = number
     }
-    try endShard()
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) }))
     try write("members.js", "chatbundleSearch.members(", people)

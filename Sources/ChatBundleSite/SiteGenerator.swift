@@ -34,6 +34,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
+  var peopleChanged = false
 
   /// A conversation's pages, in order: name, month, first and last line.
   struct ConversationPages {
@@ -73,11 +74,7 @@ public final class SiteGenerator: BundleReadingDelegate {
 
   public func didReadPerson(id: String, name: String) {
     people[id] = name
-    renderer = renderer.map { old in
-      var updated = MessageRenderer(people: people, clock: old.clock, strings: strings)
-      updated.mediaNames = old.mediaNames
-      return updated
-    }
+    peopleChanged = true
   }
 
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
@@ -125,6 +122,13 @@ public final class SiteGenerator: BundleReadingDelegate {
   }
 
   public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
+    // People come before every message; the renderer takes the finished list once.
+    if peopleChanged, let old = renderer {
+      var updated = MessageRenderer(people: people, clock: old.clock, strings: strings)
+      updated.mediaNames = old.mediaNames
+      renderer = updated
+      peopleChanged = false
+    }
     guard failure == nil, let clock, let renderer else { return }
     do {
       if current?.entry.id != conversation.id {
@@ -158,7 +162,8 @@ public final class SiteGenerator: BundleReadingDelegate {
       if let open = current, let pageName = open.pages.last?.name {
         try search.add(
           message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-          conversation: title(of: open.entry), when: clock.date(message.timestamp) + " " + clock.time(message.timestamp))
+          conversation: title(of: open.entry), when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)
+        )
       }
     } catch {
       failure = error
