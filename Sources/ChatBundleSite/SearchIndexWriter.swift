@@ -96,33 +96,40 @@ final class SearchIndexWriter {
       let path = scratch + "/search-bucket-\(bucket)"
       let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
       try FileManager.default.removeItem(atPath: path)
-      // shard -> token -> postings, in document order as written.
-      var shards: [Int: [[UInt8]: [UInt8]]] = [:]
-      var last: [Int: [[UInt8]: Int]] = [:]
+      // Keyed by shard (2 bytes), length (1) and token: postings in document order, each
+      // list grown in place (copying it on every append would be quadratic).
+      var postings: [[UInt8]: [UInt8]] = [:]
+      var lastNumber: [[UInt8]: Int] = [:]
       var index = 0
       while index + 3 <= bytes.count {
-        let shard = Int(bytes[index]) << 8 | Int(bytes[index + 1])
         let length = Int(bytes[index + 2])
-        let token = Array(bytes[(index + 3)..<(index + 3 + length)])
+        let key = Array(bytes[index..<(index + 3 + length)])
         var number = 0
         for byte in bytes[(index + 3 + length)..<(index + 7 + length)] { number = number << 8 | Int(byte) }
         index += 7 + length
-        let previous = last[shard]?[token]
-        var postings = shards[shard]?[token] ?? []
-        if !postings.isEmpty { postings.append(UInt8(ascii: ",")) }
-        Self.appendBase36(previous.map { number - $0 } ?? number, to: &postings)
-        shards[shard, default: [:]][token] = postings
-        last[shard, default: [:]][token] = number
+        let previous = lastNumber.updateValue(number, forKey: key)
+        if previous != nil { postings[key, default: []].append(UInt8(ascii: ",")) }
+        Self.appendBase36(previous.map { number - $0 } ?? number, to: &postings[key, default: []])
       }
-      for (shard, tokens) in shards {
-        let map = JSONObject(
-          tokens.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map {
-            JSONObject.Member(
-              String(decoding: $0.key, as: UTF8.self), .string(String(decoding: $0.value, as: UTF8.self)))
-          })
+      var shard = -1
+      var map = JSONObject()
+      func writeShard() throws {
+        guard shard >= 0 else { return }
         let name = SearchTokenizer.shardName(shard)
         try write("t/\(name).js", "chatbundleSearch.tokens(\"\(name)\",", .object(map))
+        map = JSONObject()
       }
+      for key in postings.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+        let keyShard = Int(key[0]) << 8 | Int(key[1])
+        if keyShard != shard {
+          try writeShard()
+          shard = keyShard
+        }
+        map.members.append(
+          JSONObject.Member(
+            String(decoding: key[3...], as: UTF8.self), .string(String(decoding: postings[key] ?? [], as: UTF8.self))))
+      }
+      try writeShard()
     }
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) }))
