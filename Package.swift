@@ -53,7 +53,8 @@ let package = Package(
     .testTarget(
       name: "ChatBundleImportTests",
       dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
-    .testTarget(name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"]),
+    .testTarget(
+      name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
