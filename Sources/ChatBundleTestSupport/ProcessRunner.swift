@@ -22,26 +22,39 @@ public enum ChatBundleBinary {
   public static func run(
     _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
   ) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = url
-    process.arguments = arguments
-    var merged = ProcessInfo.processInfo.environment
-    for (key, value) in environment { merged[key] = value }
-    process.environment = merged
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(
-      status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
-      standardError: String(decoding: errData, as: UTF8.self))
+    try runProcess(url, arguments, environment: environment, directory: directory)
   }
+}
+
+/// Runs a program to its end and collects its output.
+@discardableResult
+public func runProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+) throws -> ProcessResult {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  var merged = ProcessInfo.processInfo.environment
+  for (key, value) in environment { merged[key] = value }
+  process.environment = merged
+  if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+  let output = Pipe()
+  let error = Pipe()
+  process.standardOutput = output
+  process.standardError = error
+  try process.run()
+  // Drain stderr on another thread while stdout is read here, so that a process writing
+  // much to one pipe cannot block on it while the other is being waited for.
+  let errorBox = DataBox()
+  let group = DispatchGroup()
+  DispatchQueue.global().async(group: group) { errorBox.data = error.fileHandleForReading.readDataToEndOfFile() }
+  let outData = output.fileHandleForReading.readDataToEndOfFile()
+  group.wait()
+  let errData = errorBox.data
+  process.waitUntilExit()
+  return ProcessResult(
+    status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
+    standardError: String(decoding: errData, as: UTF8.self))
 }
 
 /// The repository's root, found from this file's location.
@@ -58,4 +71,8 @@ public func repositoryRoot(file: String = #filePath) -> URL {
 public func sharedCorpus() -> URL? {
   let url = repositoryRoot().deletingLastPathComponent().appendingPathComponent("shared/corpus")
   return FileManager.default.fileExists(atPath: url.path) ? url : nil
+}
+
+private final class DataBox: @unchecked Sendable {
+  var data = Data()
 }

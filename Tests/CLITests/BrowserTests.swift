@@ -20,25 +20,16 @@ import Testing
   func open(_ url: String, in directory: TemporaryDirectory) throws -> Page {
     guard let chromium = Self.chromium else { throw SkipBrowser() }
     let netLog = directory.file("net-\(UUID().uuidString).json")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: chromium)
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--virtual-time-budget=8000",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
-      "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0",
-      "--log-net-log=\(netLog)", "--user-data-dir=\(directory.file("profile"))", "--dump-dom", url,
-    ]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let dom = output.fileHandleForReading.readDataToEndOfFile()
-    let log = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let result = try runProcess(
+      URL(fileURLWithPath: chromium),
+      [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--virtual-time-budget=8000",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+        "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0",
+        "--log-net-log=\(netLog)", "--user-data-dir=\(directory.file("profile"))", "--dump-dom", url,
+      ])
     let net = (try? String(contentsOfFile: netLog, encoding: .utf8)) ?? ""
-    return Page(
-      dom: String(decoding: dom, as: UTF8.self), log: String(decoding: log, as: UTF8.self), netLog: net)
+    return Page(dom: result.standardOutput, log: result.standardError, netLog: net)
   }
 
   struct SkipBrowser: Error {}
