@@ -160,11 +160,9 @@ struct ContentChecker {
       report(.recordSchema, line: number, "a person is {\"id\": string, \"name\": string}")
       return
     }
-    let key = Array(id.utf8)
-    if let previous = previousIndexID, !previous.lexicographicallyPrecedes(key) {
+    if advanceKey(to: id) != .ascending {
       report(.recordSchema, line: number, "people must be sorted by id without repeats")
     }
-    previousIndexID = key
     pass.delegate?.didReadPerson(id: id, name: name)
   }
 
@@ -173,11 +171,9 @@ struct ContentChecker {
       report(.indexMismatch, line: number, "an index line needs a string \"id\"")
       return
     }
-    let key = Array(id.utf8)
-    if let previous = previousIndexID, !previous.lexicographicallyPrecedes(key) {
+    if advanceKey(to: id) != .ascending {
       report(.indexMismatch, line: number, "index lines must be sorted by conversation id without repeats")
     }
-    previousIndexID = key
     if !pass.recordIndexLine(conversation: id, digest: SHA256Digest().updated(line)) {
       report(.indexMismatch, line: number, "conversation '\(id)' has two index lines")
     }
@@ -191,16 +187,24 @@ struct ContentChecker {
       report(.indexMismatch, line: number, "an index line is [\"<message id>\",\"<conversation id>\",<line>]")
       return
     }
-    let key = Array(id.utf8)
-    if let previous = previousIndexID {
-      if previous == key {
-        report(.duplicateMessageID, line: number, "message id \(id) is indexed twice")
-      } else if !previous.lexicographicallyPrecedes(key) {
-        report(.indexMismatch, line: number, "index lines must be sorted by message id")
-      }
+    switch advanceKey(to: id) {
+    case .ascending: break
+    case .repeated: report(.duplicateMessageID, line: number, "message id \(id) is indexed twice")
+    case .descending: report(.indexMismatch, line: number, "index lines must be sorted by message id")
     }
-    previousIndexID = key
     pass.addMessageIndexLine(fromIndex: line)
+  }
+
+  private enum KeyOrder { case ascending, repeated, descending }
+
+  /// Where `id` stands against the previous line's key (people and index lines are sorted
+  /// bytewise by id); the first line is ascending.
+  private mutating func advanceKey(to id: String) -> KeyOrder {
+    let key = Array(id.utf8)
+    defer { previousIndexID = key }
+    guard let previous = previousIndexID else { return .ascending }
+    if previous == key { return .repeated }
+    return previous.lexicographicallyPrecedes(key) ? .ascending : .descending
   }
 
   private mutating func report(_ code: IssueCode, line: Int64, _ message: String) {
