@@ -3,8 +3,13 @@ import Foundation
 
 /// Local dates and times in the display time zone, formatted by hand so that the output
 /// depends on the zone's rules only, never on the process's locale or clock.
-struct DisplayClock {
+///
+/// The zone's offset is looked up once per span between transitions: messages arrive in
+/// time order within a conversation, and asking the zone database for every timestamp cost
+/// more than rendering the message.
+final class DisplayClock {
   let zone: TimeZone
+  private var cachedSpan: (start: Int64, end: Int64, offset: Int64)?
 
   init?(identifier: String) {
     guard let zone = TimeZone(identifier: identifier) else { return nil }
@@ -12,7 +17,14 @@ struct DisplayClock {
   }
 
   func offsetSeconds(at milliseconds: Int64) -> Int64 {
-    Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(milliseconds) / 1000)))
+    if let span = cachedSpan, span.start <= milliseconds, milliseconds < span.end { return span.offset }
+    let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    let offset = Int64(zone.secondsFromGMT(for: date))
+    let end = zone.nextDaylightSavingTimeTransition(after: date).map {
+      Int64(($0.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+    cachedSpan = (milliseconds, end ?? Int64.max, offset)
+    return offset
   }
 
   /// (year, month, day, hour, minute, second) local.

@@ -1,9 +1,16 @@
-import ArchiveIO
 import ChatBundle
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Finds a message's conversation and line through a copy of `index/message-ids.ndjson`
 /// (sorted by id) and a sparse in-memory index of every 256th line, so memory stays a
 /// small fraction of the message count.
+///
+/// A lookup reads one block of 256 lines and parses only the line whose id matches: the
+/// index lines are canonical JSON (`["<id>","<conversation>",<line>]`), so the id's
+/// encoded bytes can be compared before parsing anything.
 final class MessageIDLookup {
   private let path: String
   private var sparse: [(id: [UInt8], offset: Int64)] = []
@@ -11,25 +18,32 @@ final class MessageIDLookup {
   private var lines = 0
   private var offset: Int64 = 0
   private var pending: [UInt8] = []
-  private var cachedBlock: (start: Int, entries: [([UInt8], String, Int64)])?
+  private var descriptor: Int32 = -1
+  private var cachedBlock: (number: Int, bytes: [UInt8])?
 
   init(path: String) throws {
     self.path = path
     writer = try BufferedWriter(creating: path)
   }
 
+  deinit { if descriptor >= 0 { close(descriptor) } }
+
   /// Feeds the index file's bytes as they stream past.
   func consume(_ chunk: UnsafeRawBufferPointer) throws {
     try writer?.write(chunk)
-    for byte in chunk {
-      if byte == 0x0A {
-        if lines % 256 == 0, let id = Self.id(of: pending) { sparse.append((id, offset)) }
-        offset += Int64(pending.count + 1)
-        lines += 1
-        pending.removeAll(keepingCapacity: true)
-      } else {
-        pending.append(byte)
-      }
+    var start = 0
+    while start < chunk.count {
+      let newline = chunk[start...].firstIndex(of: 0x0A)
+      let end = newline ?? chunk.count
+      // Only every 256th line's id is kept, so only those lines are gathered.
+      if lines % 256 == 0 { pending.append(contentsOf: chunk[start..<end]) }
+      offset += Int64(end - start)
+      guard newline != nil else { break }
+      if lines % 256 == 0, let id = Self.id(of: pending) { sparse.append((id, offset - Int64(pending.count))) }
+      offset += 1
+      lines += 1
+      pending.removeAll(keepingCapacity: true)
+      start = end + 1
     }
   }
 
@@ -54,24 +68,48 @@ final class MessageIDLookup {
       }
     }
     guard block >= 0 else { return nil }
-    if cachedBlock?.start != block { cachedBlock = (block, try readBlock(block)) }
-    for entry in cachedBlock?.entries ?? [] where entry.0 == target { return (entry.1, entry.2) }
+    if cachedBlock?.number != block { cachedBlock = (block, try readBlock(block)) }
+    guard let bytes = cachedBlock?.bytes else { return nil }
+    var prefix = Array("[".utf8)
+    JSONWriter.writeString(id, to: &prefix)
+    prefix.append(UInt8(ascii: ","))
+    var start = 0
+    while start < bytes.count {
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      let line = bytes[start..<end]
+      if line.starts(with: prefix) {
+        guard case .array(let items)? = try? JSONParser.parse(line), items.count == 3,
+          items[0].stringValue == id, let conversation = items[1].stringValue, let number = items[2].int64Value
+        else { return nil }
+        return (conversation, number)
+      }
+      start = end + 1
+    }
     return nil
   }
 
-  private func readBlock(_ block: Int) throws -> [([UInt8], String, Int64)] {
-    let stream = try FileByteStream(path: path)
-    try stream.seek(to: sparse[block].offset)
-    let reader = LineReader(stream: stream)
-    var entries: [([UInt8], String, Int64)] = []
-    while let line = try reader.nextLine() {
-      guard case .array(let items)? = try? JSONParser.parse(line), items.count == 3, let id = items[0].stringValue,
-        let conversation = items[1].stringValue, let number = items[2].int64Value
-      else { continue }
-      entries.append((Array(id.utf8), conversation, number))
-      if entries.count == 256 { break }
+  private func readBlock(_ block: Int) throws -> [UInt8] {
+    if descriptor < 0 {
+      descriptor = open(path, O_RDONLY | O_CLOEXEC)
+      guard descriptor >= 0 else {
+        throw ChatBundleError.io(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
+      }
     }
-    return entries
+    let start = sparse[block].offset
+    let end = block + 1 < sparse.count ? sparse[block + 1].offset : offset
+    var bytes = [UInt8](repeating: 0, count: Int(end - start))
+    var filled = 0
+    while filled < bytes.count {
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        pread(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled, off_t(start) + off_t(filled))
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else {
+        throw ChatBundleError.io(path: path, message: "read failed: \(String(cString: strerror(errno)))")
+      }
+      filled += count
+    }
+    return bytes
   }
 
   private static func id(of line: [UInt8]) -> [UInt8]? {

@@ -14,9 +14,11 @@ final class SearchIndexWriter {
   private let directory: String
   private let scratch: String
   private var bucketWriters: [BufferedWriter] = []
-  private var documents: [JSONValue] = []
+  private var documents: [UInt8] = []
+  private var documentsInShard = 0
   private(set) var count = 0
   private var members: [String: String] = [:]
+  private var record: [UInt8] = []
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
@@ -34,22 +36,43 @@ final class SearchIndexWriter {
     let number = count
     count += 1
     let text = Self.searchableText(message)
-    for token in SearchTokenizer.tokenBytes(text) {
+    // Locals, not properties, inside the per-token closure: property access from a closure
+    // pays for exclusivity checks and reference counting on every token.
+    var record = self.record
+    self.record = []
+    let writers = bucketWriters
+    try SearchTokenizer.forEachDistinctToken(in: text) { token in
       let shard = SearchTokenizer.shardNumber(token)
       // Record: shard (2 bytes), token length (1), token, document number (4).
-      var record: [UInt8] = [UInt8(shard >> 8), UInt8(shard & 0xFF), UInt8(token.count)]
-      record.reserveCapacity(token.count + 7)
-      record += token
-      for shift in stride(from: 24, through: 0, by: -8) { record.append(UInt8(truncatingIfNeeded: number >> shift)) }
-      try bucketWriters[shard % Self.buckets].write(record)
+      record.removeAll(keepingCapacity: true)
+      record.append(UInt8(shard >> 8))
+      record.append(UInt8(shard & 0xFF))
+      record.append(UInt8(token.count))
+      record.append(contentsOf: token)
+      record.append(UInt8(truncatingIfNeeded: number >> 24))
+      record.append(UInt8(truncatingIfNeeded: number >> 16))
+      record.append(UInt8(truncatingIfNeeded: number >> 8))
+      record.append(UInt8(truncatingIfNeeded: number))
+      try writers[shard % Self.buckets].write(record)
     }
+    self.record = record
     if let sender = message.sender { members[sender] = senderName }
-    documents.append(
-      .array([
-        .string(page), .string(MessageRenderer.anchor(message.id)), .string(senderName), .integer(message.timestamp),
-        .string(String(text.prefix(160))), .string(message.sender ?? ""), .string(conversation), .string(when),
-      ]))
-    if documents.count == Self.documentsPerShard { try flushDocuments() }
+    // [page, anchor, sender name, ts, snippet, sender id, conversation, local time]
+    documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
+    documents.append(UInt8(ascii: "["))
+    for (index, field) in [page, MessageRenderer.anchor(message.id), senderName].enumerated() {
+      if index > 0 { documents.append(UInt8(ascii: ",")) }
+      JSONWriter.writeString(field, to: &documents)
+    }
+    documents.append(UInt8(ascii: ","))
+    documents += String(message.timestamp).utf8
+    for field in [String(text.prefix(160)), message.sender ?? "", conversation, when] {
+      documents.append(UInt8(ascii: ","))
+      JSONWriter.writeString(field, to: &documents)
+    }
+    documents.append(UInt8(ascii: "]"))
+    documentsInShard += 1
+    if documentsInShard == Self.documentsPerShard { try flushDocuments() }
   }
 
   private static let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
@@ -59,13 +82,13 @@ final class SearchIndexWriter {
       out.append(digits[value])
       return
     }
-    var reversed: [UInt8] = []
+    let start = out.count
     var rest = value
     while rest > 0 {
-      reversed.append(digits[rest % 36])
+      out.append(digits[rest % 36])
       rest /= 36
     }
-    out += reversed.reversed()
+    out[start...].reverse()
   }
 
   static func searchableText(_ message: Message) -> String {
@@ -83,10 +106,12 @@ final class SearchIndexWriter {
   }
 
   private func flushDocuments() throws {
-    guard !documents.isEmpty else { return }
+    guard documentsInShard > 0 else { return }
     let shard = (count - 1) / Self.documentsPerShard
-    try write("d/\(shard).js", "chatbundleSearch.docs(\(shard),", .array(documents))
-    documents = []
+    documents.append(UInt8(ascii: "]"))
+    try write("d/\(shard).js", "chatbundleSearch.docs(\(shard),", serialized: documents)
+    documents.removeAll(keepingCapacity: true)
+    documentsInShard = 0
   }
 
   func finish() throws {
@@ -94,23 +119,9 @@ final class SearchIndexWriter {
     for writer in bucketWriters { try writer.close() }
     for bucket in 0..<Self.buckets {
       let path = scratch + "/search-bucket-\(bucket)"
-      let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+      let bytes = try readWholeFile(path)
       try FileManager.default.removeItem(atPath: path)
-      // Keyed by shard (2 bytes), length (1) and token: postings in document order, each
-      // list grown in place (copying it on every append would be quadratic).
-      var postings: [[UInt8]: [UInt8]] = [:]
-      var lastNumber: [[UInt8]: Int] = [:]
-      var index = 0
-      while index + 3 <= bytes.count {
-        let length = Int(bytes[index + 2])
-        let key = Array(bytes[index..<(index + 3 + length)])
-        var number = 0
-        for byte in bytes[(index + 3 + length)..<(index + 7 + length)] { number = number << 8 | Int(byte) }
-        index += 7 + length
-        let previous = lastNumber.updateValue(number, forKey: key)
-        if previous != nil { postings[key, default: []].append(UInt8(ascii: ",")) }
-        Self.appendBase36(previous.map { number - $0 } ?? number, to: &postings[key, default: []])
-      }
+      let groups = PostingGroups(records: bytes)
       var shard = -1
       var map = JSONObject()
       func writeShard() throws {
@@ -119,15 +130,16 @@ final class SearchIndexWriter {
         try write("t/\(name).js", "chatbundleSearch.tokens(\"\(name)\",", .object(map))
         map = JSONObject()
       }
-      for key in postings.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-        let keyShard = Int(key[0]) << 8 | Int(key[1])
+      for group in groups.sortedByKey() {
+        let keyShard = Int(bytes[group.keyStart]) << 8 | Int(bytes[group.keyStart + 1])
         if keyShard != shard {
           try writeShard()
           shard = keyShard
         }
+        let token = bytes[(group.keyStart + 3)..<(group.keyStart + group.keyCount)]
         map.members.append(
           JSONObject.Member(
-            String(decoding: key[3...], as: UTF8.self), .string(String(decoding: postings[key] ?? [], as: UTF8.self))))
+            String(decoding: token, as: UTF8.self), .string(String(decoding: group.postings, as: UTF8.self))))
       }
       try writeShard()
     }
@@ -140,11 +152,16 @@ final class SearchIndexWriter {
   /// A script that hands JSON to the page; `<` is escaped too, so no data can close a
   /// script element, and the writer already escapes U+2028 and U+2029.
   private func write(_ name: String, _ prefix: String, _ value: JSONValue) throws {
+    try write(name, prefix, serialized: JSONWriter.serialize(value))
+  }
+
+  private func write(_ name: String, _ prefix: String, serialized: [UInt8]) throws {
     var bytes = Array(prefix.utf8)
-    for byte in JSONWriter.serialize(value) {
+    bytes.reserveCapacity(serialized.count + prefix.utf8.count + 16)
+    for byte in serialized {
       if byte == UInt8(ascii: "<") { bytes += Array("\\u003c".utf8) } else { bytes.append(byte) }
     }
     bytes += Array(");\n".utf8)
-    try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name))
+    try writeNewFile(directory + "/" + name, bytes)
   }
 }

@@ -23,59 +23,155 @@ enum SearchTokenizer {
     return (0x30...0x39).contains(value) || (0x61...0x7A).contains(value) || (0xC0...0x24F).contains(value)
   }
 
-  /// The tokens of a text as UTF-8 bytes, sorted and without repeats; the index writer
-  /// calls this for every message, so it builds no strings.
+  /// The tokens of a text as UTF-8 bytes, sorted and without repeats.
   static func tokenBytes(_ text: String) -> [[UInt8]] {
     var result: [[UInt8]] = []
-    var cjk: [Unicode.Scalar] = []
+    forEachDistinctToken(in: text) { result.append(Array($0)) }
+    return result.sorted { $0.lexicographicallyPrecedes($1) }
+  }
+
+  /// Calls `body` once per distinct token of `text`, in order of first appearance, with
+  /// the token's UTF-8 bytes. The index writer calls this for every message, so it works
+  /// on the text's UTF-8 in place and allocates nothing per token.
+  static func forEachDistinctToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    var scanner = TokenScanner()
+    var text = text
+    try text.withUTF8 { utf8 in
+      var index = 0
+      while index < utf8.count {
+        let (scalar, length) = decode(utf8, at: index)
+        index += length
+        try scanner.take(fold(scalar), body)
+      }
+      try scanner.flush(body)
+    }
+  }
+
+  /// The scalar at `index` of valid UTF-8 (Swift strings always are) and its length.
+  private static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+    let lead = UInt32(utf8[index])
+    let value: UInt32
+    let length: Int
+    if lead < 0x80 {
+      return (Unicode.Scalar(UInt8(lead)), 1)
+    } else if lead < 0xE0 {
+      value = (lead & 0x1F) << 6 | UInt32(utf8[index + 1] & 0x3F)
+      length = 2
+    } else if lead < 0xF0 {
+      value = (lead & 0x0F) << 12 | UInt32(utf8[index + 1] & 0x3F) << 6 | UInt32(utf8[index + 2] & 0x3F)
+      length = 3
+    } else {
+      value =
+        (lead & 0x07) << 18 | UInt32(utf8[index + 1] & 0x3F) << 12 | UInt32(utf8[index + 2] & 0x3F) << 6
+        | UInt32(utf8[index + 3] & 0x3F)
+      length = 4
+    }
+    return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+  }
+
+  /// The running state of one text's tokenization: the CJK run's last character, the
+  /// current word, and the tokens already given out (by hash, bytes compared on a match).
+  private struct TokenScanner {
+    var previousCJK: [UInt8] = []
+    var cjkRun = 0
     var word: [UInt8] = []
     var wordLength = 0
-    func flushCJK() {
-      if cjk.count == 1 {
-        var bytes: [UInt8] = []
-        appendScalar(cjk[0], to: &bytes)
-        result.append(bytes)
-      } else if cjk.count > 1 {
-        for index in 0..<(cjk.count - 1) {
-          var bytes: [UInt8] = []
-          appendScalar(cjk[index], to: &bytes)
-          appendScalar(cjk[index + 1], to: &bytes)
-          result.append(bytes)
+    var token: [UInt8] = []
+    var seenHashes: Set<UInt64> = []
+    var seen: [(hash: UInt64, start: Int, count: Int)] = []
+    var seenBytes: [UInt8] = []
+
+    mutating func take(_ scalar: Unicode.Scalar, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      if SearchTokenizer.isCJK(scalar) {
+        try flushWord(body)
+        token.removeAll(keepingCapacity: true)
+        if cjkRun > 0 {
+          token += previousCJK
+          appendUTF8(scalar, to: &token)
+          try emit(body)
         }
-      }
-      cjk.removeAll(keepingCapacity: true)
-    }
-    func flushWord() {
-      if wordLength >= 2 { result.append(word) }
-      word = []
-      wordLength = 0
-    }
-    for scalar in text.unicodeScalars {
-      let folded = fold(scalar)
-      if isCJK(folded) {
-        flushWord()
-        cjk.append(folded)
-      } else if isWordCharacter(folded) {
-        flushCJK()
+        previousCJK.removeAll(keepingCapacity: true)
+        appendUTF8(scalar, to: &previousCJK)
+        cjkRun += 1
+      } else if SearchTokenizer.isWordCharacter(scalar) {
+        try flushCJK(body)
         if wordLength < 32 {
-          appendScalar(folded, to: &word)
+          appendUTF8(scalar, to: &word)
           wordLength += 1
         }
       } else {
-        flushCJK()
-        flushWord()
+        try flushCJK(body)
+        try flushWord(body)
       }
     }
-    flushCJK()
-    flushWord()
-    result.sort { $0.lexicographicallyPrecedes($1) }
-    var unique: [[UInt8]] = []
-    for token in result where token != unique.last { unique.append(token) }
-    return unique
+
+    mutating func flush(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      try flushCJK(body)
+      try flushWord(body)
+    }
+
+    /// A CJK run of one character is a token by itself; longer runs gave their pairs.
+    private mutating func flushCJK(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      if cjkRun == 1 {
+        token.removeAll(keepingCapacity: true)
+        token += previousCJK
+        try emit(body)
+      }
+      cjkRun = 0
+    }
+
+    private mutating func flushWord(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      if wordLength >= 2 {
+        token.removeAll(keepingCapacity: true)
+        token += word
+        try emit(body)
+      }
+      word.removeAll(keepingCapacity: true)
+      wordLength = 0
+    }
+
+    private mutating func emit(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      let hash = SearchTokenizer.hash64(token)
+      if !seenHashes.insert(hash).inserted {
+        for entry in seen
+        where entry.hash == hash && seenBytes[entry.start..<(entry.start + entry.count)].elementsEqual(token) {
+          return
+        }
+      }
+      seen.append((hash, seenBytes.count, token.count))
+      seenBytes += token
+      try token.withUnsafeBufferPointer { try body($0) }
+    }
+
+    private func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
+      let value = scalar.value
+      switch value {
+      case 0..<0x80:
+        bytes.append(UInt8(value))
+      case 0x80..<0x800:
+        bytes.append(UInt8(0xC0 | value >> 6))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+      case 0x800..<0x10000:
+        bytes.append(UInt8(0xE0 | value >> 12))
+        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+      default:
+        bytes.append(UInt8(0xF0 | value >> 18))
+        bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
+        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
+        bytes.append(UInt8(0x80 | value & 0x3F))
+      }
+    }
   }
 
-  private static func appendScalar(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
-    bytes.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
+  /// FNV-1a over 64 bits: a cheap key for grouping tokens, with bytes compared on a match.
+  static func hash64<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in bytes {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x0000_0100_0000_01B3
+    }
+    return hash
   }
 
   /// The token's shard: the low 12 bits of its FNV-1a hash over UTF-8.

@@ -22,8 +22,7 @@ extension SiteGenerator {
     let html = layout(
       body: library.render(context, withTemplate: "conversation") ?? "", title: title(of: conversation.entry),
       root: "../../")
-    try Data(html.utf8).write(
-      to: URL(fileURLWithPath: scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"))
+    try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", html.utf8)
   }
 
   func endConversation() throws {
@@ -66,6 +65,17 @@ extension SiteGenerator {
 
   /// Resolves placeholders, writes the index page and the stylesheet.
   func finish() throws {
+    let searchIndex = BackgroundTask { [search] in try search.finish() }
+    do {
+      try finishPages()
+    } catch {
+      try? searchIndex.join()
+      throw error
+    }
+    try searchIndex.join()
+  }
+
+  private func finishPages() throws {
     let finisher = PageFinisher(generator: self)
     for conversation in conversations {
       for (index, info) in conversation.pages.enumerated() {
@@ -73,20 +83,20 @@ extension SiteGenerator {
         let target = scratch + "/site/" + conversation.directory + "/" + info.name + ".html"
         try FileManager.default.createDirectory(
           atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: source)))
+        let bytes = try readWholeFile(source)
         let next = index + 1 < conversation.pages.count ? conversation.pages[index + 1].name : nil
         let finished = try finisher.resolve(bytes, conversation: conversation, page: info.name, next: next)
-        try Data(finished).write(to: URL(fileURLWithPath: target))
+        try writeNewFile(target, finished)
       }
     }
     try writeIndex()
-    try search.finish()
     let searchBody = library.render(["strings": stringsContext()], withTemplate: "search") ?? ""
     let searchPage = layout(body: searchBody, title: strings(.search), root: "")
-    try Data(try PageFinisher(generator: self).resolve(Array(searchPage.utf8), conversation: nil, page: "", next: nil))
-      .write(to: URL(fileURLWithPath: scratch + "/site/search.html"))
-    try Data(script.utf8).write(to: URL(fileURLWithPath: scratch + "/site/assets/search.js"))
-    try Data(stylesheet.utf8).write(to: URL(fileURLWithPath: scratch + "/site/assets/style.css"))
+    try writeNewFile(
+      scratch + "/site/search.html",
+      try PageFinisher(generator: self).resolve(Array(searchPage.utf8), conversation: nil, page: "", next: nil))
+    try writeNewFile(scratch + "/site/assets/search.js", script.utf8)
+    try writeNewFile(scratch + "/site/assets/style.css", stylesheet.utf8)
   }
 
   func writeIndex() throws {
@@ -132,6 +142,6 @@ extension SiteGenerator {
     let body = library.render(context, withTemplate: "index") ?? ""
     let html = layout(body: body, title: strings(.generatedFrom) + " " + bundleID.prefix(12), root: "")
     let finished = try PageFinisher(generator: self).resolve(Array(html.utf8), conversation: nil, page: "", next: nil)
-    try Data(finished).write(to: URL(fileURLWithPath: scratch + "/site/index.html"))
+    try writeNewFile(scratch + "/site/index.html", finished)
   }
 }

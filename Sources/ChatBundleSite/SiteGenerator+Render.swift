@@ -43,8 +43,10 @@ extension SiteGenerator {
     let generator = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
     let verifier = BundleVerifier(path: bundle)
-    verifier.delegate = generator
+    let pipeline = RenderPipeline(generator: generator)
+    verifier.delegate = pipeline
     let report = verifier.verify()
+    pipeline.finish()
     if let failure = generator.failure { throw failure }
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
     guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }

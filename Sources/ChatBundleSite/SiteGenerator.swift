@@ -40,6 +40,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   struct ConversationPages {
     var entry: ConversationEntry
     var directory: String
+    var title: String
     var pages: [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int)] = []
   }
 
@@ -77,19 +78,26 @@ public final class SiteGenerator: BundleReadingDelegate {
     peopleChanged = true
   }
 
-  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
+  /// The entries whose bytes the site needs: media files, and the message-id index that
+  /// resolves replies across pages.
+  static func wantsData(of entry: Manifest.FileEntry) -> Bool {
     switch entry.role {
-    case .media:
+    case .media: true
+    case .index: entry.path == BundleLayout.messageIndex
+    default: false
+    }
+  }
+
+  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
+    guard Self.wantsData(of: entry) else { return false }
+    if entry.role == .media {
       let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
       let path = scratch + "/site/media/" + name
-      FileManager.default.createFile(atPath: path, contents: nil)
+      _ = FileManager.default.createFile(atPath: path, contents: nil)
       mediaFile = FileHandle(forWritingAtPath: path)
-      return mediaFile != nil
-    case .index:
-      return entry.path == BundleLayout.messageIndex
-    default:
-      return false
+      if mediaFile == nil && failure == nil { failure = RenderError.output("cannot create \(path)") }
     }
+    return true
   }
 
   public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
@@ -136,7 +144,7 @@ public final class SiteGenerator: BundleReadingDelegate {
         let directory = "c/" + String(conversation.path.dropFirst("conversations/".count).dropLast(".ndjson".count))
         try FileManager.default.createDirectory(
           atPath: scratch + "/raw/" + directory, withIntermediateDirectories: true)
-        current = ConversationPages(entry: conversation, directory: directory)
+        current = ConversationPages(entry: conversation, directory: directory, title: title(of: conversation))
       }
       let month = clock.month(message.timestamp)
       if var open = current, let last = open.pages.last, last.month == month, last.count < options.pageSize {
@@ -162,7 +170,7 @@ public final class SiteGenerator: BundleReadingDelegate {
       if let open = current, let pageName = open.pages.last?.name {
         try search.add(
           message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-          conversation: title(of: open.entry), when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)
+          conversation: open.title, when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)
         )
       }
     } catch {
