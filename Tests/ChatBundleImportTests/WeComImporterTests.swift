@@ -112,6 +112,18 @@ import Testing
     #expect(inside.2.manifest?.conversations.first?.externalMembers == nil)
   }
 
+  @Test func externalMembersNeedFormat11AndBytewiseOrder() throws {
+    var manifest = try #require(try pack(["m.jsonl": Self.text + "\n"]).2.manifest)
+    #expect(throws: Never.self) { try Manifest(json: JSONParser.parse(manifest.serialized())) }
+    manifest.formatVersion = FormatVersion(major: 1, minor: 0)
+    #expect(throws: Manifest.DecodingProblem.self) { try Manifest(json: JSONParser.parse(manifest.serialized())) }
+    manifest.formatVersion = FormatVersion(major: 1, minor: 1)
+    manifest.conversations[0].externalMembers = ["wo", "wm"]
+    #expect(throws: Manifest.DecodingProblem.self) { try Manifest(json: JSONParser.parse(manifest.serialized())) }
+    manifest.conversations[0].externalMembers = []
+    #expect(throws: Manifest.DecodingProblem.self) { try Manifest(json: JSONParser.parse(manifest.serialized())) }
+  }
+
   @Test func peopleNamesReachThePeopleFile() throws {
     let delegate = CollectingDelegate()
     let directory = try TemporaryDirectory()
