@@ -23,7 +23,9 @@ let package = Package(
     .target(
       name: "ChatBundle",
       dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
-    .target(name: "ChatBundleImport", dependencies: ["ChatBundle"]),
+    // Crypto for WeCom's MD5 checksums, which the bundle itself never uses.
+    .target(
+      name: "ChatBundleImport", dependencies: ["ChatBundle", .product(name: "Crypto", package: "swift-crypto")]),
     // The site's templates, compiled into the binary; `render --templates DIR` overrides them.
     .target(
       name: "ChatBundleTemplates", path: "templates",

@@ -124,6 +124,11 @@ struct InspectSummary {
           "  members (\(members.count)): " + members.prefix(12).joined(separator: ", ")
             + (members.count > 12 ? ", …" : ""))
       }
+      if let external = conversation.externalMembers {
+        out.append(
+          "  external (\(external.count)): " + external.prefix(12).map(name(of:)).joined(separator: ", ")
+            + (external.count > 12 ? ", …" : ""))
+      }
     }
     if !manifest.missing.isEmpty {
       out.append("")

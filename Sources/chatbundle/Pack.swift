@@ -14,6 +14,12 @@ extension ChatBundleCommand {
         is named by the last segment of its url (the chatfiles uuid); a file that is absent is \
         listed in the manifest as missing and the pack goes on.
 
+        For WeCom (会话内容存档): decrypted messages, one JSON object per line or a JSON array. \
+        --media DIR holds the files pulled by sdkfileid, each named either by its md5sum in \
+        lowercase hex or by the SHA-256 (lowercase hex) of its sdkfileid; each file is checked \
+        against the message's md5sum and filesize, and one that is absent or differs is listed \
+        as missing (not_found, checksum_mismatch, size_mismatch) and the pack goes on.
+
         The output is written to a temporary file and renamed at the end, so a failed or \
         interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
         whatever the clock, time zone, locale or order of the inputs.
@@ -22,10 +28,12 @@ extension ChatBundleCommand {
           chatbundle pack --source easemob export/ --media media/ --people people.csv -o class.tar.gz
           chatbundle pack --source easemob 2025031009.gz --since 2025-03-01 --until 2025-04-01 \\
             --conversation 1402541206787 -o march.tar.gz
+          chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
       case easemob
+      case wecom
     }
 
     @Option(help: "The service the export comes from.")
@@ -58,7 +66,9 @@ extension ChatBundleCommand {
       help: "Keep only messages sent by this user, and one-to-one chats they are part of. Repeatable.")
     var members: [String] = []
 
-    @Option(help: "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob).")
+    @Option(
+      help:
+        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom).")
     var sourceTz: String?
 
     @Flag(help: "Skip malformed records, recording each (file, line, reason) in the manifest, instead of stopping.")
@@ -125,14 +135,22 @@ extension ChatBundleCommand {
         }
         let builder = try BundleBuilder(options: options, outputPath: output)
         builder.progress = { progress.update($0) }
-        let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
         var fileNumber = 0
-        importer.onFile = { path in
+        let onFile = { (path: String) in
           fileNumber += 1
           let name = (path as NSString).lastPathComponent
           progress.currentFile = "\(fileNumber)/\(expanded.files.count) \(name)".terminalSafe
         }
-        try importer.importFiles(expanded.files)
+        switch source {
+        case .easemob:
+          let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
+          importer.onFile = onFile
+          try importer.importFiles(expanded.files)
+        case .wecom:
+          let importer = WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
+          importer.onFile = onFile
+          try importer.importFiles(expanded.files)
+        }
         let summary = try builder.finish(outputPath: output)
         progress.finish()
         if !quiet { printSummary(summary) }

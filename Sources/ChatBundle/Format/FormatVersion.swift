@@ -3,8 +3,12 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public var major: Int
   public var minor: Int
 
-  /// The version this tool writes and the newest it reads completely.
-  public static let current = FormatVersion(major: 1, minor: 0)
+  /// The newest version this tool reads completely and may write.
+  public static let current = withExternalMembers
+  /// The first version; writers use it whenever the bundle needs nothing newer (VERSIONING.md §8).
+  public static let initial = FormatVersion(major: 1, minor: 0)
+  /// 1.1 added `conversations[].external_members` to the manifest.
+  public static let withExternalMembers = FormatVersion(major: 1, minor: 1)
 
   public init(major: Int, minor: Int) {
     self.major = major

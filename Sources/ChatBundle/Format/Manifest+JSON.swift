@@ -135,6 +135,13 @@ extension Manifest {
         conversations.append(try ConversationEntry(FieldReader(element, prefix: "conversations[\(index)]")))
       }
       try requireBytewiseOrder(conversations.map(\.id), field: "conversations", strictly: true)
+      if version < FormatVersion.withExternalMembers,
+        let index = conversations.firstIndex(where: { $0.externalMembers != nil })
+      {
+        throw RecordError(
+          field: "conversations[\(index)].external_members",
+          message: "needs format_version \(FormatVersion.withExternalMembers) or later")
+      }
       guard let fileElements = try fields.array("files") else {
         throw RecordError(field: "files", message: "is required")
       }
@@ -331,6 +338,7 @@ extension ConversationEntry {
     object.append("kind", kind.rawValue)
     object.append("name", name)
     object.append("participants", participants.map { JSONValue.array($0.map(JSONValue.string)) })
+    object.append("external_members", externalMembers.map { JSONValue.array($0.map(JSONValue.string)) })
     object.append("source_id", sourceID)
     object.append("path", path)
     object.append("message_count", messageCount)
@@ -349,6 +357,13 @@ extension ConversationEntry {
       participants: try fields.stringArray("participants"), sourceID: try fields.identifier("source_id"),
       path: try fields.requiredString("path"), messageCount: try required(fields, "message_count"),
       firstTimestamp: try required(fields, "first_ts", in: 0...BundleLimits.maximumTimestamp),
-      lastTimestamp: try required(fields, "last_ts", in: 0...BundleLimits.maximumTimestamp))
+      lastTimestamp: try required(fields, "last_ts", in: 0...BundleLimits.maximumTimestamp),
+      externalMembers: try fields.stringArray("external_members"))
+    if let externalMembers {
+      guard !externalMembers.isEmpty else {
+        throw RecordError(field: fields.path("external_members"), message: "must be absent rather than empty")
+      }
+      try requireBytewiseOrder(externalMembers, field: fields.path("external_members"), strictly: true)
+    }
   }
 }

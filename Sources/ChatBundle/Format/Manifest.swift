@@ -3,7 +3,8 @@
 public struct Manifest: Sendable, Equatable {
   public static let formatName = "chatbundle"
 
-  public var formatVersion = FormatVersion.current
+  /// The lowest version that expresses the content; the writer raises it when it must.
+  public var formatVersion = FormatVersion.initial
   public var requiredFeatures: [String] = []
   /// Seconds since the epoch; taken from the data (the newest message), never the clock.
   public var created: Int64 = 0
@@ -145,6 +146,9 @@ public struct ConversationEntry: Sendable, Equatable {
   public var name: String?
   /// For a direct conversation, its two parties in bytewise order.
   public var participants: [String]?
+  /// Members known to belong to another organisation (WeCom external contacts), sorted
+  /// bytewise; nil when the source marks nobody. Since format 1.1.
+  public var externalMembers: [String]?
   /// The source's id for a group or chat room.
   public var sourceID: String?
   public var path: String
@@ -154,12 +158,14 @@ public struct ConversationEntry: Sendable, Equatable {
 
   public init(
     id: String, kind: Kind, name: String? = nil, participants: [String]? = nil, sourceID: String? = nil,
-    path: String, messageCount: Int64 = 0, firstTimestamp: Int64 = 0, lastTimestamp: Int64 = 0
+    path: String, messageCount: Int64 = 0, firstTimestamp: Int64 = 0, lastTimestamp: Int64 = 0,
+    externalMembers: [String]? = nil
   ) {
     self.id = id
     self.kind = kind
     self.name = name
     self.participants = participants
+    self.externalMembers = externalMembers
     self.sourceID = sourceID
     self.path = path
     self.messageCount = messageCount

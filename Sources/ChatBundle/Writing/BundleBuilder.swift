@@ -15,6 +15,9 @@ public final class BundleBuilder {
   private let workDirectory: String
   private var byID: ExternalSorter
   private var conversations: [String: ConversationInfo] = [:]
+  /// External members seen per conversation, over all its messages: a group's external
+  /// contacts show up one message at a time.
+  private var externalMembers: [String: Set<String>] = [:]
   private var inputs: [Manifest.InputFile] = []
   private var skipped: [Manifest.SkippedRecord] = []
   private var storedMedia: [String: StoredMedia] = [:]
@@ -98,6 +101,9 @@ public final class BundleBuilder {
     }
     records += 1
     if conversations[conversation.id] == nil { conversations[conversation.id] = conversation }
+    if let external = conversation.externalMembers, !external.isEmpty {
+      externalMembers[conversation.id, default: []].formUnion(external)
+    }
     var key = Array(message.id.utf8)
     key.append(0)
     appendBigEndian(UInt64(input), to: &key)
@@ -137,6 +143,9 @@ public final class BundleBuilder {
     let written = try writeConversations(byConversation, into: &manifest)
     try writePeople(written.referencedPeople, into: &manifest)
     try addMediaEntries(written.usedMedia, into: &manifest)
+    if manifest.conversations.contains(where: { $0.externalMembers != nil }) {
+      manifest.formatVersion = FormatVersion.withExternalMembers
+    }
 
     manifest.skipped = skipped
     manifest.files.sort { compareBytes(Array($0.path.utf8), Array($1.path.utf8)) < 0 }
@@ -237,7 +246,8 @@ public final class BundleBuilder {
         ConversationEntry(
           id: info.id, kind: info.kind, name: options.people[info.sourceID ?? info.id], participants: info.participants,
           sourceID: info.sourceID, path: path, messageCount: stats.messageCount,
-          firstTimestamp: stats.firstTimestamp, lastTimestamp: stats.lastTimestamp))
+          firstTimestamp: stats.firstTimestamp, lastTimestamp: stats.lastTimestamp,
+          externalMembers: externalMembers[info.id].map { sortedUniqueBytewise(Array($0)) }))
       try indexWriter.write(stats.indexLine())
       result.referencedPeople.formUnion(info.participants ?? [])
       writer = nil
@@ -434,12 +444,19 @@ public struct ConversationInfo: Sendable, Equatable {
   public var kind: ConversationEntry.Kind
   public var participants: [String]?
   public var sourceID: String?
+  /// Members from another organisation seen in this message; the builder collects them
+  /// over the whole conversation.
+  public var externalMembers: [String]?
 
-  public init(id: String, kind: ConversationEntry.Kind, participants: [String]? = nil, sourceID: String? = nil) {
+  public init(
+    id: String, kind: ConversationEntry.Kind, participants: [String]? = nil, sourceID: String? = nil,
+    externalMembers: [String]? = nil
+  ) {
     self.id = id
     self.kind = kind
     self.participants = participants
     self.sourceID = sourceID
+    self.externalMembers = externalMembers
   }
 
   /// Whether a `--conversation` value names this conversation: its bundle id, the source's

@@ -47,9 +47,7 @@ public struct EasemobRecordMapper: Sendable {
     let conversation: ConversationInfo
     switch chatType {
     case "chat":
-      let pair = [sender, receiver].sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-      conversation = ConversationInfo(
-        id: "chat:" + escape(pair[0]) + ":" + escape(pair[1]), kind: .direct, participants: pair)
+      conversation = DirectConversation.info(sender, receiver)
     case "groupchat":
       conversation = ConversationInfo(id: "group:" + receiver, kind: .group, sourceID: receiver)
     case "chatroom":
@@ -244,12 +242,6 @@ public struct EasemobRecordMapper: Sendable {
       return literal
     }
     return nil
-  }
-
-  /// Escapes the separator so that `chat:a:b` is unambiguous whatever the ids contain.
-  private func escape(_ id: String) -> String {
-    guard id.contains(":") || id.contains("%") else { return id }
-    return id.replacingAll("%", with: "%25").replacingAll(":", with: "%3A")
   }
 }
 
