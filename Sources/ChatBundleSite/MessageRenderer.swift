@@ -9,6 +9,9 @@ struct MessageRenderer {
   let strings: SiteStrings
   /// Relative path from a conversation page to the site root.
   let root = "../../"
+  /// Merged records nest inside each other; past this depth a marker stands for the rest,
+  /// so a hostile or odd record cannot make a page unreadable.
+  static let maximumMergedDepth = 6
   /// Media whose bytes are in the bundle: sha256 to the site file name.
   var mediaNames: [String: String] = [:]
 
@@ -17,20 +20,28 @@ struct MessageRenderer {
     return people[id] ?? id
   }
 
-  func render(_ message: Message, into html: inout HTML) {
+  /// - Parameters:
+  ///   - recall: the tombstone that recalled this message, if one did.
+  ///   - hidden: show only that the message was recalled, not its content.
+  func render(_ message: Message, recall: RecallNotice? = nil, hidden: Bool = false, into html: inout HTML) {
     switch message.kind {
     case .memberJoined, .memberLeft, .notice, .recall:
       renderSystemRow(message, into: &html)
     default:
+      if hidden, let recall {
+        renderHiddenRecalled(message, recall: recall, into: &html)
+        return
+      }
       html.raw("<article class=\"msg kind-")
       html.attribute(message.kind.rawValue)
-      html.raw("\" id=\"")
+      html.raw(recall == nil ? "\" id=\"" : " recalled\" id=\"")
       html.attribute(Self.anchor(message.id))
       html.raw("\"><header><span class=\"sender\">")
       html.text(name(of: message.sender))
       html.raw("</span> ")
       timeElement(message.timestamp, into: &html)
       html.raw("</header>")
+      if let recall { renderRecallNote(recall, into: &html) }
       if let reply = message.replyTo { renderReply(reply, into: &html) }
       html.raw("<div class=\"body\">")
       renderBody(
@@ -53,6 +64,31 @@ struct MessageRenderer {
       }
       html.raw("</article>\n")
     }
+  }
+
+  /// "Recalled by X at T", linking to the tombstone.
+  private func renderRecallNote(_ recall: RecallNotice, into html: inout HTML) {
+    html.raw("<p class=\"recall-note\"><a href=\"<@R")
+    html.attribute(Self.hexID(recall.id))
+    html.raw("@>\">")
+    html.text(strings(.recalledBy) + " " + name(of: recall.by) + " · ")
+    html.text(clock.date(recall.timestamp) + " " + clock.time(recall.timestamp))
+    html.raw("</a></p>")
+  }
+
+  /// The row a recalled message leaves with `--hide-recalled`: sender, time and who
+  /// recalled it, never the content.
+  private func renderHiddenRecalled(_ message: Message, recall: RecallNotice, into html: inout HTML) {
+    html.raw("<div class=\"sys recalled-hidden\" id=\"")
+    html.attribute(Self.anchor(message.id))
+    html.raw("\">")
+    timeElement(message.timestamp, into: &html)
+    html.raw(" <span class=\"sender\">")
+    html.text(name(of: message.sender))
+    html.raw("</span> ")
+    html.text(strings(.recalledHidden) + " ")
+    renderRecallNote(recall, into: &html)
+    html.raw("</div>\n")
   }
 
   /// `m-<id>`; ids are any printable text, and the attribute escaping keeps them inert.
@@ -141,7 +177,11 @@ struct MessageRenderer {
         html.text(summary)
         html.raw("</p>")
       }
-      if depth < MergedRecord.maximumDepth {
+      if depth > Self.maximumMergedDepth, !(merged?.items ?? []).isEmpty {
+        html.raw("<p class=\"too-deep\">")
+        html.text(strings(.nestedTooDeep))
+        html.raw("</p>")
+      } else {
         for item in merged?.items ?? [] {
           html.raw("<div class=\"item\"><span class=\"sender\">")
           html.text(name(of: item.sender))

@@ -11,6 +11,9 @@ public struct RenderOptions: Sendable {
   public var templatesDirectory: String?
   /// Render a bundle that fails verification, marking every page as unverified.
   public var force = false
+  /// Show recalled messages as a tombstone only: their text, media and search entries stay
+  /// out of the site (for recipients who must not see recalled content).
+  public var hideRecalled = false
 
   public enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
 

@@ -99,6 +99,18 @@ extension SiteGenerator {
     try writeNewFile(scratch + "/site/assets/style.css", stylesheet.utf8)
   }
 
+  /// The parties of a one-to-one chat, or a group's members from other organisations,
+  /// each external one marked.
+  func memberLine(_ entry: ConversationEntry) -> String {
+    let external = Set(entry.externalMembers ?? [])
+    let marker = " (" + strings(.external) + ")"
+    if let participants = entry.participants {
+      return participants.map { (people[$0] ?? $0) + (external.contains($0) ? marker : "") }.joined(separator: ", ")
+    }
+    guard !external.isEmpty else { return "" }
+    return strings(.external) + ": " + (entry.externalMembers ?? []).map { people[$0] ?? $0 }.joined(separator: ", ")
+  }
+
   func writeIndex() throws {
     guard let manifest, let clock else { return }
     let rows: [[String: Any]] = conversations.map { conversation in
@@ -113,10 +125,12 @@ extension SiteGenerator {
         "title": title(of: entry), "kind": kind, "count": entry.messageCount,
         "first": clock.date(entry.firstTimestamp), "last": clock.date(entry.lastTimestamp),
         "href": conversation.directory + "/" + (conversation.pages.first?.name ?? "") + ".html",
-        "members": entry.participants.map { $0.map { people[$0] ?? $0 }.joined(separator: ", ") } ?? "",
+        "members": memberLine(entry),
       ]
     }
-    let missing: [[String: Any]] = manifest.missing.map { item in
+    // With --hide-recalled even the names of a hidden message's attachments stay out.
+    let listed = manifest.missing.filter { !(options.hideRecalled && recalls[$0.message] != nil) }
+    let missing: [[String: Any]] = listed.map { item in
       [
         "message": item.message, "name": item.name ?? item.sourceReference ?? "", "reason": item.reason,
         "field": item.field,

@@ -42,6 +42,8 @@ extension SiteGenerator {
     }
     let generator = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
+    // An unreadable archive yields no notices here; the verifying pass reports why.
+    generator.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
     let verifier = BundleVerifier(path: bundle)
     let pipeline = RenderPipeline(generator: generator)
     verifier.delegate = pipeline

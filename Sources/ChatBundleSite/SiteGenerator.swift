@@ -35,6 +35,11 @@ public final class SiteGenerator: BundleReadingDelegate {
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
   var peopleChanged = false
+  /// Recall notices by recalled message id, found before the pass.
+  var recalls: [String: RecallNotice] = [:]
+  /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
+  var hiddenMedia: Set<String> = []
+  var shownMedia: Set<String> = []
 
   /// A conversation's pages, in order: name, month, first and last line.
   struct ConversationPages {
@@ -91,6 +96,11 @@ public final class SiteGenerator: BundleReadingDelegate {
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
     guard Self.wantsData(of: entry) else { return false }
     if entry.role == .media {
+      // Media only hidden messages use stay out of the site.
+      if options.hideRecalled && hiddenMedia.contains(entry.sha256) && !shownMedia.contains(entry.sha256) {
+        mediaFile = nil
+        return true
+      }
       let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
       let path = scratch + "/site/media/" + name
       _ = FileManager.default.createFile(atPath: path, contents: nil)
@@ -147,10 +157,12 @@ public final class SiteGenerator: BundleReadingDelegate {
         current = ConversationPages(entry: conversation, directory: directory, title: title(of: conversation))
       }
       let month = clock.month(message.timestamp)
-      if var open = current, let last = open.pages.last, last.month == month, last.count < options.pageSize {
-        open.pages[open.pages.count - 1].lastLine = line
-        open.pages[open.pages.count - 1].count += 1
-        current = open
+      // Mutated in place through the optional: a copy would copy the page list per message.
+      if let last = current?.pages.last, last.month == month, last.count < options.pageSize,
+        let index = current?.pages.indices.last
+      {
+        current?.pages[index].lastLine = line
+        current?.pages[index].count += 1
       } else {
         try endPage()
         let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
@@ -165,9 +177,24 @@ public final class SiteGenerator: BundleReadingDelegate {
         page.text(day)
         page.raw("</h2>\n")
       }
-      renderer.render(message, into: &page)
+      let recall = message.kind == .recall ? nil : recalls[message.id]
+      let hidden = recall != nil && options.hideRecalled
+      if message.kind == .recall, options.hideRecalled, let target = message.recallTarget,
+        recalls[target] == nil
+      {
+        // The quick scan missed this tombstone (a line not in canonical form), so its
+        // original may already be on a page: stop rather than show recalled content.
+        throw RenderError.output(
+          "cannot hide recalled message \(target): its recall \(message.id) was not found ahead of the pass")
+      }
+      if hidden {
+        noteMedia(of: message, into: &hiddenMedia)
+      } else {
+        noteMedia(of: message, into: &shownMedia)
+      }
+      renderer.render(message, recall: recall, hidden: hidden, into: &page)
       messages += 1
-      if let open = current, let pageName = open.pages.last?.name {
+      if !hidden, let open = current, let pageName = open.pages.last?.name {
         try search.add(
           message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
           conversation: open.title, when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)
@@ -176,5 +203,21 @@ public final class SiteGenerator: BundleReadingDelegate {
     } catch {
       failure = error
     }
+  }
+}
+
+extension SiteGenerator {
+  /// Records the media a message shows, when hiding recalled messages needs to know.
+  func noteMedia(of message: Message, into set: inout Set<String>) {
+    guard options.hideRecalled else { return }
+    var references = [message.media, message.thumbnail] + (message.parts ?? []).map(\.media)
+    var pending = message.merged.map { [$0] } ?? []
+    while let merged = pending.popLast() {
+      for item in merged.items {
+        references.append(item.media)
+        if let nested = item.merged { pending.append(nested) }
+      }
+    }
+    for case let sha? in references.map({ $0?.sha256 }) { set.insert(sha) }
   }
 }

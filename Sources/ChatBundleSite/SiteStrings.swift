@@ -16,6 +16,7 @@ struct SiteStrings: Sendable {
     case unverified, previous, next, months, joined, left, recalled, command, unsupported, attachment, notBundled
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
+    case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
 
     var english: String {
       switch self {
@@ -56,6 +57,13 @@ struct SiteStrings: Sendable {
       case .to: "to"
       case .noResults: "No message matches."
       case .moreResults: "More results"
+      case .recalledBy: "Recalled by"
+      case .recalledHidden: "A recalled message; its content is not shown in this transcript."
+      case .nestedTooDeep: "Further nested records are not shown here; they are kept whole in the bundle."
+      case .external: "external"
+      case .verifiedOn: "on"
+      case .bundleCreated: "bundle created"
+      case .printedFrom: "Printed from bundle"
       }
     }
 
@@ -98,6 +106,13 @@ struct SiteStrings: Sendable {
       case .to: "到"
       case .noResults: "没有找到匹配的消息。"
       case .moreResults: "更多结果"
+      case .recalledBy: "已被撤回："
+      case .recalledHidden: "一条已撤回的消息；本记录不显示其内容。"
+      case .nestedTooDeep: "更深层的嵌套记录未在此显示，归档中完整保留。"
+      case .external: "外部联系人"
+      case .verifiedOn: "校验于"
+      case .bundleCreated: "归档生成于"
+      case .printedFrom: "打印自归档"
       }
     }
   }

@@ -34,6 +34,12 @@ extension ChatBundleCommand {
     @Flag(help: "Render even if the bundle fails verification, marking every page as unverified.")
     var force = false
 
+    @Flag(
+      help:
+        "Show recalled messages as a tombstone only, leaving their text, media and search entries out of the site."
+    )
+    var hideRecalled = false
+
     func run() throws {
       try requireReadableFile(bundle)
       var options = RenderOptions()
@@ -49,6 +55,7 @@ extension ChatBundleCommand {
       options.pageSize = pageSize
       options.templatesDirectory = templates
       options.force = force
+      options.hideRecalled = hideRecalled
       do {
         let summary = try SiteGenerator.render(bundle: bundle, to: output, options: options)
         for issue in summary.report.issues { printSafe(issue) }

@@ -14,14 +14,47 @@ import Testing
       example + "/people.csv", "-o", output,
     ])
     #expect(pack.status == 0, "\(pack.standardError)")
-    #expect(pack.standardOutput.contains("messages       15"), "\(pack.standardOutput)")
-    #expect(pack.standardOutput.contains("missing media  2"), "\(pack.standardOutput)")
+    #expect(pack.standardOutput.contains("messages       16"), "\(pack.standardOutput)")
+    #expect(pack.standardOutput.contains("missing media  3"), "\(pack.standardOutput)")
     let verify = try ChatBundleBinary.run(["verify", output])
     #expect(verify.status == 0 && verify.standardOutput.contains("VALID"), "\(verify.standardOutput)")
     #expect(verify.standardOutput.contains("chatbundle 1.1"), "\(verify.standardOutput)")
     let inspect = try ChatBundleBinary.run(["inspect", output])
     #expect(inspect.standardOutput.contains("checksum_mismatch"), "\(inspect.standardOutput)")
     #expect(inspect.standardOutput.contains("external (1): 王总（客户）"), "\(inspect.standardOutput)")
+  }
+
+  @Test func theSiteShowsTheRecallAndTheMissingMediaOrHidesTheRecalledText() throws {
+    let directory = try TemporaryDirectory()
+    let output = directory.file("wecom.tar.gz")
+    let pack = try ChatBundleBinary.run([
+      "pack", "--source", "wecom", example + "/messages.jsonl", "--media", example + "/media", "--people",
+      example + "/people.csv", "-o", output,
+    ])
+    #expect(pack.status == 0, "\(pack.standardError)")
+    let shown = try ChatBundleBinary.run(["render", output, "-o", directory.file("site"), "--lang", "en"])
+    #expect(shown.status == 0, "\(shown.standardError)")
+    let index = try String(contentsOfFile: directory.file("site/index.html"), encoding: .utf8)
+    #expect(index.contains("checksum_mismatch") && index.contains("not_found"), "both reasons on the index page")
+    #expect(index.contains("(external)"), "the external contact is marked")
+    let pages = try siteText(directory.file("site"))
+    #expect(pages.contains("价格写错了") && pages.contains("Recalled by 张伟"))
+    let hidden = try ChatBundleBinary.run([
+      "render", output, "-o", directory.file("hidden"), "--lang", "en", "--hide-recalled",
+    ])
+    #expect(hidden.status == 0, "\(hidden.standardError)")
+    let hiddenText = try siteText(directory.file("hidden"))
+    #expect(!hiddenText.contains("价格写错了") && hiddenText.contains("recalled-hidden"))
+  }
+
+  /// Every page and search script of a site, concatenated.
+  func siteText(_ root: String) throws -> String {
+    var all = ""
+    for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? []
+    where relative.hasSuffix(".html") || relative.hasSuffix(".js") {
+      all += try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
+    }
+    return all
   }
 
   @Test func helpSaysHowMediaFilesAreNamed() throws {
