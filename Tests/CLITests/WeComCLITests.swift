@@ -9,10 +9,7 @@ import Testing
   @Test func packTheExampleThenVerifyIt() throws {
     let directory = try TemporaryDirectory()
     let output = directory.file("wecom.tar.gz")
-    let pack = try ChatBundleBinary.run([
-      "pack", "--source", "wecom", example + "/messages.jsonl", "--media", example + "/media", "--people",
-      example + "/people.csv", "-o", output,
-    ])
+    let pack = try packExample(to: output)
     #expect(pack.status == 0, "\(pack.standardError)")
     #expect(pack.standardOutput.contains("messages       16"), "\(pack.standardOutput)")
     #expect(pack.standardOutput.contains("missing media  3"), "\(pack.standardOutput)")
@@ -27,10 +24,7 @@ import Testing
   @Test func theSiteShowsTheRecallAndTheMissingMediaOrHidesTheRecalledText() throws {
     let directory = try TemporaryDirectory()
     let output = directory.file("wecom.tar.gz")
-    let pack = try ChatBundleBinary.run([
-      "pack", "--source", "wecom", example + "/messages.jsonl", "--media", example + "/media", "--people",
-      example + "/people.csv", "-o", output,
-    ])
+    let pack = try packExample(to: output)
     #expect(pack.status == 0, "\(pack.standardError)")
     let shown = try ChatBundleBinary.run(["render", output, "-o", directory.file("site"), "--lang", "en"])
     #expect(shown.status == 0, "\(shown.standardError)")
@@ -45,6 +39,13 @@ import Testing
     #expect(hidden.status == 0, "\(hidden.standardError)")
     let hiddenText = try siteText(directory.file("hidden"))
     #expect(!hiddenText.contains("价格写错了") && hiddenText.contains("recalled-hidden"))
+  }
+
+  func packExample(to output: String) throws -> ProcessResult {
+    try ChatBundleBinary.run([
+      "pack", "--source", "wecom", example + "/messages.jsonl", "--media", example + "/media", "--people",
+      example + "/people.csv", "-o", output,
+    ])
   }
 
   /// Every page and search script of a site, concatenated.
