@@ -15,6 +15,7 @@ case "${1:-build}" in
     command -v gzip >/dev/null || want+=(gzip)
     python3 -c 'import jsonschema' 2>/dev/null || want+=(python3-jsonschema)
     command -v chromium >/dev/null || want+=(chromium)
+    command -v pdftotext >/dev/null || want+=(poppler-utils)
     command -v python3 >/dev/null || want+=(python3)
     ;;
   bench)

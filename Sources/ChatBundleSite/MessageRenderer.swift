@@ -256,7 +256,7 @@ struct MessageRenderer {
       html.raw("<figure><audio controls preload=\"none\" src=\"")
       html.attribute(url)
       html.raw("\"></audio><figcaption>")
-      caption(media, into: &html)
+      caption(media, label: strings(.audio), into: &html)
       html.raw("</figcaption></figure>")
     case .video:
       html.raw("<figure><video controls preload=\"none\" src=\"")
@@ -266,7 +266,7 @@ struct MessageRenderer {
         html.attribute(root + "media/" + poster)
       }
       html.raw("\"></video><figcaption>")
-      caption(media, into: &html)
+      caption(media, label: strings(.video), into: &html)
       html.raw("</figcaption></figure>")
     default:
       html.raw("<p class=\"file\"><a download=\"")
@@ -281,10 +281,12 @@ struct MessageRenderer {
     }
   }
 
-  private func caption(_ media: MediaReference, into html: inout HTML) {
-    var parts: [String] = []
+  /// What a player stands for, so that a printed transcript still says what was sent.
+  private func caption(_ media: MediaReference, label: String, into html: inout HTML) {
+    var parts = [label]
     if let name = media.name { parts.append(name) }
     if let duration = media.durationMilliseconds { parts.append("\(duration / 1000)″") }
+    if let size = media.size { parts.append(Self.size(size)) }
     html.text(parts.joined(separator: " · "))
   }
 

@@ -71,6 +71,10 @@ struct PageFinisher {
       if generator.verificationValid {
         html.raw("<span class=\"verified\">✔ ")
         html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
+        if let time = generator.options.verificationTime, let clock = generator.clock {
+          html.text(
+            " · " + strings(.verifiedOn) + " " + clock.date(time) + " " + clock.time(time) + " " + clock.offset(time))
+        }
       } else {
         html.raw("<span class=\"unverified\">✘ ")
         html.text(strings(.unverified))

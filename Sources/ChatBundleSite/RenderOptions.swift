@@ -14,6 +14,9 @@ public struct RenderOptions: Sendable {
   /// Show recalled messages as a tombstone only: their text, media and search entries stay
   /// out of the site (for recipients who must not see recalled content).
   public var hideRecalled = false
+  /// When set, every page states that the bundle was verified at this time (UTC ms). Off
+  /// by default, so that the same bundle always gives the same site.
+  public var verificationTime: Int64?
 
   public enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
 

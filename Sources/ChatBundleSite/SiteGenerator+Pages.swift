@@ -21,7 +21,7 @@ extension SiteGenerator {
     ]
     let html = layout(
       body: library.render(context, withTemplate: "conversation") ?? "", title: title(of: conversation.entry),
-      root: "../../")
+      root: "../../", span: (info.first, info.last))
     try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", html.utf8)
   }
 
@@ -48,19 +48,62 @@ extension SiteGenerator {
       "generatedFrom": strings(.generatedFrom), "skipped": strings(.skipped), "search": strings(.search),
       "searchPlaceholder": strings(.searchPlaceholder), "allMembers": strings(.allMembers), "from": strings(.from),
       "to": strings(.to), "noResults": strings(.noResults), "moreResults": strings(.moreResults),
+      "narrowSearch": strings(.narrowSearch),
     ]
   }
 
   /// Wraps a page body in the layout: header with what was verified, the time zone, CSP.
-  func layout(body: String, title: String, root: String) -> String {
+  ///
+  /// - Parameter span: the first and last message time the page shows; nil for the pages
+  ///   about the whole bundle (index, search), which take the bundle's span.
+  func layout(body: String, title: String, root: String, span: (Int64, Int64)? = nil) -> String {
+    let whole = manifest.map { manifest in
+      (
+        manifest.conversations.map(\.firstTimestamp).min() ?? manifest.created,
+        manifest.conversations.map(\.lastTimestamp).max() ?? manifest.created
+      )
+    }
+    let (first, last) = span ?? whole ?? (0, 0)
+    let period = clock.map { $0.date(first) + " – " + $0.date(last) } ?? ""
+    let offsets = clock.map { clock in
+      let start = clock.offset(first)
+      let end = clock.offset(last)
+      return "UTC" + start + (start == end ? "" : " / " + end)
+    }
+    let totals = manifest?.totals
+    var counts =
+      "\(totals?.messages ?? 0) \(strings(.messages)) · \(totals?.conversations ?? 0) \(strings(.conversations))"
+    counts += " · \(totals?.media ?? 0) \(strings(.mediaFiles))"
+    if let missing = totals?.missing, missing > 0 { counts += " · \(missing) \(strings(.missingShort))" }
     let context: [String: Any] = [
       "title": title, "body": body, "root": root, "lang": options.language.rawValue,
       "bundleID": bundleID,
       "status": "<@STATUS@>",
-      "zone": clock?.zone.identifier ?? "UTC",
+      "zone": (clock?.zone.identifier ?? "UTC") + " (" + (offsets ?? "UTC") + ")",
+      "period": period,
+      "counts": counts,
+      "scope": scopeLines().joined(separator: "; "),
+      "created": clock.map {
+        strings(.bundleCreated) + " " + $0.date(manifest?.created ?? 0) + " " + $0.time(manifest?.created ?? 0)
+      } ?? "",
       "strings": stringsContext(),
     ]
     return library.render(context, withTemplate: "layout") ?? ""
+  }
+
+  /// The export's scope, one line per limit, or "everything".
+  func scopeLines() -> [String] {
+    guard let scope = manifest?.scope, let clock else { return [] }
+    var lines: [String] = []
+    if let since = scope.since { lines.append("≥ " + clock.date(since) + " " + clock.time(since)) }
+    if let until = scope.until { lines.append("< " + clock.date(until) + " " + clock.time(until)) }
+    if let wanted = scope.conversations {
+      lines.append(strings(.conversations) + ": " + wanted.joined(separator: ", "))
+    }
+    if let members = scope.members {
+      lines.append(strings(.members) + ": " + members.map { people[$0] ?? $0 }.joined(separator: ", "))
+    }
+    return lines.isEmpty ? [strings(.everything)] : lines
   }
 
   /// Resolves placeholders, writes the index page and the stylesheet.
@@ -137,19 +180,9 @@ extension SiteGenerator {
       ]
     }
     let skipped: [[String: Any]] = manifest.skipped.map { ["input": $0.input, "line": $0.line, "reason": $0.reason] }
-    let scope = manifest.scope
-    var scopeLines: [String] = []
-    if let since = scope.since { scopeLines.append("≥ " + clock.date(since) + " " + clock.time(since)) }
-    if let until = scope.until { scopeLines.append("< " + clock.date(until) + " " + clock.time(until)) }
-    if let wanted = scope.conversations {
-      scopeLines.append(strings(.conversations) + ": " + wanted.joined(separator: ", "))
-    }
-    if let members = scope.members {
-      scopeLines.append(strings(.members) + ": " + members.map { people[$0] ?? $0 }.joined(separator: ", "))
-    }
     let context: [String: Any] = [
       "conversations": rows, "missing": missing, "hasMissing": !missing.isEmpty, "skipped": skipped,
-      "hasSkipped": !skipped.isEmpty, "scope": scopeLines.isEmpty ? [strings(.everything)] : scopeLines,
+      "hasSkipped": !skipped.isEmpty, "scope": scopeLines(),
       "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": stringsContext(),
       "platform": manifest.source.platform,
     ]

@@ -46,7 +46,8 @@ public final class SiteGenerator: BundleReadingDelegate {
     var entry: ConversationEntry
     var directory: String
     var title: String
-    var pages: [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int)] = []
+    var pages:
+      [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int, first: Int64, last: Int64)] = []
   }
 
   init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String, script: String) throws {
@@ -163,11 +164,12 @@ public final class SiteGenerator: BundleReadingDelegate {
       {
         current?.pages[index].lastLine = line
         current?.pages[index].count += 1
+        current?.pages[index].last = message.timestamp
       } else {
         try endPage()
         let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
         let name = sameMonth == 0 ? month : "\(month)-\(sameMonth + 1)"
-        current?.pages.append((name, month, line, line, 1))
+        current?.pages.append((name, month, line, line, 1, message.timestamp, message.timestamp))
         pageDay = ""
       }
       let day = clock.date(message.timestamp)

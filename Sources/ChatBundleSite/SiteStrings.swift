@@ -17,6 +17,7 @@ struct SiteStrings: Sendable {
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
     case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
+    case mediaFiles, missingShort, audio, video, narrowSearch
 
     var english: String {
       switch self {
@@ -64,6 +65,11 @@ struct SiteStrings: Sendable {
       case .verifiedOn: "on"
       case .bundleCreated: "bundle created"
       case .printedFrom: "Printed from bundle"
+      case .mediaFiles: "media files"
+      case .missingShort: "missing"
+      case .audio: "Voice message"
+      case .video: "Video"
+      case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
 
@@ -113,6 +119,11 @@ struct SiteStrings: Sendable {
       case .verifiedOn: "校验于"
       case .bundleCreated: "归档生成于"
       case .printedFrom: "打印自归档"
+      case .mediaFiles: "个媒体文件"
+      case .missingShort: "个缺失"
+      case .audio: "语音"
+      case .video: "视频"
+      case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }
   }

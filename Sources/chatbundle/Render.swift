@@ -40,6 +40,13 @@ extension ChatBundleCommand {
     )
     var hideRecalled = false
 
+    @Flag(
+      help: """
+        State on every page when the bundle was verified: now, or SOURCE_DATE_EPOCH when set. \
+        Without it the same bundle always gives a byte-identical site.
+        """)
+    var stamp = false
+
     func run() throws {
       try requireReadableFile(bundle)
       var options = RenderOptions()
@@ -56,6 +63,16 @@ extension ChatBundleCommand {
       options.templatesDirectory = templates
       options.force = force
       options.hideRecalled = hideRecalled
+      if stamp {
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+          guard let seconds = Int64(epoch), seconds >= 0 else {
+            throw ValidationError("SOURCE_DATE_EPOCH must be whole seconds since 1970")
+          }
+          options.verificationTime = seconds * 1000
+        } else {
+          options.verificationTime = Int64(Date().timeIntervalSince1970 * 1000)
+        }
+      }
       do {
         let summary = try SiteGenerator.render(bundle: bundle, to: output, options: options)
         for issue in summary.report.issues { printSafe(issue) }

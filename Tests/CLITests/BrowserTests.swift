@@ -17,7 +17,7 @@ import Testing
     var netLog: String
   }
 
-  func open(_ url: String, in directory: TemporaryDirectory) throws -> Page {
+  func open(_ url: String, in directory: TemporaryDirectory, environment: [String: String] = [:]) throws -> Page {
     guard let chromium = Self.chromium else { throw SkipBrowser() }
     let netLog = directory.file("net-\(UUID().uuidString).json")
     let result = try runProcess(
@@ -27,7 +27,7 @@ import Testing
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
         "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0",
         "--log-net-log=\(netLog)", "--user-data-dir=\(directory.file("profile"))", "--dump-dom", url,
-      ])
+      ], environment: environment)
     let net = (try? String(contentsOfFile: netLog, encoding: .utf8)) ?? ""
     return Page(dom: result.standardOutput, log: result.standardError, netLog: net)
   }

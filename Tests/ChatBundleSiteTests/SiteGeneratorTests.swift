@@ -78,6 +78,24 @@ import Testing
     #expect(try pages(first.0) == pages(second.0))
   }
 
+  @Test func everyPageStatesCountsScopeZoneAndOnlyOnRequestWhenItWasVerified() throws {
+    let (plain, _) = try renderSample()
+    let page = try #require(try pages(plain).first { $0.key.hasPrefix("c/") }?.value)
+    #expect(page.contains("<p class=\"counts\">"), "counts")
+    #expect(page.contains("Scope of the export: everything in the exported files"))
+    #expect(page.contains("Asia/Shanghai (UTC+08:00)"), "the zone and its offset")
+    #expect(page.contains("<div class=\"print-header\">"), "the header printed on every sheet")
+    #expect(!page.contains("Verified · chatbundle \(ChatBundleVersion.current) · on"), "no clock time by default")
+    let directory = try TemporaryDirectory()
+    try SampleBundle.pack(to: directory.file("s.tar.gz"))
+    var options = RenderOptions()
+    options.language = .en
+    options.verificationTime = 1_767_225_600_000  // 2026-01-01T00:00:00Z
+    _ = try SiteGenerator.render(bundle: directory.file("s.tar.gz"), to: directory.file("site"), options: options)
+    let stamped = try String(contentsOfFile: directory.file("site/index.html"), encoding: .utf8)
+    #expect(stamped.contains("Verified · chatbundle \(ChatBundleVersion.current) · on 2026-01-01 08:00:00 +08:00"))
+  }
+
   @Test func anInvalidBundleIsRefusedUnlessForced() throws {
     let directory = try TemporaryDirectory()
     var bundle = try FixtureBundle.sample()

@@ -82,7 +82,6 @@
     }
     return out;
   }
-  function dayStart(value) { return value ? Date.parse(value + 'T00:00:00') : null; }
   async function run(query, member, from, to) {
     var status = document.getElementById('status'), results = document.getElementById('results');
     results.textContent = '';
@@ -91,17 +90,23 @@
     await Promise.all(tokens.map(function (t) { return load('t', shardOf(t)); }));
     var hits = null;
     tokens.forEach(function (t) { var p = postings(t); hits = hits === null ? p : intersect(hits, p); });
-    var since = dayStart(from), until = dayStart(to);
-    if (until !== null) { until += 86400000; }
-    var shown = 0, limit = 50;
+    // Dates are compared as the pages show them (the site's time zone, doc[7] starts with
+    // yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
+    // shards, so that a common word with a narrow filter cannot load the whole index.
+    var shown = 0, limit = 50, loaded = {}, shardCount = 0, stopped = false;
     for (var k = 0; k < hits.length && shown < limit; k++) {
       var n = hits[k], shard = Math.floor(n / 64);
+      if (!loaded[shard]) {
+        if (++shardCount > 200) { stopped = true; break; }
+        loaded[shard] = true;
+      }
       await load('d', shard);
       var doc = docs[shard] && docs[shard][n % 64];
       if (!doc) { continue; }
+      var day = String(doc[7]).slice(0, 10);
       if (member && doc[5] !== member) { continue; }
-      if (since !== null && doc[3] < since) { continue; }
-      if (until !== null && doc[3] >= until) { continue; }
+      if (from && day < from) { continue; }
+      if (to && day > to) { continue; }
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = doc[0] + '#' + encodeURIComponent(doc[1]);
@@ -112,7 +117,8 @@
       results.appendChild(item);
       shown++;
     }
-    status.textContent = shown === 0 ? status.dataset.none : hits.length + ' / ' + meta.documents;
+    status.textContent = shown === 0 && !stopped ? status.dataset.none : hits.length + ' / ' + meta.documents;
+    if (stopped) { status.textContent += ' · ' + status.dataset.narrow; }
     document.body.dataset.searchDone = String(shown);
   }
   document.addEventListener('DOMContentLoaded', function () {
