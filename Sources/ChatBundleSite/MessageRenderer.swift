@@ -57,7 +57,9 @@ struct MessageRenderer {
       }
       html.raw("</div>")
       if message.mentionsAll || !(message.mentions ?? []).isEmpty {
-        html.raw("<p class=\"mentions\">")
+        html.raw("<p class=\"mentions\"><span class=\"label\">")
+        html.text(strings(.mentions))
+        html.raw("</span> ")
         if message.mentionsAll { html.text(strings(.mentionsAll) + " ") }
         for user in message.mentions ?? [] { html.text("@" + name(of: user) + " ") }
         html.raw("</p>")

@@ -57,10 +57,12 @@ extension SiteGenerator {
   /// - Parameter span: the first and last message time the page shows; nil for the pages
   ///   about the whole bundle (index, search), which take the bundle's span.
   func layout(body: String, title: String, root: String, span: (Int64, Int64)? = nil) -> String {
+    // The manifest's `created` is in seconds; everything else here is in milliseconds.
+    let created = (manifest?.created ?? 0) * 1000
     let whole = manifest.map { manifest in
       (
-        manifest.conversations.map(\.firstTimestamp).min() ?? manifest.created,
-        manifest.conversations.map(\.lastTimestamp).max() ?? manifest.created
+        manifest.conversations.map(\.firstTimestamp).min() ?? created,
+        manifest.conversations.map(\.lastTimestamp).max() ?? created
       )
     }
     let (first, last) = span ?? whole ?? (0, 0)
@@ -84,7 +86,7 @@ extension SiteGenerator {
       "counts": counts,
       "scope": scopeLines().joined(separator: "; "),
       "created": clock.map {
-        strings(.bundleCreated) + " " + $0.date(manifest?.created ?? 0) + " " + $0.time(manifest?.created ?? 0)
+        strings(.bundleCreated) + " " + $0.date(created) + " " + $0.time(created)
       } ?? "",
       "strings": stringsContext(),
     ]

@@ -17,7 +17,7 @@ struct SiteStrings: Sendable {
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
     case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
-    case mediaFiles, missingShort, audio, video, narrowSearch
+    case mediaFiles, missingShort, audio, video, narrowSearch, mentions
 
     var english: String {
       switch self {
@@ -69,6 +69,7 @@ struct SiteStrings: Sendable {
       case .missingShort: "missing"
       case .audio: "Voice message"
       case .video: "Video"
+      case .mentions: "Mentions:"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -123,6 +124,7 @@ struct SiteStrings: Sendable {
       case .missingShort: "个缺失"
       case .audio: "语音"
       case .video: "视频"
+      case .mentions: "提及："
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }
