@@ -156,6 +156,17 @@ if ((!baselines_only)) && ((text_messages > 0)); then
   measure text_sha - bash -c 'set -o pipefail; gzip -dc "$1" | sha256sum >/dev/null' _ "$out/text.tar.gz"
   measure text_pack_small "$out/text-small.tar.gz" "$bin" pack --source easemob "$text_small/export" -o "$out/text-small.tar.gz"
   measure text_verify_small - "$bin" verify "$out/text-small.tar.gz"
+  # render verifies in the same pass, so it is compared with verify and with the Python
+  # static-site generator figure (about 6,000 messages/s on this machine, per issue 3).
+  measure text_render "$out/text-site/index.html" "$bin" render "$out/text.tar.gz" -o "$out/text-site"
+  measure text_render_small "$out/text-site-small/index.html" "$bin" render "$out/text-small.tar.gz" -o "$out/text-site-small"
+  text_site_stats=$(python3 "$repo/scripts/site-stats.py" "$out/text-site")
+  rm -rf "$out/text-site" "$out/text-site-small"
+fi
+if ((!baselines_only)); then
+  measure render "$out/site/index.html" "$bin" render "$out/pack.tar.gz" -o "$out/site"
+  site_stats=$(python3 "$repo/scripts/site-stats.py" "$out/site")
+  rm -rf "$out/site"
 fi
 
 # ---- report
@@ -246,6 +257,21 @@ report=$out/report.md
     echo "| big | $text_messages | $(mib "${rss[text_pack]}") | $(mib "${rss[text_verify]}") |"
     echo
     echo "pack RSS big/small: $(ratio "${rss[text_pack]}" "${rss[text_pack_small]}"); verify RSS big/small: $(ratio "${rss[text_verify]}" "${rss[text_verify_small]}")"
+    echo
+    echo "Render (verifies in the same pass) of the text-only bundles:"
+    echo
+    echo "| corpus | messages | seconds | messages/s | vs 6,000 msg/s | vs verify | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| small | $((text_messages / 4)) | ${secs[text_render_small]} | $(per_second "$((text_messages / 4))" "${secs[text_render_small]}") | $(ratio "$(per_second "$((text_messages / 4))" "${secs[text_render_small]}")" 6000) | $(ratio "${secs[text_render_small]}" "${secs[text_verify_small]}") | $(mib "${rss[text_render_small]}") |"
+    echo "| big | $text_messages | ${secs[text_render]} | $(per_second "$text_messages" "${secs[text_render]}") | $(ratio "$(per_second "$text_messages" "${secs[text_render]}")" 6000) | $(ratio "${secs[text_render]}" "${secs[text_verify]}") | $(mib "${rss[text_render]}") |"
+    echo
+    echo "render RSS big/small: $(ratio "${rss[text_render]}" "${rss[text_render_small]}")"
+    echo
+    echo "Site of the big text bundle: $text_site_stats"
+  fi
+  if [[ -n ${secs[render]:-} ]]; then
+    echo
+    echo "Render of the media-heavy bundle ($messages messages): ${secs[render]} s, peak RSS $(mib "${rss[render]}") MiB, $(ratio "${secs[render]}" "${secs[verify]}")x verify; site: $site_stats"
   fi
 } >"$report"
 

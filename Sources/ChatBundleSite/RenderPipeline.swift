@@ -8,7 +8,7 @@ import Foundation
 /// in batches through a queue bounded in batches and bytes, so memory stays flat whatever
 /// the bundle's size; the generator sees exactly the sequence of calls it would see
 /// without the pipeline.
-final class RenderPipeline: BundleReadingDelegate, @unchecked Sendable {
+final class RenderPipeline: BundleReadingDelegate {
   private enum Event {
     case manifest(Manifest, bundleID: String, bytes: [UInt8])
     case person(id: String, name: String)
@@ -18,24 +18,12 @@ final class RenderPipeline: BundleReadingDelegate, @unchecked Sendable {
     case message(Message, line: Int64, conversation: ConversationEntry)
   }
 
-  static let eventsPerBatch = 512
-  static let bytesPerBatch = 1 << 20
-  static let queuedBatches = 4
-
   private let generator: SiteGenerator
-  private let condition = NSCondition()
-  private var queue: [[Event]] = []
-  private var closed = false
-  private var workerDone = false
-  private var batch: [Event] = []
-  private var batchBytes = 0
+  private let events: BatchQueue<Event>
 
   init(generator: SiteGenerator) {
     self.generator = generator
-    batch.reserveCapacity(Self.eventsPerBatch)
-    let thread = Thread { [self] in work() }
-    thread.stackSize = 8 << 20
-    thread.start()
+    events = BatchQueue { [generator] event in Self.deliver(event, to: generator) }
   }
 
   // MARK: - Producer side (the verifier's thread)
@@ -68,52 +56,14 @@ final class RenderPipeline: BundleReadingDelegate, @unchecked Sendable {
 
   /// Sends what is left and waits until the generator has handled every event.
   func finish() {
-    send()
-    condition.lock()
-    closed = true
-    condition.broadcast()
-    while !workerDone { condition.wait() }
-    condition.unlock()
+    events.finish()
   }
 
   private func append(_ event: Event, bytes: Int) {
-    batch.append(event)
-    batchBytes += bytes
-    if batch.count >= Self.eventsPerBatch || batchBytes >= Self.bytesPerBatch { send() }
+    events.append(event, bytes: bytes)
   }
 
-  private func send() {
-    guard !batch.isEmpty else { return }
-    condition.lock()
-    while queue.count >= Self.queuedBatches { condition.wait() }
-    queue.append(batch)
-    condition.broadcast()
-    condition.unlock()
-    batch = []
-    batch.reserveCapacity(Self.eventsPerBatch)
-    batchBytes = 0
-  }
-
-  // MARK: - Consumer side
-
-  private func work() {
-    while true {
-      condition.lock()
-      while queue.isEmpty && !closed { condition.wait() }
-      if queue.isEmpty {
-        workerDone = true
-        condition.broadcast()
-        condition.unlock()
-        return
-      }
-      let events = queue.removeFirst()
-      condition.broadcast()
-      condition.unlock()
-      for event in events { deliver(event) }
-    }
-  }
-
-  private func deliver(_ event: Event) {
+  private static func deliver(_ event: Event, to generator: SiteGenerator) {
     switch event {
     case .manifest(let manifest, let bundleID, let bytes):
       generator.didReadManifest(manifest, bundleID: bundleID, bytes: bytes)

@@ -19,6 +19,7 @@ final class SearchIndexWriter {
   private(set) var count = 0
   private var members: [String: String] = [:]
   private var record: [UInt8] = []
+  private var scanner = SearchTokenizer.TokenScanner()
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
@@ -31,17 +32,52 @@ final class SearchIndexWriter {
     }
   }
 
-  /// - Parameter when: the message's local date and time as the pages show it.
-  func add(_ message: Message, page: String, senderName: String, conversation: String, when: String) throws {
+  /// One message as search sees it, built on the rendering thread and indexed on another.
+  struct Entry {
+    var text: String
+    var page: String
+    var anchor: String
+    var sender: String?
+    var senderName: String
+    var timestamp: Int64
+    var conversation: String
+    /// The message's local date and time as the pages show it.
+    var when: String
+
+    init(_ message: Message, page: String, senderName: String, conversation: String, when: String) {
+      text = SearchIndexWriter.searchableText(message)
+      self.page = page
+      anchor = MessageRenderer.anchor(message.id)
+      sender = message.sender
+      self.senderName = senderName
+      timestamp = message.timestamp
+      self.conversation = conversation
+      self.when = when
+    }
+  }
+
+  /// The first error of an `add` run on the indexing thread, for `finish` to throw.
+  private(set) var failure: Error?
+
+  func add(_ entry: Entry) {
+    guard failure == nil else { return }
+    do {
+      try index(entry)
+    } catch {
+      failure = error
+    }
+  }
+
+  private func index(_ entry: Entry) throws {
     let number = count
     count += 1
-    let text = Self.searchableText(message)
+    let text = entry.text
     // Locals, not properties, inside the per-token closure: property access from a closure
     // pays for exclusivity checks and reference counting on every token.
     var record = self.record
     self.record = []
     let writers = bucketWriters
-    try SearchTokenizer.forEachDistinctToken(in: text) { token in
+    try SearchTokenizer.forEachDistinctToken(in: text, scanner: &scanner) { token in
       let shard = SearchTokenizer.shardNumber(token)
       // Record: shard (2 bytes), token length (1), token, document number (4).
       record.removeAll(keepingCapacity: true)
@@ -56,17 +92,17 @@ final class SearchIndexWriter {
       try writers[shard % Self.buckets].write(record)
     }
     self.record = record
-    if let sender = message.sender { members[sender] = senderName }
+    if let sender = entry.sender { members[sender] = entry.senderName }
     // [page, anchor, sender name, ts, snippet, sender id, conversation, local time]
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
     documents.append(UInt8(ascii: "["))
-    for (index, field) in [page, MessageRenderer.anchor(message.id), senderName].enumerated() {
+    for (index, field) in [entry.page, entry.anchor, entry.senderName].enumerated() {
       if index > 0 { documents.append(UInt8(ascii: ",")) }
       JSONWriter.writeString(field, to: &documents)
     }
     documents.append(UInt8(ascii: ","))
-    documents += String(message.timestamp).utf8
-    for field in [String(text.prefix(160)), message.sender ?? "", conversation, when] {
+    documents += String(entry.timestamp).utf8
+    for field in [String(text.prefix(160)), entry.sender ?? "", entry.conversation, entry.when] {
       documents.append(UInt8(ascii: ","))
       JSONWriter.writeString(field, to: &documents)
     }
@@ -115,6 +151,7 @@ final class SearchIndexWriter {
   }
 
   func finish() throws {
+    if let failure { throw failure }
     try flushDocuments()
     for writer in bucketWriters { try writer.close() }
     for bucket in 0..<Self.buckets {

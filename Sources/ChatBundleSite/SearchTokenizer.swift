@@ -35,6 +35,14 @@ enum SearchTokenizer {
   /// on the text's UTF-8 in place and allocates nothing per token.
   static func forEachDistinctToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
     var scanner = TokenScanner()
+    try forEachDistinctToken(in: text, scanner: &scanner, body)
+  }
+
+  /// The same, reusing `scanner`'s buffers from one text to the next.
+  static func forEachDistinctToken(
+    in text: String, scanner: inout TokenScanner, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+  ) rethrows {
+    scanner.reset()
     var text = text
     try text.withUTF8 { utf8 in
       var index = 0
@@ -71,15 +79,29 @@ enum SearchTokenizer {
 
   /// The running state of one text's tokenization: the CJK run's last character, the
   /// current word, and the tokens already given out (by hash, bytes compared on a match).
-  private struct TokenScanner {
+  struct TokenScanner {
     var previousCJK: [UInt8] = []
     var cjkRun = 0
     var word: [UInt8] = []
     var wordLength = 0
     var token: [UInt8] = []
-    var seenHashes: Set<UInt64> = []
+    /// Open addressing over `seen` (index + 1; 0 is empty), cleared slot by slot: a set
+    /// of hashes cost more than the rest of the tokenizer.
+    var slots = [Int32](repeating: 0, count: 256)
+    var usedSlots: [Int] = []
     var seen: [(hash: UInt64, start: Int, count: Int)] = []
     var seenBytes: [UInt8] = []
+
+    mutating func reset() {
+      for slot in usedSlots { slots[slot] = 0 }
+      usedSlots.removeAll(keepingCapacity: true)
+      seen.removeAll(keepingCapacity: true)
+      seenBytes.removeAll(keepingCapacity: true)
+      previousCJK.removeAll(keepingCapacity: true)
+      word.removeAll(keepingCapacity: true)
+      cjkRun = 0
+      wordLength = 0
+    }
 
     mutating func take(_ scalar: Unicode.Scalar, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
       if SearchTokenizer.isCJK(scalar) {
@@ -132,15 +154,29 @@ enum SearchTokenizer {
 
     private mutating func emit(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
       let hash = SearchTokenizer.hash64(token)
-      if !seenHashes.insert(hash).inserted {
-        for entry in seen
-        where entry.hash == hash && seenBytes[entry.start..<(entry.start + entry.count)].elementsEqual(token) {
-          return
-        }
+      var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+      while slots[slot] != 0 {
+        let entry = seen[Int(slots[slot]) - 1]
+        if entry.hash == hash && seenBytes[entry.start..<(entry.start + entry.count)].elementsEqual(token) { return }
+        slot = (slot + 1) & (slots.count - 1)
       }
       seen.append((hash, seenBytes.count, token.count))
       seenBytes += token
+      slots[slot] = Int32(seen.count)
+      usedSlots.append(slot)
+      if seen.count * 2 > slots.count { grow() }
       try token.withUnsafeBufferPointer { try body($0) }
+    }
+
+    private mutating func grow() {
+      slots = [Int32](repeating: 0, count: slots.count * 2)
+      usedSlots.removeAll(keepingCapacity: true)
+      for (index, entry) in seen.enumerated() {
+        var slot = Int(truncatingIfNeeded: entry.hash) & (slots.count - 1)
+        while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
+        slots[slot] = Int32(index + 1)
+        usedSlots.append(slot)
+      }
     }
 
     private func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {

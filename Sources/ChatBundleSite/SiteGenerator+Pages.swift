@@ -110,6 +110,7 @@ extension SiteGenerator {
 
   /// Resolves placeholders, writes the index page and the stylesheet.
   func finish() throws {
+    searchQueue.finish()
     let searchIndex = BackgroundTask { [search] in try search.finish() }
     do {
       try finishPages()

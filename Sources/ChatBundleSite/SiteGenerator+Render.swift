@@ -42,18 +42,27 @@ extension SiteGenerator {
     }
     let generator = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
+    // Whatever happens, the indexing thread ends before the scratch directory goes.
+    defer { generator.searchQueue.finish() }
     // An unreadable archive yields no notices here; the verifying pass reports why.
     generator.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
     let verifier = BundleVerifier(path: bundle)
     let pipeline = RenderPipeline(generator: generator)
     verifier.delegate = pipeline
+    let started = Date()
     let report = verifier.verify()
     pipeline.finish()
+    let streamed = Date()
     if let failure = generator.failure { throw failure }
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
     guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }
     generator.verificationValid = report.isValid
     try generator.finish()
+    if ProcessInfo.processInfo.environment["CHATBUNDLE_TIMING"] != nil {
+      let stream = streamed.timeIntervalSince(started)
+      let closing = Date().timeIntervalSince(streamed)
+      FileHandle.standardError.write(Data("timing: stream \(stream) s, finish \(closing) s\n".utf8))
+    }
     let site = scratch + "/site"
     if exists {
       for name in try manager.contentsOfDirectory(atPath: site) {

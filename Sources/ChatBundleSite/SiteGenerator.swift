@@ -24,7 +24,8 @@ public final class SiteGenerator: BundleReadingDelegate {
   var clock: DisplayClock?
   let strings: SiteStrings
   var lookup: MessageIDLookup
-  var search: SearchIndexWriter
+  let search: SearchIndexWriter
+  let searchQueue: BatchQueue<SearchIndexWriter.Entry>
   var mediaFile: FileHandle?
   var conversations: [ConversationPages] = []
   var current: ConversationPages?
@@ -61,7 +62,10 @@ public final class SiteGenerator: BundleReadingDelegate {
     for directory in ["raw", "site/c", "site/media", "site/assets"] {
       try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
     }
-    search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
+    let search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
+    self.search = search
+    // Tokenizing is a third of the work; on its own thread it overlaps verifying and rendering.
+    searchQueue = BatchQueue { [search] entry in search.add(entry) }
   }
 
   // MARK: - Delegate
@@ -197,10 +201,10 @@ public final class SiteGenerator: BundleReadingDelegate {
       renderer.render(message, recall: recall, hidden: hidden, into: &page)
       messages += 1
       if !hidden, let open = current, let pageName = open.pages.last?.name {
-        try search.add(
-          message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-          conversation: open.title, when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)
-        )
+        searchQueue.append(
+          SearchIndexWriter.Entry(
+            message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
+            conversation: open.title, when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)))
       }
     } catch {
       failure = error
