@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "chatbundle", targets: ["chatbundle"]),
     .library(name: "ChatBundle", targets: ["ChatBundle"]),
     .library(name: "ChatBundleImport", targets: ["ChatBundleImport"]),
+    .library(name: "ChatBundleExport", targets: ["ChatBundleExport"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,10 +39,12 @@ let package = Package(
     .target(
       name: "ChatBundleSite",
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
+    // CSV for people and a migration file for Easemob's import API, from a verified bundle.
+    .target(name: "ChatBundleExport", dependencies: ["ChatBundle"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport", "ChatBundleSite",
+        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
@@ -57,6 +60,7 @@ let package = Package(
       dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
     .testTarget(
       name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
   ],
   swiftLanguageModes: [.v6]

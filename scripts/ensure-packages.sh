@@ -17,6 +17,9 @@ case "${1:-build}" in
     command -v chromium >/dev/null || want+=(chromium)
     command -v pdftotext >/dev/null || want+=(poppler-utils)
     command -v python3 >/dev/null || want+=(python3)
+    # export csv: a test opens the CSV in LibreOffice and reads the xlsx back with unzip.
+    command -v soffice >/dev/null || command -v libreoffice >/dev/null || want+=(libreoffice-calc-nogui)
+    command -v unzip >/dev/null || want+=(unzip)
     ;;
   bench)
     command -v pigz >/dev/null || want+=(pigz)

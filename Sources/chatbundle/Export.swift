@@ -1,0 +1,130 @@
+import ArgumentParser
+import ChatBundle
+import ChatBundleExport
+import Foundation
+
+extension ChatBundleCommand {
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a verified bundle in another format: CSV, or Easemob import requests.",
+      discussion: """
+        Every export verifies the bundle in the same pass and refuses an invalid one \
+        (exit 1), writing nothing.
+        """,
+      subcommands: [ExportCSV.self, ExportEasemobImport.self])
+  }
+
+  struct ExportCSV: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "csv",
+      abstract: "Write one CSV per conversation and an index.csv, for spreadsheets.",
+      discussion: """
+        Files are UTF-8 with a byte order mark and CRLF line ends (RFC 4180), named by the \
+        conversation's bundle file (a hash of its id), never by its data. A cell that starts \
+        with =, +, -, @, a tab or a CR gets a leading ' so that a spreadsheet does not run it \
+        as a formula. Media cells hold the bundle path (media/aa/<sha256>, as 'chatbundle \
+        extract' lays it out) or 'missing: <reason>'.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "Directory to write the CSV files to (must not exist, or be empty).")
+    var output: String
+
+    @Option(help: "Time zone for the local time column (default: the bundle's source time zone).")
+    var tz: String?
+
+    @Flag(help: "Replace a directory that holds an earlier CSV export (.csv files only).")
+    var force = false
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      if let tz, TimeZone(identifier: tz) == nil { throw ValidationError("unknown time zone '\(tz)'") }
+      try runExport {
+        let summary = try CSVExporter.export(
+          bundle: bundle, to: output, options: CSVExportOptions(timeZone: tz, force: force))
+        for warning in summary.warnings { printSafe(warning) }
+        printSafe(
+          "exported \(summary.messages) messages in \(summary.conversations) conversations to \(summary.directory)",
+          "  times in \(summary.timeZone); index: \(summary.directory)/\(CSVExporter.indexFileName)",
+          "bundle id \(summary.bundleID) (verified)")
+      }
+    }
+  }
+
+  struct ExportEasemobImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "easemob-import",
+      abstract: "Write requests for Easemob's message-import API, one per line, in time order.",
+      discussion: """
+        Each line is {"endpoint":"users"|"chatgroups","message_id":ID,"body":BODY}: POST BODY \
+        to /{org}/{app}/messages/<endpoint>/import. Media urls are --media-base-url, '/', and \
+        the file's path in the extracted bundle (media/aa/<sha256>), so serve the output of \
+        'chatbundle extract' there. Messages the API cannot carry (chat rooms, merged \
+        records, recalls, member and system notices, unknown kinds, missing media) are \
+        listed in the report with the reason, as are replies, mentions and extra bodies that \
+        an imported message loses.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "The NDJSON file to write.")
+    var output: String
+
+    @Option(help: "Base URL where the extracted bundle's files are served (http or https).")
+    var mediaBaseUrl: String
+
+    @Option(help: "Where to write the report (default: beside the output, NAME.report.json).")
+    var report: String?
+
+    @Flag(help: "Replace the output and the report if they exist.")
+    var force = false
+
+    func validate() throws {
+      guard let url = URL(string: mediaBaseUrl), let scheme = url.scheme?.lowercased(),
+        scheme == "http" || scheme == "https", url.host?.isEmpty == false, url.query == nil, url.fragment == nil
+      else { throw ValidationError("--media-base-url must be an http or https URL without a query or fragment") }
+    }
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      try runExport {
+        let options = EasemobImportOptions(mediaBaseURL: mediaBaseUrl, reportPath: report, force: force)
+        let summary = try EasemobImportExporter.export(bundle: bundle, to: output, options: options)
+        for warning in summary.warnings { printSafe(warning) }
+        var lines = [
+          "wrote \(summary.imported) import requests to \(summary.output)",
+          "  messages  \(summary.messages)",
+          "  imported  \(summary.imported)  (\(summary.partial) with something not carried)",
+          "  skipped   \(summary.skipped)",
+        ]
+        if !summary.reasons.isEmpty { lines.append("  in the report, by reason:") }
+        for (reason, count) in summary.reasons { lines.append("    \(reason)  \(count)") }
+        lines.append("report: \(summary.report)")
+        lines.append("bundle id \(summary.bundleID) (verified)")
+        for line in lines { printSafe(line) }
+      }
+    }
+  }
+}
+
+/// Runs an export, mapping its failures to the documented exit codes: 1 for an invalid
+/// bundle, 2 for usage and I/O.
+private func runExport(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ExportError {
+    if case .invalidBundle(let report) = error {
+      for issue in report.issues { printSafe(issue.description) }
+      FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+      throw ExitCode.failure
+    }
+    FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+    throw ExitCode(2)
+  } catch let error as ChatBundleError {
+    FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+    throw ExitCode(2)
+  }
+}
