@@ -19,8 +19,8 @@ import Testing
   }
 
   @Test func everySubcommandHasHelpAndThereIsAVersion() throws {
-    for command in ["pack", "verify", "inspect", "extract"] {
-      let result = try ChatBundleBinary.run([command, "--help"])
+    for command in ["pack", "verify", "inspect", "extract", "render", "export csv", "export easemob-import"] {
+      let result = try ChatBundleBinary.run(command.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.standardOutput.contains("USAGE: chatbundle \(command)"), "\(result.standardOutput)")
     }
