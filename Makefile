@@ -9,6 +9,7 @@ SWIFT ?= swift
 OUT ?= out
 DEMO := $(OUT)/demo
 EXAMPLE := examples/easemob
+WECOM := examples/wecom
 BIN = $(shell $(SWIFT) build --show-bin-path)/chatbundle
 
 .PHONY: all build demo test bench lint deps test-deps clean screenshots
@@ -39,11 +40,21 @@ demo: build
 	@echo "== extract"
 	$(BIN) extract $(DEMO)/example.tar.gz $(DEMO)/extracted
 	@echo
+	@echo "== export csv: one spreadsheet per conversation"
+	$(BIN) export csv $(DEMO)/example.tar.gz -o $(DEMO)/csv
+	@echo
+	@echo "== the WeCom example: an external contact, a recall, a corrupt and an absent media file"
+	$(BIN) pack --source wecom $(WECOM)/messages.jsonl --media $(WECOM)/media \
+	  --people $(WECOM)/people.csv -o $(DEMO)/wecom.tar.gz
+	$(BIN) render $(DEMO)/wecom.tar.gz -o $(DEMO)/wecom-site
+	@echo
 	@echo "== render: static HTML transcripts, offline"
 	$(BIN) render $(DEMO)/example.tar.gz -o $(DEMO)/site
 	@echo
 	@echo "bundle:    $(abspath $(DEMO)/example.tar.gz)"
 	@echo "extracted: $(abspath $(DEMO)/extracted)"
+	@echo "csv:       $(abspath $(DEMO)/csv)"
+	@echo "wecom:     $(abspath $(DEMO)/wecom-site/index.html)"
 	@echo "open:      $(abspath $(DEMO)/site/index.html)"
 
 test: test-deps
