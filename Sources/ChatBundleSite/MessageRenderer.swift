@@ -232,8 +232,22 @@ struct MessageRenderer {
     _ kind: MessageKind, _ media: MediaReference, thumbnail: MediaReference?, into html: inout HTML
   ) {
     guard let sha = media.sha256, let file = mediaNames[sha] else {
+      // Say what kind of file is missing; the source's handle (an sdkfileid, a uuid) is
+      // shown apart, as a reference for whoever still has access to the service.
+      let label =
+        switch kind {
+        case .image: strings(.image)
+        case .audio: strings(.audio)
+        case .video: strings(.video)
+        default: strings(.attachment)
+        }
       html.raw("<p class=\"missing\">")
-      html.text("\(strings(.attachment)) \(media.name ?? media.sourceReference ?? "") — \(strings(.notBundled))")
+      html.text(label + (media.name.map { " " + $0 } ?? "") + " — " + strings(.notBundled))
+      if media.name == nil, let reference = media.sourceReference {
+        html.raw(" <code class=\"reference\">")
+        html.text(reference)
+        html.raw("</code>")
+      }
       if let reason = media.missing {
         html.raw(" <span class=\"reason\">(")
         html.text(reason)

@@ -17,7 +17,7 @@ struct SiteStrings: Sendable {
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
     case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
-    case mediaFiles, missingShort, audio, video, narrowSearch, mentions
+    case mediaFiles, missingShort, audio, video, narrowSearch, mentions, image
 
     var english: String {
       switch self {
@@ -70,6 +70,7 @@ struct SiteStrings: Sendable {
       case .audio: "Voice message"
       case .video: "Video"
       case .mentions: "Mentions:"
+      case .image: "Image"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -125,6 +126,7 @@ struct SiteStrings: Sendable {
       case .audio: "语音"
       case .video: "视频"
       case .mentions: "提及："
+      case .image: "图片"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }
