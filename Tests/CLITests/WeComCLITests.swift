@@ -41,6 +41,49 @@ import Testing
     #expect(!hiddenText.contains("价格写错了") && hiddenText.contains("recalled-hidden"))
   }
 
+  @Test func eachCorpusSampleRendersWithItsContentVisible() throws {
+    guard let corpus = sharedCorpus()?.appendingPathComponent("wecom") else {
+      print("skipped: ../shared/corpus is not in this checkout, so the WeCom samples were not rendered")
+      return
+    }
+    let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".json") }
+    #expect(names.count >= 30)
+    // The fields a reader looks for; their values must show on the page, escaped.
+    let visible: Set<String> = [
+      "content", "title", "filename", "address", "topic", "wish", "description", "desc", "name", "nickname",
+    ]
+    for name in names.sorted() {
+      let directory = try TemporaryDirectory()
+      let pack = try ChatBundleBinary.run([
+        "pack", "--source", "wecom", corpus.appendingPathComponent(name).path, "-o", directory.file("b.tar.gz"),
+      ])
+      #expect(pack.status == 0, "\(name): \(pack.standardError)")
+      let render = try ChatBundleBinary.run(["render", directory.file("b.tar.gz"), "-o", directory.file("site")])
+      #expect(render.status == 0, "\(name): \(render.standardError)")
+      let html = try siteText(directory.file("site"))
+      let record = try JSONSerialization.jsonObject(with: Data(contentsOf: corpus.appendingPathComponent(name)))
+      var expected: [String] = []
+      func collect(_ value: Any, key: String?) {
+        if let object = value as? [String: Any] {
+          for (key, item) in object { collect(item, key: key) }
+        } else if let array = value as? [Any] {
+          for item in array { collect(item, key: key) }
+        } else if let text = value as? String, let key, visible.contains(key), text.count >= 2,
+          !text.hasPrefix("{")
+        {
+          expected.append(text)
+        }
+      }
+      collect(record, key: nil)
+      for text in expected {
+        let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+          .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&#34;")
+          .replacingOccurrences(of: "'", with: "&#39;")
+        #expect(html.contains(escaped), "\(name): \"\(text)\" is not on the page")
+      }
+    }
+  }
+
   func packExample(to output: String) throws -> ProcessResult {
     try ChatBundleBinary.run([
       "pack", "--source", "wecom", example + "/messages.jsonl", "--media", example + "/media", "--people",
