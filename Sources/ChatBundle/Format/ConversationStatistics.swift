@@ -65,9 +65,61 @@ public struct ConversationStatistics: Sendable {
 
   /// The line for `index/message-ids.ndjson`: `["<id>","<conversation>",<line>]`.
   public static func messageIndexLine(id: String, conversation: String, line: Int64) -> [UInt8] {
-    var bytes = JSONWriter.serialize(.array([.string(id), .string(conversation), .integer(line)]))
+    // Written directly (one per message, so no JSON tree): the same bytes as serializing
+    // the array `[id, conversation, line]`.
+    var bytes: [UInt8] = [UInt8(ascii: "[")]
+    bytes.reserveCapacity(id.utf8.count + conversation.utf8.count + 32)
+    JSONWriter.writeString(id, to: &bytes)
+    bytes.append(UInt8(ascii: ","))
+    JSONWriter.writeString(conversation, to: &bytes)
+    bytes.append(UInt8(ascii: ","))
+    bytes.append(contentsOf: String(line).utf8)
+    bytes.append(UInt8(ascii: "]"))
     bytes.append(0x0A)
     return bytes
+  }
+
+  /// The fields of a message-index line in canonical form, read without a JSON parser:
+  /// nil unless the line is `["<id>","<conversation>",<line>]` with no escapes, no control
+  /// bytes, valid UTF-8 and a canonical positive integer, in which case re-serializing the
+  /// fields gives these very bytes. Anything else goes through the full parser.
+  public static func canonicalMessageIndexFields(_ line: ArraySlice<UInt8>) -> (
+    id: String, conversation: String, line: Int64
+  )? {
+    var index = line.startIndex
+    func expect(_ byte: UInt8) -> Bool {
+      guard index < line.endIndex, line[index] == byte else { return false }
+      index += 1
+      return true
+    }
+    func plainString() -> String? {
+      guard expect(UInt8(ascii: "\"")) else { return nil }
+      let start = index
+      while index < line.endIndex, line[index] != UInt8(ascii: "\"") {
+        let byte = line[index]
+        if byte < 0x20 || byte == UInt8(ascii: "\\") { return nil }
+        if byte == 0xE2, index + 2 < line.endIndex, line[index + 1] == 0x80, line[index + 2] & 0xFE == 0xA8 {
+          return nil
+        }
+        index += 1
+      }
+      guard index < line.endIndex else { return nil }
+      let text = String(validating: line[start..<index], as: UTF8.self)
+      index += 1
+      return text
+    }
+    guard expect(UInt8(ascii: "[")), let id = plainString(), expect(UInt8(ascii: ",")),
+      let conversation = plainString(), expect(UInt8(ascii: ","))
+    else { return nil }
+    let digitsStart = index
+    var number: Int64 = 0
+    while index < line.endIndex, line[index] >= 0x30, line[index] <= 0x39, index - digitsStart < 18 {
+      number = number * 10 + Int64(line[index] - 0x30)
+      index += 1
+    }
+    guard index > digitsStart, line[digitsStart] != 0x30, expect(UInt8(ascii: "]")), index == line.endIndex
+    else { return nil }
+    return (id, conversation, number)
   }
 }
 
