@@ -18,7 +18,6 @@ final class SearchIndexWriter {
   private var documentsInShard = 0
   private(set) var count = 0
   private var members: [String: String] = [:]
-  private var record: [UInt8] = []
   private var scanner = SearchTokenizer.TokenScanner()
 
   init(siteDirectory: String, scratch: String) throws {
@@ -74,24 +73,25 @@ final class SearchIndexWriter {
     let text = entry.text
     // Locals, not properties, inside the per-token closure: property access from a closure
     // pays for exclusivity checks and reference counting on every token.
-    var record = self.record
-    self.record = []
     let writers = bucketWriters
-    try SearchTokenizer.forEachDistinctToken(in: text, scanner: &scanner) { token in
-      let shard = SearchTokenizer.shardNumber(token)
-      // Record: shard (2 bytes), token length (1), token, document number (4).
-      record.removeAll(keepingCapacity: true)
-      record.append(UInt8(shard >> 8))
-      record.append(UInt8(shard & 0xFF))
-      record.append(UInt8(token.count))
-      record.append(contentsOf: token)
-      record.append(UInt8(truncatingIfNeeded: number >> 24))
-      record.append(UInt8(truncatingIfNeeded: number >> 16))
-      record.append(UInt8(truncatingIfNeeded: number >> 8))
-      record.append(UInt8(truncatingIfNeeded: number))
-      try writers[shard % Self.buckets].write(record)
+    // One stack buffer per message for the records: shard (2 bytes), token length (1),
+    // token (at most 64 bytes: 32 two-byte characters), document number (4).
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 80) { record in
+      try SearchTokenizer.forEachDistinctToken(in: text, scanner: &scanner) { token in
+        let shard = SearchTokenizer.shardNumber(token)
+        let count = min(token.count, 72)
+        record[0] = UInt8(shard >> 8)
+        record[1] = UInt8(shard & 0xFF)
+        record[2] = UInt8(count)
+        for index in 0..<count { record[3 + index] = token[index] }
+        record[3 + count] = UInt8(truncatingIfNeeded: number >> 24)
+        record[4 + count] = UInt8(truncatingIfNeeded: number >> 16)
+        record[5 + count] = UInt8(truncatingIfNeeded: number >> 8)
+        record[6 + count] = UInt8(truncatingIfNeeded: number)
+        try writers[shard % Self.buckets].write(
+          UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: record[0..<(7 + count)])))
+      }
     }
-    self.record = record
     if let sender = entry.sender { members[sender] = entry.senderName }
     // [page, anchor, sender name, ts, snippet, sender id, conversation, local time]
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
@@ -102,7 +102,7 @@ final class SearchIndexWriter {
     }
     documents.append(UInt8(ascii: ","))
     documents += String(entry.timestamp).utf8
-    for field in [String(text.prefix(160)), entry.sender ?? "", entry.conversation, entry.when] {
+    for field in [String(text.unicodeScalars.prefix(160)), entry.sender ?? "", entry.conversation, entry.when] {
       documents.append(UInt8(ascii: ","))
       JSONWriter.writeString(field, to: &documents)
     }
