@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "chatbundle", targets: ["chatbundle"]),
     .library(name: "ChatBundle", targets: ["ChatBundle"]),
     .library(name: "ChatBundleImport", targets: ["ChatBundleImport"]),
+    .library(name: "ChatBundleConnect", targets: ["ChatBundleConnect"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,8 @@ let package = Package(
     .target(
       name: "ChatBundleSite",
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
+    // Network connectors: pulls Easemob history and media, replays import bodies.
+    .target(name: "ChatBundleConnect", dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
