@@ -44,7 +44,7 @@ let package = Package(
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport", "ChatBundleSite",
+        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleConnect",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),

@@ -13,7 +13,7 @@ struct ChatBundleCommand: ParsableCommand {
       show and unpack it.
       """,
     version: ChatBundleVersion.current,
-    subcommands: [Pack.self, Verify.self, Inspect.self, Extract.self, Render.self])
+    subcommands: [Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Pull.self, Push.self])
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
   static func main() {
