@@ -41,6 +41,8 @@ let package = Package(
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
     // Network connectors: pulls Easemob history and media, replays import bodies.
     .target(name: "ChatBundleConnect", dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
+    // A stand-in Easemob server for the connector tests (127.0.0.1 only).
+    .executableTarget(name: "fake-easemob", dependencies: ["ArchiveIO", "ChatBundle"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
@@ -61,6 +63,7 @@ let package = Package(
     .testTarget(
       name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
+    .testTarget(name: "ConnectTests", dependencies: ["ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
