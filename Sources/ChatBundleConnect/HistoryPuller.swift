@@ -152,6 +152,8 @@ public final class HistoryPuller {
       scanned = adopted.scans
     } else {
       (record, scanned) = try fetchHour(key)
+      state.hours[key] = record
+      try saveState()
     }
     if record.status == .complete {
       var seen: Set<String> = []
