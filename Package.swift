@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "ChatBundle", targets: ["ChatBundle"]),
     .library(name: "ChatBundleImport", targets: ["ChatBundleImport"]),
     .library(name: "ChatBundleExport", targets: ["ChatBundleExport"]),
+    .library(name: "ChatBundleConnect", targets: ["ChatBundleConnect"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,10 +42,14 @@ let package = Package(
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
     // CSV for people and a migration file for Easemob's import API, from a verified bundle.
     .target(name: "ChatBundleExport", dependencies: ["ChatBundle"]),
+    // Network connectors: pulls Easemob history and media, replays import bodies.
+    .target(name: "ChatBundleConnect", dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
+    // A stand-in Easemob server for the connector tests (127.0.0.1 only).
+    .executableTarget(name: "fake-easemob", dependencies: ["ArchiveIO", "ChatBundle"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport",
+        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
@@ -62,6 +67,7 @@ let package = Package(
       name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"], exclude: ["Golden"]),
     .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
+    .testTarget(name: "ConnectTests", dependencies: ["ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

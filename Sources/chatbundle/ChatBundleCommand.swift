@@ -10,10 +10,14 @@ struct ChatBundleCommand: ParsableCommand {
     discussion: """
       pack reads a chat service's export into one verifiable tar.gz bundle with the original \
       media; verify proves a bundle complete and untouched, offline; inspect and extract \
-      show and unpack it.
+      show and unpack it; render writes static HTML transcripts; export writes CSV or \
+      Easemob import bodies; pull fetches Easemob history and media before the links \
+      expire; push replays import bodies into an Easemob app.
       """,
     version: ChatBundleVersion.current,
-    subcommands: [Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self])
+    subcommands: [
+      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Pull.self, Push.self,
+    ])
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
   static func main() {
@@ -43,7 +47,9 @@ private func installSignalCleanup() -> [DispatchSourceSignal] {
     let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
     source.setEventHandler {
       ScratchRegistry.shared.removeAll()
-      FileStream.standardError.write("\ninterrupted; nothing was written\n")
+      // Commands that write one output commit it only at the end; pull and push keep what
+      // they completed and resume from it.
+      FileStream.standardError.write("\ninterrupted; partial files were removed\n")
       Foundation.exit(128 + number)
     }
     source.resume()

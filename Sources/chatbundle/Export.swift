@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatBundle
+import ChatBundleConnect
 import ChatBundleExport
 import Foundation
 
@@ -82,10 +83,59 @@ extension ChatBundleCommand {
     @Flag(help: "Replace the output and the report if they exist.")
     var force = false
 
+    @Flag(
+      help: """
+        Then send the file to Easemob, one message per request, as 'chatbundle push \
+        easemob-import' does (resumable through OUTPUT.checkpoint; the output is the same \
+        bytes every time, so rerun with --force to resume).
+        """)
+    var replay = false
+
+    @Option(help: "With --replay: the REST API host (a1.easemob.com, https://…, or http://127.0.0.1:PORT).")
+    var host: String?
+
+    @Option(help: "With --replay: the org name.")
+    var org: String?
+
+    @Option(help: "With --replay: the app name.")
+    var app: String?
+
+    @Option(help: "With --replay: an app token (better: set EASEMOB_TOKEN).")
+    var token: String?
+
+    @Option(name: .customLong("client-id"), help: "With --replay: client ID, to fetch an app token.")
+    var clientID: String?
+
+    @Option(name: .customLong("client-secret"), help: "With --replay: client secret (better: EASEMOB_CLIENT_SECRET).")
+    var clientSecret: String?
+
+    @Option(help: "With --replay: requests per second.")
+    var rate: Double = 2
+
+    @Option(help: "With --replay: for a line sent but never answered, resend or skip.")
+    var unconfirmed: String?
+
     func validate() throws {
       guard let url = URL(string: mediaBaseUrl), let scheme = url.scheme?.lowercased(),
         scheme == "http" || scheme == "https", url.host?.isEmpty == false, url.query == nil, url.fragment == nil
       else { throw ValidationError("--media-base-url must be an http or https URL without a query or fragment") }
+      let connection = [host, org, app, token, clientID, clientSecret, unconfirmed]
+      if replay {
+        guard host != nil, org != nil, app != nil else {
+          throw ValidationError("--replay needs --host, --org and --app")
+        }
+      } else if connection.contains(where: { $0 != nil }) {
+        throw ValidationError("--host, --org, --app and the credentials go with --replay")
+      }
+    }
+
+    /// The connection options as `push easemob-import` takes them.
+    func connectionOptions() throws -> EasemobConnectionOptions {
+      var arguments = ["--host", host ?? "", "--org", org ?? "", "--app", app ?? "", "--rate", String(rate)]
+      if let token { arguments += ["--token", token] }
+      if let clientID { arguments += ["--client-id", clientID] }
+      if let clientSecret { arguments += ["--client-secret", clientSecret] }
+      return try EasemobConnectionOptions.parse(arguments)
     }
 
     func run() throws {
@@ -105,6 +155,10 @@ extension ChatBundleCommand {
         lines.append("report: \(summary.report)")
         lines.append("bundle id \(summary.bundleID) (verified)")
         for line in lines { printSafe(line) }
+      }
+      if replay {
+        try replayEasemobImport(
+          file: output, connection: try connectionOptions(), unconfirmed: unconfirmed, quiet: false)
       }
     }
   }

@@ -19,7 +19,10 @@ import Testing
   }
 
   @Test func everySubcommandHasHelpAndThereIsAVersion() throws {
-    for command in ["pack", "verify", "inspect", "extract", "render", "export csv", "export easemob-import"] {
+    for command in [
+      "pack", "verify", "inspect", "extract", "render", "export csv", "export easemob-import", "pull easemob",
+      "push easemob-import",
+    ] {
       let result = try ChatBundleBinary.run(command.split(separator: " ").map(String.init) + ["--help"])
       #expect(result.status == 0)
       #expect(result.standardOutput.contains("USAGE: chatbundle \(command)"), "\(result.standardOutput)")
