@@ -18,6 +18,7 @@ import Testing
     #expect(verify.standardOutput.contains("chatbundle 1.1"), "\(verify.standardOutput)")
     let inspect = try ChatBundleBinary.run(["inspect", output])
     #expect(inspect.standardOutput.contains("checksum_mismatch"), "\(inspect.standardOutput)")
+    #expect(inspect.standardOutput.contains("not_found"), "the absent voice file: \(inspect.standardOutput)")
     #expect(inspect.standardOutput.contains("external (1): 王总（客户）"), "\(inspect.standardOutput)")
   }
 
