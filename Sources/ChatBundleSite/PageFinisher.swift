@@ -83,13 +83,33 @@ struct PageFinisher {
       return html.string
     default:
       guard token.hasPrefix("R"), let id = Self.decodeHex(String(token.dropFirst())) else { return "#" }
+      // By dictionary and binary search: a bundle may hold many thousands of one-to-one
+      // conversations and pages, and every reply and recall comes through here.
       guard let (conversationID, line) = try generator.lookup.find(id),
-        let target = generator.conversations.first(where: { $0.entry.id == conversationID }),
-        let targetPage = target.pages.first(where: { $0.firstLine <= line && line <= $0.lastLine })
+        let position = generator.conversationIndex[conversationID],
+        let targetPage = Self.page(holding: line, in: generator.conversations[position].pages)
       else { return "#not-in-bundle" }
+      let target = generator.conversations[position]
       let prefix = target.entry.id == conversation?.entry.id ? "" : "../" + target.directory.dropFirst(2) + "/"
       return HTML.escaped(prefix + targetPage.name + ".html#" + fragment(MessageRenderer.anchor(id)))
     }
+  }
+
+  /// The page whose line range holds `line`; pages are in line order.
+  static func page(holding line: Int64, in pages: [SiteGenerator.PageInfo]) -> SiteGenerator.PageInfo? {
+    var low = 0
+    var high = pages.count - 1
+    while low <= high {
+      let middle = (low + high) / 2
+      if pages[middle].lastLine < line {
+        low = middle + 1
+      } else if pages[middle].firstLine > line {
+        high = middle - 1
+      } else {
+        return pages[middle]
+      }
+    }
+    return nil
   }
 
   /// Percent-encodes everything but unreserved characters, so any id is a valid fragment.

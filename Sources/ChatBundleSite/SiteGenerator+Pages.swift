@@ -27,7 +27,10 @@ extension SiteGenerator {
 
   func endConversation() throws {
     try endPage()
-    if let conversation = current { conversations.append(conversation) }
+    if let conversation = current {
+      conversationIndex[conversation.entry.id] = conversations.count
+      conversations.append(conversation)
+    }
     current = nil
   }
 

@@ -28,6 +28,8 @@ public final class SiteGenerator: BundleReadingDelegate {
   let searchQueue: BatchQueue<SearchIndexWriter.Entry>
   var mediaFile: FileHandle?
   var conversations: [ConversationPages] = []
+  /// Position in `conversations` by conversation id, for links resolved at the end.
+  var conversationIndex: [String: Int] = [:]
   var current: ConversationPages?
   var page = HTML()
   var pageDay = ""
@@ -42,13 +44,17 @@ public final class SiteGenerator: BundleReadingDelegate {
   var hiddenMedia: Set<String> = []
   var shownMedia: Set<String> = []
 
+  /// A page: its name, month, first and last line, message count, first and last time.
+  typealias PageInfo = (
+    name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int, first: Int64, last: Int64
+  )
+
   /// A conversation's pages, in order: name, month, first and last line.
   struct ConversationPages {
     var entry: ConversationEntry
     var directory: String
     var title: String
-    var pages:
-      [(name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int, first: Int64, last: Int64)] = []
+    var pages: [PageInfo] = []
   }
 
   init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String, script: String) throws {
