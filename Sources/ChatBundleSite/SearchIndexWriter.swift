@@ -6,11 +6,11 @@ import Foundation
 /// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, anchor,
 /// sender, time, snippet). A query loads one token shard per token and the document shards
 /// of the hits it shows. Postings arrive in document order, so they need no sort: they are
-/// spread over 64 bucket files by shard, and each bucket is grouped in memory on its own
-/// (a 64th of the index at a time), which keeps memory bounded.
+/// spread over 256 bucket files by shard, and each bucket is grouped in memory on its own
+/// (a 256th of the index at a time), which keeps memory bounded.
 final class SearchIndexWriter {
   static let documentsPerShard = 64
-  static let buckets = 64
+  static let buckets = 256
   private let directory: String
   private let scratch: String
   private var bucketWriters: [BufferedWriter] = []
@@ -27,7 +27,7 @@ final class SearchIndexWriter {
     }
     self.scratch = scratch
     for bucket in 0..<Self.buckets {
-      bucketWriters.append(try BufferedWriter(creating: scratch + "/search-bucket-\(bucket)", capacity: 64 << 10))
+      bucketWriters.append(try BufferedWriter(creating: scratch + "/search-bucket-\(bucket)", capacity: 16 << 10))
     }
   }
 
