@@ -44,6 +44,38 @@ import Testing
     #expect(first.standardOutput.contains("messages       37") && first.standardOutput.contains("missing media  1"))
   }
 
+  @Test func renderAndCSVAreByteIdenticalWhateverTheTimeZoneAndLocale() throws {
+    let directory = try TemporaryDirectory()
+    #expect(try packExample(to: directory.file("b.tar.gz")).status == 0)
+    var trees: [[String: [UInt8]]] = []
+    for (index, environment) in [
+      ["TZ": "UTC", "LANG": "C"],
+      ["TZ": "America/Los_Angeles", "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8", "SOURCE_DATE_EPOCH": "1"],
+    ].enumerated() {
+      let site = directory.file("site\(index)")
+      let csv = directory.file("csv\(index)")
+      let render = try ChatBundleBinary.run(
+        ["render", directory.file("b.tar.gz"), "-o", site], environment: environment)
+      let export = try ChatBundleBinary.run(
+        ["export", "csv", directory.file("b.tar.gz"), "-o", csv], environment: environment)
+      #expect(render.status == 0 && export.status == 0, "\(render.standardError)\(export.standardError)")
+      var tree: [String: [UInt8]] = [:]
+      for root in [site, csv] {
+        for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? [] {
+          var isDirectory: ObjCBool = false
+          let path = root + "/" + relative
+          if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            tree[(root == site ? "site/" : "csv/") + relative] = try readBytes(path)
+          }
+        }
+      }
+      trees.append(tree)
+    }
+    #expect(trees[0].count > 20)
+    #expect(trees[0].keys.sorted() == trees[1].keys.sorted())
+    for (name, bytes) in trees[0] { #expect(trees[1][name] == bytes, "\(name) differs") }
+  }
+
   @Test func verifyExitCodes() throws {
     let directory = try TemporaryDirectory()
     #expect(try packExample(to: directory.file("ok.tar.gz")).status == 0)
