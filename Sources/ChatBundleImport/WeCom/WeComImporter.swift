@@ -24,51 +24,11 @@ public final class WeComImporter {
 
   public func importFile(_ path: String) throws {
     onFile?(path)
-    var digest = SHA256Digest()
-    let inputIndex = builder.addInput(name: baseName(path), size: 0, sha256: "", records: 0)
-    var records: Int64 = 0
-    let opened: (stream: ByteStream, compressed: Bool, file: FileByteStream)
-    do {
-      opened = try openPossiblyCompressedFile(path: path) { digest.update($0) }
-    } catch {
-      throw ImportError.unreadableInput(path: path, message: "\(error)")
+    try readExportFile(path, into: builder) { raw, input, line in
+      let mapped = try mapper.map(raw)
+      guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
+      try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
     }
-    let splitter = RecordSplitter(stream: opened.stream)
-    while true {
-      let record: RecordSplitter.Record?
-      do {
-        record = try splitter.next()
-      } catch let error as ArchiveError {
-        throw ImportError.unreadableInput(path: path, message: error.description)
-      } catch let error as RecordSplitter.FormatError {
-        throw ImportError.invalidRecord(path: path, line: error.line, element: nil, message: error.message)
-      } catch LineReader.LineError.tooLong(let line, let limit) {
-        throw ImportError.invalidRecord(
-          path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
-      }
-      guard let record else { break }
-      records += 1
-      do {
-        let raw = try JSONParser.parse(record.bytes, options: .lenient)
-        let mapped = try mapper.map(raw)
-        guard builder.accepts(mapped.message, in: mapped.conversation) else { continue }
-        let message = resolveMedia(mapped)
-        try builder.add(message, conversation: mapped.conversation, input: inputIndex, line: record.line)
-      } catch let error as JSONParseError {
-        try reject(path: path, record: record, input: inputIndex, reason: "invalid JSON: \(error)")
-      } catch let error as RecordError {
-        try reject(path: path, record: record, input: inputIndex, reason: error.description)
-      }
-    }
-    builder.updateInput(inputIndex, size: opened.file.bytesRead, sha256: digest.finalizeHex(), records: records)
-  }
-
-  private func reject(path: String, record: RecordSplitter.Record, input: Int, reason: String) throws {
-    let located = (record.element.map { "element \($0): " } ?? "") + reason
-    guard builder.options.skipInvalid else {
-      throw ImportError.invalidRecord(path: path, line: record.line, element: record.element, message: reason)
-    }
-    try builder.skip(input: input, line: record.line, reason: located)
   }
 
   private func resolveMedia(_ mapped: WeComRecordMapper.Mapped) -> ChatBundle.Message {
@@ -93,10 +53,6 @@ public final class WeComImporter {
       }
     }
     return message
-  }
-
-  private func baseName(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
   }
 }
 

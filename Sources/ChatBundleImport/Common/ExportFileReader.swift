@@ -1,0 +1,70 @@
+import ArchiveIO
+import ChatBundle
+
+/// Reads one export file for an importer: gzip or plain, split into records (lines, a JSON
+/// array, `{"entities":[…]}` or objects one after another), each parsed as JSON and handed
+/// to `add` with the input's index and the record's line. It records the file in the
+/// bundle's inputs (size, SHA-256 and record count as read). A record that is not JSON, or
+/// that `add` refuses with a `RecordError`, stops the import with the file, line and
+/// reason, or with `--skip-invalid` is recorded as skipped.
+func readExportFile(
+  _ path: String, into builder: BundleBuilder, _ add: (JSONValue, _ input: Int, _ line: Int64) throws -> Void
+) throws {
+  var digest = SHA256Digest()
+  let input = builder.addInput(name: baseName(of: path), size: 0, sha256: "", records: 0)
+  var records: Int64 = 0
+  let opened: (stream: ByteStream, compressed: Bool, file: FileByteStream)
+  do {
+    opened = try openPossiblyCompressedFile(path: path) { digest.update($0) }
+  } catch {
+    throw ImportError.unreadableInput(path: path, message: "\(error)")
+  }
+  let splitter = RecordSplitter(stream: opened.stream)
+  var lastLine: Int64 = 0
+  while true {
+    let record: RecordSplitter.Record?
+    do {
+      record = try splitter.next()
+    } catch let error as ArchiveError {
+      throw ImportError.unreadableInput(path: path, message: describe(error, after: lastLine))
+    } catch let error as RecordSplitter.FormatError {
+      throw ImportError.invalidRecord(path: path, line: error.line, element: nil, message: error.message)
+    } catch LineReader.LineError.tooLong(let line, let limit) {
+      throw ImportError.invalidRecord(path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
+    }
+    guard let record else { break }
+    lastLine = record.line
+    records += 1
+    do {
+      try add(try JSONParser.parse(record.bytes, options: .lenient), input, record.line)
+    } catch let error as JSONParseError {
+      try reject(path: path, record: record, input: input, reason: "invalid JSON: \(error)", builder: builder)
+    } catch let error as RecordError {
+      try reject(path: path, record: record, input: input, reason: error.description, builder: builder)
+    }
+  }
+  builder.updateInput(input, size: opened.file.bytesRead, sha256: digest.finalizeHex(), records: records)
+}
+
+private func reject(
+  path: String, record: RecordSplitter.Record, input: Int, reason: String, builder: BundleBuilder
+) throws {
+  let located = (record.element.map { "element \($0): " } ?? "") + reason
+  guard builder.options.skipInvalid else {
+    throw ImportError.invalidRecord(path: path, line: record.line, element: record.element, message: reason)
+  }
+  try builder.skip(input: input, line: record.line, reason: located)
+}
+
+/// Truncation and corruption said plainly, with where the readable part ended: a cut-off
+/// download is the usual cause.
+private func describe(_ error: ArchiveError, after line: Int64) -> String {
+  let position = line > 0 ? " (after line \(line))" : ""
+  switch error.kind {
+  case .truncated:
+    return "the gzip data ends early\(position): the file is truncated, perhaps an interrupted download"
+  case .corruptCompression: return "the gzip data is corrupt\(position): \(error.message)"
+  case .trailingData: return "bytes that are not gzip follow the compressed data"
+  default: return error.description
+  }
+}
