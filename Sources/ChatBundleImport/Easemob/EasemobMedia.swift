@@ -35,32 +35,21 @@ public enum EasemobMedia {
   ) -> MediaReference {
     var result = reference
     result.size = nil
-    guard let url, !url.isEmpty else { return missing(result, .noReference) }
-    guard let key = fileKey(fromURL: url) else { return missing(result, .noReference) }
-    guard isSafeFileName(key) else { return missing(result, .unsafeReference) }
-    guard let directory else { return missing(result, .noMediaDirectory) }
+    guard let url, !url.isEmpty else { return result.markedMissing(.noReference) }
+    guard let key = fileKey(fromURL: url) else { return result.markedMissing(.noReference) }
+    guard isSafeFileName(key) else { return result.markedMissing(.unsafeReference) }
+    guard let directory else { return result.markedMissing(.noMediaDirectory) }
     let path = directory + "/" + key
     var info = stat()
-    guard stat(path, &info) == 0 else { return missing(result, errno == ENOENT ? .notFound : .unreadable) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { return missing(result, .notFound) }
+    guard stat(path, &info) == 0 else { return result.markedMissing(errno == ENOENT ? .notFound : .unreadable) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return result.markedMissing(.notFound) }
     if let declaredSize, declaredSize > 0, Int64(info.st_size) != declaredSize {
-      return missing(result, .sizeMismatch)
+      return result.markedMissing(.sizeMismatch)
     }
     do {
-      let stored = try builder.storeMedia(localPath: path, name: reference.name)
-      result.sha256 = stored.sha256
-      result.size = stored.size
-      result.mediaType = stored.mediaType
-      return result
+      return result.pointing(at: try builder.storeMedia(localPath: path, name: reference.name))
     } catch {
-      return missing(result, .unreadable)
+      return result.markedMissing(.unreadable)
     }
-  }
-
-  private static func missing(_ reference: MediaReference, _ reason: MissingReason) -> MediaReference {
-    var result = reference
-    result.missing = reason.rawValue
-    result.sha256 = nil
-    return result
   }
 }

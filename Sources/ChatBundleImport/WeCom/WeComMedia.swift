@@ -83,9 +83,9 @@ public enum WeComMedia {
     let names = [md5Name, idName].compactMap { $0 }
     guard !names.isEmpty else {
       let declared = !(source.md5sum ?? "").isEmpty
-      return missing(result, declared ? .unsafeReference : .noReference)
+      return result.markedMissing(declared ? .unsafeReference : .noReference)
     }
-    guard let directory else { return missing(result, .noMediaDirectory) }
+    guard let directory else { return result.markedMissing(.noMediaDirectory) }
     var found: (path: String, size: Int64)?
     for name in names {
       let path = directory + "/" + name
@@ -95,12 +95,12 @@ public enum WeComMedia {
         found = (path, Int64(info.st_size))
         break
       } else if errno != ENOENT {
-        return missing(result, .unreadable)
+        return result.markedMissing(.unreadable)
       }
     }
-    guard let (path, size) = found else { return missing(result, .notFound) }
+    guard let (path, size) = found else { return result.markedMissing(.notFound) }
     if let declaredSize = source.declaredSize, declaredSize > 0, size != declaredSize {
-      return missing(result, .sizeMismatch)
+      return result.markedMissing(.sizeMismatch)
     }
     do {
       if let declared = source.md5sum {
@@ -111,22 +111,11 @@ public enum WeComMedia {
           actual = try md5(ofFile: path)
           checksums[path] = actual
         }
-        guard actual == declared.lowercased() else { return missing(result, .checksumMismatch) }
+        guard actual == declared.lowercased() else { return result.markedMissing(.checksumMismatch) }
       }
-      let stored = try builder.storeMedia(localPath: path, name: reference.name)
-      result.sha256 = stored.sha256
-      result.size = stored.size
-      result.mediaType = stored.mediaType
-      return result
+      return result.pointing(at: try builder.storeMedia(localPath: path, name: reference.name))
     } catch {
-      return missing(result, .unreadable)
+      return result.markedMissing(.unreadable)
     }
-  }
-
-  private static func missing(_ reference: MediaReference, _ reason: MissingReason) -> MediaReference {
-    var result = reference
-    result.missing = reason.rawValue
-    result.sha256 = nil
-    return result
   }
 }
