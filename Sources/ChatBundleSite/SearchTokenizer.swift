@@ -47,6 +47,13 @@ enum SearchTokenizer {
     try text.withUTF8 { utf8 in
       var index = 0
       while index < utf8.count {
+        let byte = utf8[index]
+        if byte < 0x80 {
+          // ASCII, most of most texts: no decoding, no folding table.
+          try scanner.takeASCII(byte, body)
+          index += 1
+          continue
+        }
         let (scalar, length) = decode(utf8, at: index)
         index += length
         try scanner.take(fold(scalar), body)
@@ -124,6 +131,22 @@ enum SearchTokenizer {
       } else {
         try flushCJK(body)
         try flushWord(body)
+      }
+    }
+
+    /// `take` for an ASCII byte: letters lowercased, digits and letters join the word,
+    /// anything else ends it.
+    mutating func takeASCII(_ byte: UInt8, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      let folded = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+      if (folded >= 0x61 && folded <= 0x7A) || (folded >= 0x30 && folded <= 0x39) {
+        if cjkRun > 0 { try flushCJK(body) }
+        if wordLength < 32 {
+          word.append(folded)
+          wordLength += 1
+        }
+      } else {
+        if cjkRun > 0 { try flushCJK(body) }
+        if wordLength > 0 { try flushWord(body) }
       }
     }
 
