@@ -4,16 +4,16 @@
     scripts/site-stats.py SITE_DIR
 
 Prints one line of key=value pairs: files, total bytes, the largest HTML page, the
-largest token shard, and what the costliest single-word query loads: for the token
-with the longest posting list, its token shard plus the document shards of the first
-50 hits (what search.js fetches to show a page of results), plus meta.js and members.js.
+largest token shard, and what single-word queries load to show their first page of
+results (what search.js fetches): the token's shard, the document shards of its first
+20 hits, meta.js and members.js. It reports that for the commonest token and the worst
+over every token of the index.
 """
 import json
 import os
 import sys
 
-DOCS_PER_SHARD = 64
-RESULTS_SHOWN = 50
+RESULTS_SHOWN = 20
 
 
 def payload(path):
@@ -42,19 +42,42 @@ def main(site):
             if count > best[0]:
                 best = (count, token, name)
     count, token, shard_name = best
-    postings = payload(os.path.join(token_dir, shard_name))[token].split(",")
-    numbers, running = [], 0
-    for delta in postings[:RESULTS_SHOWN]:
-        running += int(delta, 36)
-        numbers.append(running)
-    doc_shards = sorted({n // DOCS_PER_SHARD for n in numbers})
-    loaded = os.path.getsize(os.path.join(token_dir, shard_name))
-    loaded += sum(os.path.getsize(os.path.join(site, "search", "d", f"{s}.js")) for s in doc_shards)
-    loaded += sum(os.path.getsize(os.path.join(site, "search", n)) for n in ("meta.js", "members.js"))
+    meta_text = open(os.path.join(site, "search", "meta.js"), encoding="utf-8").read()
+    meta = json.loads(meta_text[meta_text.index("(") + 1 : meta_text.rindex(")")])
+    per = meta.get("documentsPerShard", 64)
+    fixed = sum(os.path.getsize(os.path.join(site, "search", n)) for n in ("meta.js", "members.js"))
+    doc_sizes = {}
+
+    def first_page_shards(postings):
+        numbers, running = [], 0
+        for delta in postings.split(",")[:RESULTS_SHOWN]:
+            running += int(delta, 36)
+            numbers.append(running)
+        return sorted({n // per for n in numbers})
+
+    def doc_bytes(shards):
+        total = 0
+        for s in shards:
+            if s not in doc_sizes:
+                doc_sizes[s] = os.path.getsize(os.path.join(site, "search", "d", f"{s}.js"))
+            total += doc_sizes[s]
+        return total
+
+    token_size = os.path.getsize(os.path.join(token_dir, shard_name))
+    doc_shards = first_page_shards(payload(os.path.join(token_dir, shard_name))[token])
+    loaded = token_size + doc_bytes(doc_shards) + fixed
+    worst = (0, "", 0)
+    for size, name in shards:
+        for other, postings in payload(os.path.join(token_dir, name)).items():
+            some = first_page_shards(postings)
+            cost = size + doc_bytes(some) + fixed
+            if cost > worst[0]:
+                worst = (cost, other, len(some))
     print(
         f"files={files} bytes={total} largest_page={largest_page[0]} largest_page_name={largest_page[1]} "
         f"largest_token_shard={shards[0][0]} commonest_token={json.dumps(token)} commonest_postings={count} "
-        f"query_loads={loaded} query_doc_shards={len(doc_shards)}"
+        f"query_loads={loaded} query_doc_shards={len(doc_shards)} "
+        f"worst_query_loads={worst[0]} worst_query_token={json.dumps(worst[1])} worst_query_doc_shards={worst[2]}"
     )
 
 

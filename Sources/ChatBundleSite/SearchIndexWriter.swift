@@ -3,13 +3,13 @@ import Foundation
 
 /// Writes the site's search index as small script files, which load from `file://` where
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
-/// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, anchor,
+/// document numbers in base 36), `search/d/<n>.js` hold 32 documents each (page, anchor,
 /// sender, time, snippet). A query loads one token shard per token and the document shards
 /// of the hits it shows. Postings arrive in document order, so they need no sort: they are
 /// spread over 256 bucket files by shard, and each bucket is grouped in memory on its own
 /// (a 256th of the index at a time), which keeps memory bounded.
 final class SearchIndexWriter {
-  static let documentsPerShard = 64
+  static let documentsPerShard = 32
   static let buckets = 256
   private let directory: String
   private let scratch: String
@@ -183,7 +183,10 @@ final class SearchIndexWriter {
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) }))
     try write("members.js", "chatbundleSearch.members(", people)
-    try write("meta.js", "chatbundleSearch.meta(", .object(JSONObject(["documents": .integer(count)])))
+    let meta = JSONObject([
+      "documents": .integer(count), "documentsPerShard": .integer(Int64(Self.documentsPerShard)),
+    ])
+    try write("meta.js", "chatbundleSearch.meta(", .object(meta))
   }
 
   /// A script that hands JSON to the page; `<` is escaped too, so no data can close a

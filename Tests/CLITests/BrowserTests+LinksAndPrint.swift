@@ -83,4 +83,39 @@ extension BrowserTests {
       #expect(!sheet.contains("Next →") && !sheet.contains("Previous"), "no navigation on sheet \(number + 1)")
     }
   }
+
+  @Test func searchResultsComeTwentyToAPageWithALinkToTheNext() throws {
+    guard Self.chromium != nil else { return }
+    let directory = try TemporaryDirectory("paging")
+    var lines = ""
+    for index in 1...45 {
+      let sender = index % 3 == 0 ? "u_b" : "u_a"
+      lines +=
+        "{\"msg_id\":\"\(1000 + index)\",\"timestamp\":\(1_741_568_400_000 + index * 60_000),\"chat_type\":\"groupchat\","
+        + "\"payload\":{\"bodies\":[{\"type\":\"txt\",\"msg\":\"lunch number \(index)\"}],\"from\":\"\(sender)\",\"to\":\"g\"}}\n"
+    }
+    try directory.write("export/h.jsonl", lines)
+    #expect(
+      try ChatBundleBinary.run([
+        "pack", "--source", "easemob", directory.file("export"), "-o", directory.file("p.tar.gz"),
+      ]).status == 0)
+    #expect(try ChatBundleBinary.run(["render", directory.file("p.tar.gz"), "-o", directory.file("site")]).status == 0)
+    func ids(_ dom: String) -> [String] {
+      dom.components(separatedBy: "#m-").dropFirst().map { String($0.prefix { $0.isNumber }) }
+    }
+    var seen: [String] = []
+    for page in 0..<3 {
+      let dom = try open("file://\(directory.file("site"))/search.html?q=lunch&page=\(page)", in: directory).dom
+      let found = ids(dom)
+      #expect(found.count == (page < 2 ? 20 : 5), "page \(page): \(found)")
+      #expect(dom.contains("page=\(page + 1)") == (page < 2), "a link to the next page only while there is one")
+      seen += found
+    }
+    #expect(Set(seen).count == 45 && seen.count == 45, "every message once across the pages")
+    // With a member filter, paging counts the matching messages only.
+    let filtered = try open(
+      "file://\(directory.file("site"))/search.html?q=lunch&member=u_b&page=0", in: directory
+    ).dom
+    #expect(ids(filtered).count == 15 && !filtered.contains("page=1"), "\(ids(filtered))")
+  }
 }

@@ -82,7 +82,9 @@
     }
     return out;
   }
-  async function run(query, member, from, to) {
+  // Results come 20 to a page (`page` in the URL), so that a page of results loads at most
+  // 20 document shards whatever the word.
+  async function run(query, member, from, to, page) {
     var status = document.getElementById('status'), results = document.getElementById('results');
     results.textContent = '';
     var tokens = tokenize(query);
@@ -93,20 +95,24 @@
     // Dates are compared as the pages show them (the site's time zone, doc[7] starts with
     // yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
     // shards, so that a common word with a narrow filter cannot load the whole index.
-    var shown = 0, limit = 50, loaded = {}, shardCount = 0, stopped = false;
-    for (var k = 0; k < hits.length && shown < limit; k++) {
-      var n = hits[k], shard = Math.floor(n / 64);
+    var per = meta.documentsPerShard || 64, limit = 20, filtered = !!(member || from || to);
+    var skip = page * limit, shown = 0, matched = 0, loaded = {}, shardCount = 0, stopped = false;
+    var k = filtered ? 0 : Math.min(skip, hits.length);
+    if (!filtered) { matched = k; }
+    for (; k < hits.length && shown < limit; k++) {
+      var n = hits[k], shard = Math.floor(n / per);
       if (!loaded[shard]) {
         if (++shardCount > 200) { stopped = true; break; }
         loaded[shard] = true;
       }
       await load('d', shard);
-      var doc = docs[shard] && docs[shard][n % 64];
+      var doc = docs[shard] && docs[shard][n % per];
       if (!doc) { continue; }
       var day = String(doc[7]).slice(0, 10);
       if (member && doc[5] !== member) { continue; }
       if (from && day < from) { continue; }
       if (to && day > to) { continue; }
+      if (matched++ < skip) { continue; }
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = doc[0] + '#' + encodeURIComponent(doc[1]);
@@ -119,6 +125,20 @@
     }
     status.textContent = shown === 0 && !stopped ? status.dataset.none : hits.length + ' / ' + meta.documents;
     if (stopped) { status.textContent += ' · ' + status.dataset.narrow; }
+    if (shown === limit && k < hits.length && !stopped) {
+      var next = new URLSearchParams();
+      next.set('q', query);
+      if (member) { next.set('member', member); }
+      if (from) { next.set('from', from); }
+      if (to) { next.set('to', to); }
+      next.set('page', String(page + 1));
+      var more = document.createElement('a');
+      more.className = 'more';
+      more.href = 'search.html?' + next.toString();
+      more.textContent = status.dataset.more + ' →';
+      status.appendChild(document.createTextNode(' · '));
+      status.appendChild(more);
+    }
     document.body.dataset.searchDone = String(shown);
   }
   document.addEventListener('DOMContentLoaded', function () {
@@ -128,10 +148,11 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       run(document.getElementById('q').value, document.getElementById('member').value,
-        document.getElementById('from').value, document.getElementById('to').value);
+        document.getElementById('from').value, document.getElementById('to').value, 0);
     });
     if (params.get('q')) {
-      run(params.get('q'), params.get('member') || '', params.get('from') || '', params.get('to') || '');
+      var page = Math.max(0, parseInt(params.get('page') || '0', 10) || 0);
+      run(params.get('q'), params.get('member') || '', params.get('from') || '', params.get('to') || '', page);
     }
   });
 })();
