@@ -46,7 +46,7 @@ public final class CSVExporter: BundleReadingDelegate {
 
   private let directory: String
   private let requestedZone: String?
-  private var clock: ExportClock?
+  private var clock: LocalClock?
   private var summary = MessageSummary()
   private var manifest: Manifest?
   private var conversationsByPath: [String: ConversationEntry] = [:]
@@ -74,7 +74,7 @@ public final class CSVExporter: BundleReadingDelegate {
   public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
     self.manifest = manifest
     for conversation in manifest.conversations { conversationsByPath[conversation.path] = conversation }
-    clock = ExportClock(identifier: requestedZone ?? manifest.source.timeZone) ?? ExportClock(identifier: "UTC")
+    clock = LocalClock(identifier: requestedZone ?? manifest.source.timeZone) ?? LocalClock(identifier: "UTC")
   }
 
   public func didReadPerson(id: String, name: String) { summary.people[id] = name }
@@ -101,7 +101,8 @@ public final class CSVExporter: BundleReadingDelegate {
     if let sender = message.sender { senders.insert(sender) }
     let offset = clock.offset(message.timestamp)
     let row = [
-      clock.localTime(message.timestamp), "UTC" + offset, UTCTime.timestamp(milliseconds: message.timestamp),
+      clock.date(message.timestamp) + " " + clock.time(message.timestamp), "UTC" + offset,
+      UTCTime.timestamp(milliseconds: message.timestamp),
       message.sender ?? "", summary.name(of: message.sender), message.kind.rawValue, summary.text(of: message),
       summary.mediaColumn(of: message), message.replyTo?.id ?? "", message.id,
     ]
@@ -169,7 +170,7 @@ public final class CSVExporter: BundleReadingDelegate {
   public static func export(bundle: String, to destination: String, options: CSVExportOptions = CSVExportOptions())
     throws -> CSVExportSummary
   {
-    if let zone = options.timeZone, ExportClock(identifier: zone) == nil {
+    if let zone = options.timeZone, LocalClock(identifier: zone) == nil {
       throw ExportError.output("unknown time zone '\(zone)'")
     }
     let target = OutputPlacement.trimmed(destination)

@@ -5,7 +5,7 @@ import ChatBundle
 /// and recall targets on other pages) are written as placeholders for `PageFinisher`.
 struct MessageRenderer {
   let people: [String: String]
-  let clock: DisplayClock
+  let clock: LocalClock
   let strings: SiteStrings
   /// Relative path from a conversation page to the site root.
   let root = "../../"

@@ -21,7 +21,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   var bundleID = ""
   var people: [String: String] = [:]
   var renderer: MessageRenderer?
-  var clock: DisplayClock?
+  var clock: LocalClock?
   let strings: SiteStrings
   var lookup: MessageIDLookup
   let search: SearchIndexWriter
@@ -80,7 +80,7 @@ public final class SiteGenerator: BundleReadingDelegate {
     self.manifest = manifest
     self.bundleID = bundleID
     let zone = options.timeZone ?? manifest.source.timeZone
-    clock = DisplayClock(identifier: zone) ?? DisplayClock(identifier: "UTC")
+    clock = LocalClock(identifier: zone) ?? LocalClock(identifier: "UTC")
     guard let clock else { return }
     var renderer = MessageRenderer(people: [:], clock: clock, strings: strings)
     for file in manifest.files where file.role == .media {

@@ -11,7 +11,7 @@ import Testing
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
   func renderer() throws -> MessageRenderer {
-    let clock = try #require(DisplayClock(identifier: "Asia/Shanghai"))
+    let clock = try #require(LocalClock(identifier: "Asia/Shanghai"))
     var renderer = MessageRenderer(people: SampleBundle.people, clock: clock, strings: SiteStrings(language: .en))
     for (key, bytes) in SampleBundle.mediaFiles {
       renderer.mediaNames[SHA256Digest.hex(of: bytes)] = SHA256Digest.hex(of: bytes) + "." + key.prefix(3)

@@ -85,7 +85,7 @@ import Testing
   }
 
   @Test func mergedRecordsNestUpToTheLimitThenShowAMarker() throws {
-    let clock = try #require(DisplayClock(identifier: "UTC"))
+    let clock = try #require(LocalClock(identifier: "UTC"))
     let renderer = MessageRenderer(people: [:], clock: clock, strings: SiteStrings(language: .en))
     func nested(_ depth: Int) -> MergedRecord {
       var item = MessagePart(kind: depth > 1 ? .merged : .text, sender: "u\(depth)", text: "level \(depth) text")

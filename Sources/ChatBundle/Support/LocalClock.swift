@@ -1,22 +1,25 @@
-import ChatBundle
 import Foundation
 
-/// Local dates and times in the display time zone, formatted by hand so that the output
-/// depends on the zone's rules only, never on the process's locale or clock.
+/// Local dates and times in one time zone, formatted by hand so that the output depends on
+/// the zone's rules only, never on the process's locale or clock. The site and the CSV
+/// export both show times through it.
 ///
 /// The zone's offset is looked up once per span between transitions: messages arrive in
 /// time order within a conversation, and asking the zone database for every timestamp cost
 /// more than rendering the message.
-final class DisplayClock {
-  let zone: TimeZone
+public final class LocalClock {
+  public let zone: TimeZone
+  /// The identifier it was made from, as given.
+  public let identifier: String
   private var cachedSpan: (start: Int64, end: Int64, offset: Int64)?
 
-  init?(identifier: String) {
+  public init?(identifier: String) {
     guard let zone = TimeZone(identifier: identifier) else { return nil }
     self.zone = zone
+    self.identifier = identifier
   }
 
-  func offsetSeconds(at milliseconds: Int64) -> Int64 {
+  public func offsetSeconds(at milliseconds: Int64) -> Int64 {
     if let span = cachedSpan, span.start <= milliseconds, milliseconds < span.end { return span.offset }
     let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     let offset = Int64(zone.secondsFromGMT(for: date))
@@ -28,7 +31,7 @@ final class DisplayClock {
   }
 
   /// (year, month, day, hour, minute, second) local.
-  func components(_ milliseconds: Int64) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
+  public func components(_ milliseconds: Int64) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
     let local = milliseconds + offsetSeconds(at: milliseconds) * 1000
     let days = UTCTime.floorDivide(local, 86_400_000)
     let (year, month, day) = UTCTime.civil(days: days)
@@ -36,23 +39,23 @@ final class DisplayClock {
     return (year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
   }
 
-  func date(_ milliseconds: Int64) -> String {
+  public func date(_ milliseconds: Int64) -> String {
     let (year, month, day, _, _, _) = components(milliseconds)
     return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
   }
 
-  func month(_ milliseconds: Int64) -> String {
+  public func month(_ milliseconds: Int64) -> String {
     let (year, month, _, _, _, _) = components(milliseconds)
     return "\(pad(year, 4))-\(pad(month, 2))"
   }
 
-  func time(_ milliseconds: Int64) -> String {
+  public func time(_ milliseconds: Int64) -> String {
     let (_, _, _, hour, minute, second) = components(milliseconds)
     return "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
   }
 
   /// `+08:00`
-  func offset(_ milliseconds: Int64) -> String {
+  public func offset(_ milliseconds: Int64) -> String {
     let seconds = offsetSeconds(at: milliseconds)
     let sign = seconds < 0 ? "-" : "+"
     let absolute = abs(seconds)
@@ -60,7 +63,7 @@ final class DisplayClock {
   }
 
   /// RFC 3339 with the local offset, for `<time datetime>`.
-  func timestamp(_ milliseconds: Int64) -> String {
+  public func timestamp(_ milliseconds: Int64) -> String {
     date(milliseconds) + "T" + time(milliseconds) + offset(milliseconds)
   }
 
