@@ -67,16 +67,8 @@ package final class BufferedWriter {
   }
 
   private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
-    guard var pointer = bytes.baseAddress else { return }
-    var left = bytes.count
-    while left > 0 {
-      let written = Glibc.write(descriptor, pointer, left)
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw ChatBundleError.io(path: path, message: "write failed: \(String(cString: strerror(errno)))")
-      }
-      pointer += written
-      left -= written
+    guard writeAll(descriptor, bytes) else {
+      throw ChatBundleError.io(path: path, message: "write failed: \(String(cString: strerror(errno)))")
     }
   }
 }

@@ -51,7 +51,8 @@ package func writeNewFile(_ path: String, _ bytes: some Collection<UInt8>) throw
   }
 }
 
-private func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+/// Writes every byte, retrying short writes and EINTR; false on an error (see `errno`).
+func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
   guard var pointer = bytes.baseAddress else { return true }
   var left = bytes.count
   while left > 0 {
