@@ -35,7 +35,7 @@ public struct CSVExportSummary: Sendable {
 /// and memory holds one row at a time (plus the people list and one line per conversation
 /// for the index). File names come from the conversation's bundle path, which is a hash of
 /// its id, never from the data.
-public final class CSVExporter: BundleReadingDelegate {
+public final class CSVExporter: ExportingDelegate {
   public static let messageHeader = [
     "time", "utc_offset", "time_utc", "sender_id", "sender_name", "kind", "text", "media", "reply_to", "message_id",
   ]
@@ -186,12 +186,7 @@ public final class CSVExporter: BundleReadingDelegate {
       throw ExportError.output("cannot create \(built): \(String(cString: strerror(errno)))")
     }
     let exporter = CSVExporter(directory: built, timeZone: options.timeZone)
-    let verifier = BundleVerifier(path: bundle)
-    verifier.delegate = exporter
-    let report = verifier.verify()
-    if let failure = exporter.failure { throw failure }
-    if let readError = report.readError { throw ExportError.unreadable("cannot read \(bundle): \(readError)") }
-    guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
+    let (report, bundleID) = try verifiedExport(bundle, into: exporter)
     try exporter.writeIndex()
     chmod(built, 0o755)
     try OutputPlacement.commitDirectory(built, to: target, state: state, scratch: scratch)

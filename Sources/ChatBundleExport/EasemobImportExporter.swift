@@ -52,7 +52,7 @@ public struct EasemobImportSummary: Sendable {
 /// across conversations. The one verifying pass feeds every line to an external sorter
 /// keyed by (time, message id), which holds a bounded amount in memory and spills sorted
 /// runs to scratch files; the merged runs are written out only once the bundle verified.
-public final class EasemobImportExporter: BundleReadingDelegate {
+public final class EasemobImportExporter: ExportingDelegate {
   private let mediaBaseURL: String
   private let sorter: ExternalSorter
   private var counts: [String: Int64] = [:]
@@ -203,12 +203,7 @@ public final class EasemobImportExporter: BundleReadingDelegate {
     }
     let exporter = EasemobImportExporter(
       mediaBaseURL: options.mediaBaseURL, scratch: scratch, memoryBudget: options.memoryBudget)
-    let verifier = BundleVerifier(path: bundle)
-    verifier.delegate = exporter
-    let report = verifier.verify()
-    if let failure = exporter.failure { throw failure }
-    if let readError = report.readError { throw ExportError.unreadable("cannot read \(bundle): \(readError)") }
-    guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
+    let (report, bundleID) = try verifiedExport(bundle, into: exporter)
 
     let builtOutput = scratch + "/output.ndjson"
     let items = scratch + "/items"
