@@ -141,16 +141,13 @@ extension ChatBundleCommand {
           let name = (path as NSString).lastPathComponent
           progress.currentFile = "\(fileNumber)/\(expanded.files.count) \(name)".terminalSafe
         }
-        switch source {
-        case .easemob:
-          let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
-          importer.onFile = onFile
-          try importer.importFiles(expanded.files)
-        case .wecom:
-          let importer = WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
-          importer.onFile = onFile
-          try importer.importFiles(expanded.files)
-        }
+        let importer: any SourceImporter =
+          switch source {
+          case .easemob: EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
+          case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
+          }
+        importer.onFile = onFile
+        try importer.importFiles(expanded.files)
         let summary = try builder.finish(outputPath: output)
         progress.finish()
         if !quiet { printSummary(summary) }

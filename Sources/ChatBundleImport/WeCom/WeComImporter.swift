@@ -3,32 +3,23 @@ import ChatBundle
 
 /// Reads decrypted WeCom archive messages (one JSON object per line, a JSON array, or
 /// objects one after another; gzip or plain) into a `BundleBuilder`.
-public final class WeComImporter {
+public final class WeComImporter: SourceImporter {
   public let builder: BundleBuilder
   public let mediaDirectory: String?
   private let mapper = WeComRecordMapper()
   /// MD5s of media files already checked, by path.
   private var checksums: [String: String] = [:]
-  /// Told about each file as it starts, for progress display.
   public var onFile: ((String) -> Void)?
 
   public init(builder: BundleBuilder, mediaDirectory: String?) {
     self.builder = builder
-    self.mediaDirectory = mediaDirectory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
+    self.mediaDirectory = mediaDirectoryPath(mediaDirectory)
   }
 
-  /// Reads every file; an invalid record stops the import unless the builder skips them.
-  public func importFiles(_ paths: [String]) throws {
-    for path in paths { try importFile(path) }
-  }
-
-  public func importFile(_ path: String) throws {
-    onFile?(path)
-    try readExportFile(path, into: builder) { raw, input, line in
-      let mapped = try mapper.map(raw)
-      guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
-      try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
-    }
+  public func add(_ raw: JSONValue, input: Int, line: Int64) throws {
+    let mapped = try mapper.map(raw)
+    guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
+    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
   }
 
   private func resolveMedia(_ mapped: WeComRecordMapper.Mapped) -> ChatBundle.Message {

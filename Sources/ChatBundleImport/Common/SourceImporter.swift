@@ -1,0 +1,31 @@
+import ChatBundle
+
+/// An importer for one service's export. It turns each parsed record into a message for
+/// the builder; reading the files, reporting progress and refusing or skipping bad
+/// records are shared.
+public protocol SourceImporter: AnyObject {
+  var builder: BundleBuilder { get }
+  /// Told about each file as it starts, for progress display.
+  var onFile: ((String) -> Void)? { get set }
+  /// Maps one record, resolves its media and adds it to the builder if it is in scope; a
+  /// `RecordError` refuses the record.
+  func add(_ raw: JSONValue, input: Int, line: Int64) throws
+}
+
+extension SourceImporter {
+  /// Reads every file; an invalid record stops the import unless the builder skips them.
+  public func importFiles(_ paths: [String]) throws {
+    for path in paths { try importFile(path) }
+  }
+
+  public func importFile(_ path: String) throws {
+    onFile?(path)
+    try readExportFile(path, into: builder) { raw, input, line in try add(raw, input: input, line: line) }
+  }
+}
+
+/// A media directory as given, without a trailing slash (so that `dir/` + `/name` is not
+/// `dir//name` in messages), except for `/` itself.
+func mediaDirectoryPath(_ directory: String?) -> String? {
+  directory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 }
+}
