@@ -15,26 +15,9 @@ import Testing
   func pack(
     _ files: [String: [UInt8]], media: [String: [UInt8]]? = nil, configure: (inout PackOptions) -> Void = { _ in }
   ) throws -> (PackSummary, [ChatBundle.Message], VerificationReport) {
-    let directory = try TemporaryDirectory()
-    var paths: [String] = []
-    for (name, bytes) in files { paths.append(try directory.write("export/" + name, bytes)) }
-    var mediaDirectory: String?
-    if let media {
-      for (name, bytes) in media { try directory.write("media/" + name, bytes) }
-      mediaDirectory = directory.file("media")
+    try packThroughImporter(platform: "easemob", files: files, media: media, configure: configure) {
+      EasemobImporter(builder: $0, mediaDirectory: $1)
     }
-    var options = PackOptions(platform: "easemob", timeZone: "Asia/Shanghai")
-    configure(&options)
-    let output = directory.file("out.tar.gz")
-    let builder = try BundleBuilder(options: options, outputPath: output)
-    let importer = EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
-    try importer.importFiles(try InputFiles.expand([directory.file("export")]).files)
-    let summary = try builder.finish(outputPath: output)
-    let delegate = CollectingDelegate()
-    let verifier = BundleVerifier(path: output)
-    verifier.delegate = delegate
-    let report = verifier.verify()
-    return (summary, delegate.messages, report)
   }
 
   func importError(_ files: [String: [UInt8]]) -> String? {

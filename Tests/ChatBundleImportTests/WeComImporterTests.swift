@@ -27,25 +27,9 @@ import Testing
   func pack(
     _ files: [String: String], media: [String: [UInt8]]? = nil, configure: (inout PackOptions) -> Void = { _ in }
   ) throws -> (PackSummary, [ChatBundle.Message], VerificationReport) {
-    let directory = try TemporaryDirectory()
-    for (name, text) in files { try directory.write("export/" + name, text) }
-    var mediaDirectory: String?
-    if let media {
-      for (name, bytes) in media { try directory.write("media/" + name, bytes) }
-      mediaDirectory = directory.file("media")
-    }
-    var options = PackOptions(platform: "wecom", timeZone: "Asia/Shanghai")
-    configure(&options)
-    let output = directory.file("out.tar.gz")
-    let builder = try BundleBuilder(options: options, outputPath: output)
-    let importer = WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
-    try importer.importFiles(try InputFiles.expand([directory.file("export")]).files)
-    let summary = try builder.finish(outputPath: output)
-    let delegate = CollectingDelegate()
-    let verifier = BundleVerifier(path: output)
-    verifier.delegate = delegate
-    let report = verifier.verify()
-    return (summary, delegate.messages, report)
+    try packThroughImporter(
+      platform: "wecom", files: files.mapValues { Array($0.utf8) }, media: media, configure: configure
+    ) { WeComImporter(builder: $0, mediaDirectory: $1) }
   }
 
   func importError(_ files: [String: String]) -> String? {
