@@ -91,7 +91,8 @@ public enum UTCTime {
     return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
-  static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+  /// (year, month, day) to days since 1970-01-01; Howard Hinnant's days_from_civil.
+  public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
     let y = month <= 2 ? year - 1 : year
     let era = floorDivide(y, 400)
     let yearOfEra = y - era * 400
@@ -100,7 +101,7 @@ public enum UTCTime {
     return era * 146_097 + dayOfEra - 719_468
   }
 
-  static func daysIn(month: Int64, year: Int64) -> Int64 {
+  public static func daysIn(month: Int64, year: Int64) -> Int64 {
     switch month {
     case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
     case 4, 6, 9, 11: return 30
