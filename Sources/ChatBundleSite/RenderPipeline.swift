@@ -18,12 +18,10 @@ final class RenderPipeline: BundleReadingDelegate {
     case message(Message, line: Int64, conversation: ConversationEntry)
   }
 
-  private let generator: SiteGenerator
   private let events: BatchQueue<Event>
 
   init(generator: SiteGenerator) {
-    self.generator = generator
-    events = BatchQueue { [generator] event in Self.deliver(event, to: generator) }
+    events = BatchQueue { event in Self.deliver(event, to: generator) }
   }
 
   // MARK: - Producer side (the verifier's thread)

@@ -60,40 +60,47 @@ extension SiteGenerator {
   /// - Parameter span: the first and last message time the page shows; nil for the pages
   ///   about the whole bundle (index, search), which take the bundle's span.
   func layout(body: String, title: String, root: String, span: (Int64, Int64)? = nil) -> String {
-    // The manifest's `created` is in seconds; everything else here is in milliseconds.
-    let created = (manifest?.created ?? 0) * 1000
-    let whole = manifest.map { manifest in
-      (
-        manifest.conversations.map(\.firstTimestamp).min() ?? created,
-        manifest.conversations.map(\.lastTimestamp).max() ?? created
-      )
-    }
-    let (first, last) = span ?? whole ?? (0, 0)
+    let header = bundleHeader ?? makeBundleHeader()
+    bundleHeader = header
+    let (first, last) = span ?? header.span
     let period = clock.map { $0.date(first) + " – " + $0.date(last) } ?? ""
     let offsets = clock.map { clock in
       let start = clock.offset(first)
       let end = clock.offset(last)
       return "UTC" + start + (start == end ? "" : " / " + end)
     }
-    let totals = manifest?.totals
-    var counts =
-      "\(totals?.messages ?? 0) \(strings(.messages)) · \(totals?.conversations ?? 0) \(strings(.conversations))"
-    counts += " · \(totals?.media ?? 0) \(strings(.mediaFiles))"
-    if let missing = totals?.missing, missing > 0 { counts += " · \(missing) \(strings(.missingShort))" }
     let context: [String: Any] = [
       "title": title, "body": body, "root": root, "lang": options.language.rawValue,
       "bundleID": bundleID,
       "status": "<@STATUS@>",
       "zone": (clock?.zone.identifier ?? "UTC") + " (" + (offsets ?? "UTC") + ")",
       "period": period,
-      "counts": counts,
-      "scope": scopeLines().joined(separator: "; "),
-      "created": clock.map {
-        strings(.bundleCreated) + " " + $0.date(created) + " " + $0.time(created)
-      } ?? "",
+      "counts": header.counts,
+      "scope": header.scope,
+      "created": header.created,
       "strings": stringsContext(),
     ]
     return library.render(context, withTemplate: "layout") ?? ""
+  }
+
+  /// What every page's header says about the whole bundle, worked out once (the people
+  /// list, which scope lines name, is complete before the first page ends).
+  private func makeBundleHeader() -> BundleHeader {
+    // The manifest's `created` is in seconds; everything else here is in milliseconds.
+    let created = (manifest?.created ?? 0) * 1000
+    let conversations = manifest?.conversations ?? []
+    let span = (
+      conversations.map(\.firstTimestamp).min() ?? created, conversations.map(\.lastTimestamp).max() ?? created
+    )
+    let totals = manifest?.totals
+    var counts =
+      "\(totals?.messages ?? 0) \(strings(.messages)) · \(totals?.conversations ?? 0) \(strings(.conversations))"
+    counts += " · \(totals?.media ?? 0) \(strings(.mediaFiles))"
+    if let missing = totals?.missing, missing > 0 { counts += " · \(missing) \(strings(.missingShort))" }
+    return BundleHeader(
+      counts: counts, scope: scopeLines().joined(separator: "; "),
+      created: clock.map { strings(.bundleCreated) + " " + $0.date(created) + " " + $0.time(created) } ?? "",
+      span: span)
   }
 
   /// The export's scope, one line per limit, or "everything".

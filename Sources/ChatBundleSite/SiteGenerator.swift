@@ -38,11 +38,21 @@ public final class SiteGenerator: BundleReadingDelegate {
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
   var peopleChanged = false
+  /// The header lines about the whole bundle, made with the first page.
+  var bundleHeader: BundleHeader?
   /// Recall notices by recalled message id, found before the pass.
   var recalls: [String: RecallNotice] = [:]
   /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
   var hiddenMedia: Set<String> = []
   var shownMedia: Set<String> = []
+
+  struct BundleHeader {
+    var counts: String
+    var scope: String
+    var created: String
+    /// The first and last message time in the bundle.
+    var span: (Int64, Int64)
+  }
 
   /// A page: its name, month, first and last line, message count, first and last time.
   typealias PageInfo = (
