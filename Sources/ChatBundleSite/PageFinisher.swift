@@ -47,9 +47,9 @@ struct PageFinisher {
       var html = HTML()
       html.raw("<nav class=\"months\" aria-label=\"months\">")
       var seen: Set<String> = []
+      let currentMonth = conversation.pages.first { $0.name == page }?.month
       for info in conversation.pages where seen.insert(info.month).inserted {
-        let current = conversation.pages.first { $0.name == page }?.month == info.month
-        html.raw(current ? "<a class=\"current\" href=\"" : "<a href=\"")
+        html.raw(info.month == currentMonth ? "<a class=\"current\" href=\"" : "<a href=\"")
         html.attribute(info.name + ".html")
         html.raw("\">")
         html.text(info.month)

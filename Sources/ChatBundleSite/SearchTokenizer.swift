@@ -26,19 +26,15 @@ enum SearchTokenizer {
   /// The tokens of a text as UTF-8 bytes, sorted and without repeats.
   static func tokenBytes(_ text: String) -> [[UInt8]] {
     var result: [[UInt8]] = []
-    forEachDistinctToken(in: text) { result.append(Array($0)) }
+    var scanner = TokenScanner()
+    forEachDistinctToken(in: text, scanner: &scanner) { result.append(Array($0)) }
     return result.sorted { $0.lexicographicallyPrecedes($1) }
   }
 
   /// Calls `body` once per distinct token of `text`, in order of first appearance, with
   /// the token's UTF-8 bytes. The index writer calls this for every message, so it works
-  /// on the text's UTF-8 in place and allocates nothing per token.
-  static func forEachDistinctToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-    var scanner = TokenScanner()
-    try forEachDistinctToken(in: text, scanner: &scanner, body)
-  }
-
-  /// The same, reusing `scanner`'s buffers from one text to the next.
+  /// on the text's UTF-8 in place, reuses `scanner`'s buffers from one text to the next,
+  /// and allocates nothing per token.
   static func forEachDistinctToken(
     in text: String, scanner: inout TokenScanner, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows {
