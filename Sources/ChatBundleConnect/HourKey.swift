@@ -58,11 +58,7 @@ public struct HourKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     let days = UTCTime.floorDivide(nominalSeconds, 86_400)
     let (year, month, day) = UTCTime.civil(days: days)
     let hour = (nominalSeconds - days * 86_400) / 3600
-    func pad(_ value: Int64, _ width: Int) -> String {
-      let text = String(value)
-      return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return pad(year, 4) + pad(month, 2) + pad(day, 2) + pad(hour, 2)
+    return UTCTime.pad(year, 4) + UTCTime.pad(month, 2) + UTCTime.pad(day, 2) + UTCTime.pad(hour, 2)
   }
 
   public static func < (lhs: HourKey, rhs: HourKey) -> Bool { lhs.nominalSeconds < rhs.nominalSeconds }

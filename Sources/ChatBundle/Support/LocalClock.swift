@@ -41,17 +41,17 @@ public final class LocalClock {
 
   public func date(_ milliseconds: Int64) -> String {
     let (year, month, day, _, _, _) = components(milliseconds)
-    return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    return "\(UTCTime.pad(year, 4))-\(UTCTime.pad(month, 2))-\(UTCTime.pad(day, 2))"
   }
 
   public func month(_ milliseconds: Int64) -> String {
     let (year, month, _, _, _, _) = components(milliseconds)
-    return "\(pad(year, 4))-\(pad(month, 2))"
+    return "\(UTCTime.pad(year, 4))-\(UTCTime.pad(month, 2))"
   }
 
   public func time(_ milliseconds: Int64) -> String {
     let (_, _, _, hour, minute, second) = components(milliseconds)
-    return "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+    return "\(UTCTime.pad(hour, 2)):\(UTCTime.pad(minute, 2)):\(UTCTime.pad(second, 2))"
   }
 
   /// `+08:00`
@@ -59,16 +59,11 @@ public final class LocalClock {
     let seconds = offsetSeconds(at: milliseconds)
     let sign = seconds < 0 ? "-" : "+"
     let absolute = abs(seconds)
-    return sign + pad(absolute / 3600, 2) + ":" + pad(absolute / 60 % 60, 2)
+    return sign + UTCTime.pad(absolute / 3600, 2) + ":" + UTCTime.pad(absolute / 60 % 60, 2)
   }
 
   /// RFC 3339 with the local offset, for `<time datetime>`.
   public func timestamp(_ milliseconds: Int64) -> String {
     date(milliseconds) + "T" + time(milliseconds) + offset(milliseconds)
-  }
-
-  private func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
 }

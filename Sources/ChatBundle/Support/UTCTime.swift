@@ -109,7 +109,8 @@ public enum UTCTime {
     }
   }
 
-  private static func pad(_ value: Int64, _ width: Int) -> String {
+  /// `value` in decimal, zero-padded on the left to `width` digits.
+  public static func pad(_ value: Int64, _ width: Int) -> String {
     let digits = String(value)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
