@@ -19,6 +19,9 @@ struct HTML {
   /// An attribute value (always written inside double quotes by the caller's literal).
   mutating func attribute(_ value: String) { HTML.escape(value, into: &bytes) }
 
+  /// Dates, times and offsets that chatbundle formats itself: digits and separators only.
+  mutating func formatted(_ write: (inout [UInt8]) -> Void) { write(&bytes) }
+
   mutating func number<T: BinaryInteger>(_ value: T) { bytes.append(contentsOf: String(value).utf8) }
 
   var string: String { String(decoding: bytes, as: UTF8.self) }

@@ -23,13 +23,18 @@ struct MessageRenderer {
   /// - Parameters:
   ///   - recall: the tombstone that recalled this message, if one did.
   ///   - hidden: show only that the message was recalled, not its content.
-  func render(_ message: Message, recall: RecallNotice? = nil, hidden: Bool = false, into html: inout HTML) {
+  ///   - local: the message's local time, when the caller has already worked it out.
+  func render(
+    _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, hidden: Bool = false,
+    into html: inout HTML
+  ) {
+    let local = local ?? clock.local(message.timestamp)
     switch message.kind {
     case .memberJoined, .memberLeft, .notice, .recall:
-      renderSystemRow(message, into: &html)
+      renderSystemRow(message, at: local, into: &html)
     default:
       if hidden, let recall {
-        renderHiddenRecalled(message, recall: recall, into: &html)
+        renderHiddenRecalled(message, at: local, recall: recall, into: &html)
         return
       }
       html.raw("<article class=\"msg kind-")
@@ -39,7 +44,7 @@ struct MessageRenderer {
       html.raw("\"><header><span class=\"sender\">")
       html.text(name(of: message.sender))
       html.raw("</span> ")
-      timeElement(message.timestamp, into: &html)
+      timeElement(local, into: &html)
       html.raw("</header>")
       if let recall { renderRecallNote(recall, into: &html) }
       if let reply = message.replyTo { renderReply(reply, into: &html) }
@@ -74,17 +79,19 @@ struct MessageRenderer {
     html.attribute(Self.hexID(recall.id))
     html.raw("@>\">")
     html.text(strings(.recalledBy) + " " + name(of: recall.by) + " · ")
-    html.text(clock.date(recall.timestamp) + " " + clock.time(recall.timestamp))
+    html.text(clock.local(recall.timestamp).dateTime)
     html.raw("</a></p>")
   }
 
   /// The row a recalled message leaves with `--hide-recalled`: sender, time and who
   /// recalled it, never the content.
-  private func renderHiddenRecalled(_ message: Message, recall: RecallNotice, into html: inout HTML) {
+  private func renderHiddenRecalled(
+    _ message: Message, at local: LocalTime, recall: RecallNotice, into html: inout HTML
+  ) {
     html.raw("<div class=\"sys recalled-hidden\" id=\"")
     html.attribute(Self.anchor(message.id))
     html.raw("\">")
-    timeElement(message.timestamp, into: &html)
+    timeElement(local, into: &html)
     html.raw(" <span class=\"sender\">")
     html.text(name(of: message.sender))
     html.raw("</span> ")
@@ -96,21 +103,21 @@ struct MessageRenderer {
   /// `m-<id>`; ids are any printable text, and the attribute escaping keeps them inert.
   static func anchor(_ id: String) -> String { "m-" + id }
 
-  private func timeElement(_ milliseconds: Int64, into html: inout HTML) {
+  private func timeElement(_ local: LocalTime, into html: inout HTML) {
     html.raw("<time datetime=\"")
-    html.attribute(clock.timestamp(milliseconds))
+    html.formatted(local.appendTimestamp)
     html.raw("\">")
-    html.text(clock.time(milliseconds))
+    html.formatted(local.appendTime)
     html.raw("</time>")
   }
 
-  private func renderSystemRow(_ message: Message, into html: inout HTML) {
+  private func renderSystemRow(_ message: Message, at local: LocalTime, into html: inout HTML) {
     html.raw("<div class=\"sys kind-")
     html.attribute(message.kind.rawValue)
     html.raw("\" id=\"")
     html.attribute(Self.anchor(message.id))
     html.raw("\">")
-    timeElement(message.timestamp, into: &html)
+    timeElement(local, into: &html)
     html.raw(" ")
     switch message.kind {
     case .memberJoined, .memberLeft:
@@ -190,7 +197,7 @@ struct MessageRenderer {
           html.raw("</span> ")
           if let timestamp = item.timestamp {
             html.raw("<span class=\"when\">")
-            html.text(clock.date(timestamp) + " " + clock.time(timestamp))
+            html.text(clock.local(timestamp).dateTime)
             html.raw("</span>")
           }
           renderBody(

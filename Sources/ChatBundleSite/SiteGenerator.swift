@@ -32,7 +32,10 @@ public final class SiteGenerator: BundleReadingDelegate {
   var conversationIndex: [String: Int] = [:]
   var current: ConversationPages?
   var page = HTML()
-  var pageDay = ""
+  /// The local day (`LocalTime.dayNumber`) of the page's last separator.
+  var pageDay: Int64?
+  /// The open page's local month as `year * 100 + month`.
+  var pageMonth: Int64?
   var messages: Int64 = 0
   var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
@@ -177,26 +180,27 @@ public final class SiteGenerator: BundleReadingDelegate {
           atPath: scratch + "/raw/" + directory, withIntermediateDirectories: true)
         current = ConversationPages(entry: conversation, directory: directory, title: title(of: conversation))
       }
-      let month = clock.month(message.timestamp)
+      let local = clock.local(message.timestamp)
       // Mutated in place through the optional: a copy would copy the page list per message.
-      if let last = current?.pages.last, last.month == month, last.count < options.pageSize,
-        let index = current?.pages.indices.last
+      if let last = current?.pages.last, last.count < options.pageSize,
+        pageMonth == local.year * 100 + local.month, let index = current?.pages.indices.last
       {
         current?.pages[index].lastLine = line
         current?.pages[index].count += 1
         current?.pages[index].last = message.timestamp
       } else {
         try endPage()
+        let month = local.monthText
         let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
         let name = sameMonth == 0 ? month : "\(month)-\(sameMonth + 1)"
         current?.pages.append((name, month, line, line, 1, message.timestamp, message.timestamp))
-        pageDay = ""
+        pageDay = nil
+        pageMonth = local.year * 100 + local.month
       }
-      let day = clock.date(message.timestamp)
-      if day != pageDay {
-        pageDay = day
+      if local.dayNumber != pageDay {
+        pageDay = local.dayNumber
         page.raw("<h2 class=\"day\">")
-        page.text(day)
+        page.formatted(local.appendDate)
         page.raw("</h2>\n")
       }
       let recall = message.kind == .recall ? nil : recalls[message.id]
@@ -214,13 +218,13 @@ public final class SiteGenerator: BundleReadingDelegate {
       } else {
         noteMedia(of: message, into: &shownMedia)
       }
-      renderer.render(message, recall: recall, hidden: hidden, into: &page)
+      renderer.render(message, at: local, recall: recall, hidden: hidden, into: &page)
       messages += 1
       if !hidden, let open = current, let pageName = open.pages.last?.name {
         searchQueue.append(
           SearchIndexWriter.Entry(
             message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-            conversation: open.title, when: clock.date(message.timestamp) + " " + clock.time(message.timestamp)))
+            conversation: open.title, when: local.dateTime))
       }
     } catch {
       failure = error

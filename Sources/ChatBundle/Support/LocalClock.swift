@@ -30,40 +30,21 @@ public final class LocalClock {
     return offset
   }
 
-  /// (year, month, day, hour, minute, second) local.
-  public func components(_ milliseconds: Int64) -> (Int64, Int64, Int64, Int64, Int64, Int64) {
-    let local = milliseconds + offsetSeconds(at: milliseconds) * 1000
-    let days = UTCTime.floorDivide(local, 86_400_000)
-    let (year, month, day) = UTCTime.civil(days: days)
-    let seconds = (local - days * 86_400_000) / 1000
-    return (year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
+  /// The local calendar fields of an instant, to print in any of the site's forms.
+  public func local(_ milliseconds: Int64) -> LocalTime {
+    let offset = offsetSeconds(at: milliseconds)
+    return LocalTime(localMilliseconds: milliseconds + offset * 1000, offsetSeconds: offset)
   }
 
-  public func date(_ milliseconds: Int64) -> String {
-    let (year, month, day, _, _, _) = components(milliseconds)
-    return "\(UTCTime.pad(year, 4))-\(UTCTime.pad(month, 2))-\(UTCTime.pad(day, 2))"
-  }
+  public func date(_ milliseconds: Int64) -> String { local(milliseconds).date }
 
-  public func month(_ milliseconds: Int64) -> String {
-    let (year, month, _, _, _, _) = components(milliseconds)
-    return "\(UTCTime.pad(year, 4))-\(UTCTime.pad(month, 2))"
-  }
+  public func month(_ milliseconds: Int64) -> String { local(milliseconds).monthText }
 
-  public func time(_ milliseconds: Int64) -> String {
-    let (_, _, _, hour, minute, second) = components(milliseconds)
-    return "\(UTCTime.pad(hour, 2)):\(UTCTime.pad(minute, 2)):\(UTCTime.pad(second, 2))"
-  }
+  public func time(_ milliseconds: Int64) -> String { local(milliseconds).time }
 
   /// `+08:00`
-  public func offset(_ milliseconds: Int64) -> String {
-    let seconds = offsetSeconds(at: milliseconds)
-    let sign = seconds < 0 ? "-" : "+"
-    let absolute = abs(seconds)
-    return sign + UTCTime.pad(absolute / 3600, 2) + ":" + UTCTime.pad(absolute / 60 % 60, 2)
-  }
+  public func offset(_ milliseconds: Int64) -> String { local(milliseconds).offset }
 
   /// RFC 3339 with the local offset, for `<time datetime>`.
-  public func timestamp(_ milliseconds: Int64) -> String {
-    date(milliseconds) + "T" + time(milliseconds) + offset(milliseconds)
-  }
+  public func timestamp(_ milliseconds: Int64) -> String { local(milliseconds).timestamp }
 }
