@@ -56,6 +56,8 @@ public final class CSVExporter: ExportingDelegate {
   private var members: [String: String] = [:]
   private var written: Set<String> = []
   private(set) var failure: Error?
+  /// CSV rows come from a message's fields, never its source record.
+  public var wantsSourceRecords: Bool { false }
   private(set) var messages: Int64 = 0
 
   init(directory: String, timeZone: String?) {

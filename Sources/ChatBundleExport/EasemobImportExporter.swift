@@ -57,6 +57,8 @@ public final class EasemobImportExporter: ExportingDelegate {
   private let sorter: ExternalSorter
   private var counts: [String: Int64] = [:]
   private(set) var failure: Error?
+  /// Import bodies come from a message's fields, never its source record.
+  public var wantsSourceRecords: Bool { false }
   private(set) var messages: Int64 = 0
   private(set) var imported: Int64 = 0
   private(set) var partial: Int64 = 0

@@ -30,6 +30,9 @@ final class RenderPipeline: BundleReadingDelegate {
     append(.manifest(manifest, bundleID: bundleID, bytes: bytes), bytes: bytes.count)
   }
 
+  /// Pages and search show a message's fields, never its source record.
+  var wantsSourceRecords: Bool { false }
+
   func didReadPerson(id: String, name: String) {
     append(.person(id: id, name: name), bytes: 0)
   }

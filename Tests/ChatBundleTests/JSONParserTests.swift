@@ -14,9 +14,49 @@ import Testing
     #expect(rejects(text), "accepted \(text.debugDescription)")
   }
 
-  @Test func invalidUTF8IsRejected() {
-    #expect((try? JSONParser.parse([0x22, 0xC3, 0x28, 0x22])) == nil)
-    #expect((try? JSONParser.parse([0x22, 0xED, 0xA0, 0x80, 0x22])) == nil)  // an encoded surrogate
+  @Test(
+    arguments: [
+      [0xC3, 0x28], [0xED, 0xA0, 0x80],  // a bad continuation; an encoded surrogate
+      [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xF0, 0x80, 0x80, 0x80],  // overlong forms
+      [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0x80], [0xFF],  // past U+10FFFF; cut short; stray bytes
+    ] as [[UInt8]])
+  func invalidUTF8IsRejected(bytes: [UInt8]) {
+    // Both the plain path and the path for strings with escapes validate.
+    #expect((try? JSONParser.parse([0x22] + bytes + [0x22])) == nil)
+    #expect((try? JSONParser.parse([0x22, 0x5C, 0x6E] + bytes + [0x22])) == nil)
+  }
+
+  @Test func validMultibyteUTF8IsKept() throws {
+    let text = "é中🙂\u{10FFFF}"
+    #expect(try JSONParser.parse([0x22] + Array(text.utf8) + [0x22]) == .string(text))
+    #expect(try JSONParser.parse([0x22, 0x5C, 0x6E] + Array(text.utf8) + [0x22]) == .string("\n" + text))
+  }
+
+  /// What is wrong inside an unbuilt value is as wrong as anywhere else, with the same error.
+  @Test(arguments: [
+    #"{"a":1,"a":2}"#, #"{"a":1,"\u0061":2}"#, #"[1,]"#, #""\x""#, "01", "tru", #"{"a" 1}"#,
+    #"{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"ka":0,"kb":0,"kc":0,"kd":0,"ke":0,"kf":0,"kg":0,"k0":1}"#,
+    String(repeating: "[", count: 70) + String(repeating: "]", count: 70), #""\ud800""#, "\"a\u{1}\"",
+  ])
+  func anUnbuiltValueIsCheckedLikeABuiltOne(raw: String) {
+    var options = JSONParser.Options.strict
+    options.unbuiltPath = ["source", "raw"]
+    let line = Array((#"{"x":1,"source":{"raw":"# + raw + "}}").utf8)
+    var built: JSONParseError?
+    var unbuilt: JSONParseError?
+    do { _ = try JSONParser.parse(line) } catch { built = error }
+    do { _ = try JSONParser.parse(line, options: options) } catch { unbuilt = error }
+    #expect(built != nil && unbuilt?.description == built?.description, "\(raw)")
+  }
+
+  @Test func anUnbuiltValueIsNullAndOnlyOnItsPath() throws {
+    var options = JSONParser.Options.strict
+    options.unbuiltPath = ["source", "raw"]
+    let text = #"{"raw":{"a":[1,"é",{"b":null}]},"source":{"raw":{"a":[1,"é",{"b":null}]},"p":"x"}}"#
+    let value = try JSONParser.parse(Array(text.utf8), options: options)
+    let kept = try JSONParser.parse(#"{"a":[1,"é",{"b":null}]}"#)
+    #expect(value.objectValue?["raw"] == kept)
+    #expect(value.objectValue?["source"] == .object(JSONObject(["raw": .null, "p": .string("x")])))
   }
 
   @Test func lenientKeepsTheFirstDuplicateAndReplacesLoneSurrogates() throws {

@@ -18,4 +18,29 @@ import Testing
       if clock.offsetSeconds(at: milliseconds) != expected { return }
     }
   }
+
+  /// Every printed form of a local time agrees with Foundation's calendar in that zone.
+  @Test(arguments: ["Asia/Shanghai", "America/St_Johns", "Pacific/Kiritimati", "UTC"])
+  func localTimeTextMatchesTheCalendar(zone: String) throws {
+    let clock = try #require(LocalClock(identifier: zone))
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = try #require(TimeZone(identifier: zone))
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2000 {
+      let milliseconds = Int64.random(in: 0...4_102_444_800_000, using: &generator)
+      let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+      let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+      let offset = calendar.timeZone.secondsFromGMT(for: date)
+      let sign = offset < 0 ? "-" : "+"
+      func two(_ value: Int?) -> String { String(format: "%02d", value ?? -1) }
+      let day = String(format: "%04d", parts.year ?? -1) + "-" + two(parts.month) + "-" + two(parts.day)
+      let time = two(parts.hour) + ":" + two(parts.minute) + ":" + two(parts.second)
+      let zoneText = sign + two(abs(offset) / 3600) + ":" + two(abs(offset) / 60 % 60)
+      let local = clock.local(milliseconds)
+      #expect(local.date == day && local.time == time && local.offset == zoneText, "\(zone) at \(milliseconds)")
+      #expect(local.timestamp == day + "T" + time + zoneText && local.dateTime == day + " " + time)
+      #expect(local.monthText == String(day.prefix(7)))
+      if local.date != day || local.time != time { return }
+    }
+  }
 }

@@ -16,6 +16,21 @@ import Testing
     }
   }
 
+  /// A source record that is not built reads as null, and everything else is the same.
+  @Test func anUnbuiltSourceRecordLeavesTheRestOfTheMessageEqual() async {
+    var options = JSONParser.Options.strict
+    options.unbuiltPath = ["source", "raw"]
+    await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      var random = RandomMessages(seed: seed)
+      var message = random.message(kind: .text, conversation: "group:g", timestamp: 1000)
+      message.raw = random.json()
+      let line = Array(message.line().dropLast())
+      var expected = message
+      expected.raw = .null
+      #expect((try? Message(json: JSONParser.parse(line, options: options))) == expected, "seed \(seed)")
+    }
+  }
+
   @Test func messagesOfEveryKindSurviveTheirLine() async {
     await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
       var random = RandomMessages(seed: seed)

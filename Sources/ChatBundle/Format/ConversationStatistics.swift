@@ -136,13 +136,7 @@ public struct MultisetDigest: Sendable, Equatable {
   public mutating func add(_ line: [UInt8]) {
     var digest = SHA256Digest()
     digest.update(line)
-    let bytes = digest.finalizeBytes()
-    var addHigh: UInt64 = 0
-    var addLow: UInt64 = 0
-    for index in 0..<8 {
-      addHigh = addHigh << 8 | UInt64(bytes[index])
-      addLow = addLow << 8 | UInt64(bytes[index + 8])
-    }
+    let (addHigh, addLow) = digest.finalizeFirst128Bits()
     let (newLow, carry) = low.addingReportingOverflow(addLow)
     low = newLow
     high = high &+ addHigh &+ (carry ? 1 : 0)

@@ -11,6 +11,10 @@ public struct JSONParser {
     /// value cannot be written as UTF-8, and exporters do produce it.
     public var replaceLoneSurrogates = false
     public var maxDepth = 64
+    /// A path of object keys from the top (`["source", "raw"]`) whose value is checked as
+    /// strictly as any other but not built: the result holds `null` in its place. Readers
+    /// that never look at a value save the allocations of its tree.
+    public var unbuiltPath: [String] = []
 
     public init(rejectDuplicateKeys: Bool = true, replaceLoneSurrogates: Bool = false, maxDepth: Int = 64) {
       self.rejectDuplicateKeys = rejectDuplicateKeys
@@ -56,7 +60,7 @@ public struct JSONParser {
       throw JSONParseError(offset: 0, message: "a byte order mark is not allowed")
     }
     parser.skipWhitespace()
-    let value = try parser.parseValue(depth: 0)
+    let value = try parser.parseValue(depth: 0, matched: options.unbuiltPath.isEmpty ? nil : 0)
     parser.skipWhitespace()
     if parser.position < buffer.count {
       throw JSONParseError(offset: parser.position, message: "unexpected data after the JSON value")
@@ -88,10 +92,12 @@ private struct Cursor {
     }
   }
 
-  mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+  /// - Parameter matched: how many keys of `options.unbuiltPath` lead to this value, or nil
+  ///   when it is off that path.
+  mutating func parseValue(depth: Int, matched: Int? = nil) throws(JSONParseError) -> JSONValue {
     guard position < bytes.count else { throw fail("unexpected end of input") }
     switch bytes[position] {
-    case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+    case UInt8(ascii: "{"): return try parseObject(depth: depth + 1, matched: matched)
     case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
     case UInt8(ascii: "\""): return .string(try parseString())
     case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
@@ -114,7 +120,7 @@ private struct Cursor {
     position += count
   }
 
-  mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+  mutating func parseObject(depth: Int, matched: Int? = nil) throws(JSONParseError) -> JSONValue {
     guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
     position += 1
     var members: [JSONObject.Member] = []
@@ -136,11 +142,23 @@ private struct Cursor {
       }
       position += 1
       skipWhitespace()
-      let value = try parseValue(depth: depth)
+      let value: JSONValue
+      if let matched, options.unbuiltPath[matched] == key {
+        if matched + 1 == options.unbuiltPath.count {
+          try skipValue(depth: depth)
+          value = .null
+        } else {
+          value = try parseValue(depth: depth, matched: matched + 1)
+        }
+      } else {
+        value = try parseValue(depth: depth)
+      }
       // Linear search for small objects; a set once they grow.
       var duplicate = false
       if members.count < 12 {
-        duplicate = members.contains { $0.key == key }
+        // Lengths first: comparing unequal small strings takes the slow path.
+        let length = key.utf8.count
+        duplicate = members.contains { $0.key.utf8.count == length && $0.key == key }
       } else {
         if seen == nil { seen = Set(members.map(\.key)) }
         duplicate = !(seen?.insert(key).inserted ?? true)
@@ -151,16 +169,7 @@ private struct Cursor {
         members.append(JSONObject.Member(key, value))
       }
       skipWhitespace()
-      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
-      if bytes[position] == UInt8(ascii: ",") {
-        position += 1
-        continue
-      }
-      if bytes[position] == UInt8(ascii: "}") {
-        position += 1
-        return .object(JSONObject(members))
-      }
-      throw fail("expected ',' or '}' in an object")
+      if try !moreElements(closing: UInt8(ascii: "}"), in: "object") { return .object(JSONObject(members)) }
     }
   }
 
@@ -177,20 +186,29 @@ private struct Cursor {
       skipWhitespace()
       elements.append(try parseValue(depth: depth))
       skipWhitespace()
-      guard position < bytes.count else { throw fail("unexpected end of input in an array") }
-      if bytes[position] == UInt8(ascii: ",") {
-        position += 1
-        continue
-      }
-      if bytes[position] == UInt8(ascii: "]") {
-        position += 1
-        return .array(elements)
-      }
-      throw fail("expected ',' or ']' in an array")
+      if try !moreElements(closing: UInt8(ascii: "]"), in: "array") { return .array(elements) }
     }
   }
 
+  /// After an element: true past a comma, false past the closing bracket.
+  mutating func moreElements(closing: UInt8, in container: String) throws(JSONParseError) -> Bool {
+    guard position < bytes.count else { throw fail("unexpected end of input in an \(container)") }
+    let byte = bytes[position]
+    guard byte == UInt8(ascii: ",") || byte == closing else {
+      throw fail("expected ',' or '\(printable(closing))' in an \(container)")
+    }
+    position += 1
+    return byte == UInt8(ascii: ",")
+  }
+
   mutating func parseNumber() throws(JSONParseError) -> String {
+    let start = position
+    try scanNumber()
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+  }
+
+  /// Moves past a number, checking its syntax.
+  mutating func scanNumber() throws(JSONParseError) {
     let start = position
     if bytes[position] == UInt8(ascii: "-") { position += 1 }
     guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
@@ -215,27 +233,154 @@ private struct Cursor {
       guard position < bytes.count, isDigit(bytes[position]) else { throw fail("invalid number", at: start) }
       while position < bytes.count, isDigit(bytes[position]) { position += 1 }
     }
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+  }
+
+  /// Checks the value at `position` exactly as `parseValue` would, building nothing on the
+  /// common path: strings without escapes are only validated, and objects are checked for
+  /// repeated keys by comparing key bytes. An object with an escaped key or many keys, and
+  /// a string with escapes, go through the building parser, whose verdict is the same.
+  mutating func skipValue(depth: Int) throws(JSONParseError) {
+    guard position < bytes.count else { throw fail("unexpected end of input") }
+    switch bytes[position] {
+    case UInt8(ascii: "{"): try skipObject(depth: depth + 1)
+    case UInt8(ascii: "["): try skipArray(depth: depth + 1)
+    case UInt8(ascii: "\""): _ = try skipString()
+    case UInt8(ascii: "t"): try expectLiteral("true")
+    case UInt8(ascii: "f"): try expectLiteral("false")
+    case UInt8(ascii: "n"): try expectLiteral("null")
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try scanNumber()
+    case let byte:
+      throw fail("unexpected character '\(printable(byte))'")
+    }
+  }
+
+  /// The first index from `start` whose eight-byte word holds a quote, a backslash or a
+  /// control character (or the last whole word's end), eight bytes at a time; sets
+  /// `nonASCII` if a skipped byte is not ASCII. The byte loops finish the job.
+  @inline(__always)
+  private func skipPlainBytes(from start: Int, nonASCII: inout Bool) -> Int {
+    guard let base = bytes.baseAddress else { return start }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    var index = start
+    while index + 8 <= bytes.count {
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      let quote = word ^ 0x2222_2222_2222_2222
+      let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+      // Zero bytes of `quote` and `backslash`, and bytes below 0x20 of `word`: exact as to
+      // whether the word has one, which is all this asks.
+      let special =
+        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
+      if special & high != 0 { break }
+      if word & high != 0 { nonASCII = true }
+      index += 8
+    }
+    return index
+  }
+
+  /// Moves past a string; returns the range of its content when it has no escapes.
+  private mutating func skipString() throws(JSONParseError) -> Range<Int>? {
+    if let content = try plainString() { return content }
+    _ = try escapedString()
+    return nil
+  }
+
+  private mutating func skipObject(depth: Int) throws(JSONParseError) {
+    guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
+    let objectStart = position
+    position += 1
+    skipWhitespace()
+    if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return
+    }
+    var keys: [Range<Int>] = []
+    while true {
+      skipWhitespace()
+      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
+      guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+      let keyStart = position
+      guard let key = try skipString(), keys.count < 16 else {
+        // Escaped keys compare by their decoded text, and long objects by a set.
+        position = objectStart
+        _ = try parseObject(depth: depth)
+        return
+      }
+      skipWhitespace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after a key")
+      }
+      position += 1
+      skipWhitespace()
+      try skipValue(depth: depth)
+      // After the value, as in `parseObject`, so that both report the same first error.
+      if options.rejectDuplicateKeys, keys.contains(where: { bytes[$0].elementsEqual(bytes[key]) }) {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)
+        throw fail("duplicate key \"\(text)\"", at: keyStart)
+      }
+      keys.append(key)
+      skipWhitespace()
+      if try !moreElements(closing: UInt8(ascii: "}"), in: "object") { return }
+    }
+  }
+
+  private mutating func skipArray(depth: Int) throws(JSONParseError) {
+    guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
+    position += 1
+    skipWhitespace()
+    if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
+      position += 1
+      return
+    }
+    while true {
+      skipWhitespace()
+      try skipValue(depth: depth)
+      skipWhitespace()
+      if try !moreElements(closing: UInt8(ascii: "]"), in: "array") { return }
+    }
   }
 
   mutating func parseString() throws(JSONParseError) -> String {
+    guard let content = try plainString() else { return try escapedString() }
+    return String(decoding: UnsafeBufferPointer(rebasing: bytes[content]), as: UTF8.self)
+  }
+
+  /// The common string, without escapes: moves past it and returns its content's range,
+  /// validated. At a backslash it stays at the opening quote and returns nil.
+  private mutating func plainString() throws(JSONParseError) -> Range<Int>? {
     let start = position
     position += 1
     let contentStart = position
-    // Fast path: no escapes, so the bytes are the string once they are valid UTF-8.
-    while position < bytes.count {
+    var nonASCII = false
+    while true {
+      position = skipPlainBytes(from: position, nonASCII: &nonASCII)
+      guard position < bytes.count else { throw fail("unterminated string", at: start) }
       let byte = bytes[position]
       if byte == UInt8(ascii: "\"") {
-        let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
+        let content = contentStart..<position
         position += 1
-        guard isValidUTF8(slice) else { throw fail("invalid UTF-8 in a string", at: start) }
-        return String(decoding: slice, as: UTF8.self)
+        // Checked here because decoding would repair, not refuse; `String(validating:)`
+        // would do both in one pass but looks up generic metadata on every call.
+        guard !nonASCII || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[content])) else {
+          throw fail("invalid UTF-8 in a string", at: start)
+        }
+        return content
       }
-      if byte == UInt8(ascii: "\\") { break }
+      if byte == UInt8(ascii: "\\") {
+        position = start
+        return nil
+      }
       if byte < 0x20 { throw fail("unescaped control character in a string") }
+      if byte >= 0x80 { nonASCII = true }
       position += 1
     }
-    var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
+  }
+
+  /// A string with escapes, decoded from its opening quote.
+  private mutating func escapedString() throws(JSONParseError) -> String {
+    let start = position
+    position += 1
+    var scratch: [UInt8] = []
     while position < bytes.count {
       let byte = bytes[position]
       switch byte {
@@ -327,6 +472,12 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
   var index = 0
   let count = bytes.count
   while index < count {
+    if let base = bytes.baseAddress, index + 8 <= count,
+      UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+    {
+      index += 8
+      continue
+    }
     let byte = bytes[index]
     if byte < 0x80 {
       index += 1

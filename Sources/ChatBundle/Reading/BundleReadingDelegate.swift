@@ -13,6 +13,9 @@ public protocol BundleReadingDelegate: AnyObject {
   func didReadPerson(id: String, name: String)
   /// Return true to end the pass early (inspect stops after the indexes).
   var wantsToStop: Bool { get }
+  /// Return false when messages may arrive with `raw` set to `null`: every source record is
+  /// still checked as strict JSON, but not built, which saves most of a message's parsing.
+  var wantsSourceRecords: Bool { get }
 }
 
 extension BundleReadingDelegate {
@@ -23,4 +26,5 @@ extension BundleReadingDelegate {
   public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {}
   public func didReadPerson(id: String, name: String) {}
   public var wantsToStop: Bool { false }
+  public var wantsSourceRecords: Bool { true }
 }

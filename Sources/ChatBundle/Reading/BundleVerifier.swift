@@ -56,11 +56,19 @@ final class VerificationPass {
   private var missingInMessages = MultisetDigest()
   private var stopped = false
 
+  /// How lines of conversations, people and indexes are parsed: strictly, within the
+  /// depth limit, and without building source records nobody will read.
+  let lineOptions: JSONParser.Options
+
   init(path: String, limits: BundleLimits, maximumIssues: Int, delegate: BundleReadingDelegate?) {
     self.path = path
     self.limits = limits
     self.maximumIssues = maximumIssues
     self.delegate = delegate
+    var options = JSONParser.Options.strict
+    options.maxDepth = limits.jsonDepth
+    if !(delegate?.wantsSourceRecords ?? false) { options.unbuiltPath = ["source", "raw"] }
+    lineOptions = options
   }
 
   func add(_ issue: VerificationIssue) {

@@ -89,11 +89,9 @@ struct ContentChecker {
       acceptMessageIndex(id: fields.id, line: full, number: number)
       return
     }
-    var options = JSONParser.Options.strict
-    options.maxDepth = pass.limits.jsonDepth
     let value: JSONValue
     do {
-      value = try JSONParser.parse(line, options: options)
+      value = try JSONParser.parse(line, options: pass.lineOptions)
     } catch {
       report(.recordNotJSON, line: number, error.description)
       return

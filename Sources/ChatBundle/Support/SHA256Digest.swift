@@ -14,6 +14,19 @@ public struct SHA256Digest {
 
   public func finalizeHex() -> String { Self.hex(finalizeBytes()) }
 
+  /// The digest's first 16 bytes as two big-endian integers, without an array in between.
+  public func finalizeFirst128Bits() -> (UInt64, UInt64) {
+    hasher.finalize().withUnsafeBytes { bytes in
+      var high: UInt64 = 0
+      var low: UInt64 = 0
+      for index in 0..<8 {
+        high = high << 8 | UInt64(bytes[index])
+        low = low << 8 | UInt64(bytes[index + 8])
+      }
+      return (high, low)
+    }
+  }
+
   public static func hex(of bytes: [UInt8]) -> String {
     var digest = SHA256Digest()
     digest.update(bytes)
