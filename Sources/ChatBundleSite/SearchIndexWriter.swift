@@ -5,30 +5,30 @@ import Foundation
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
 /// document numbers in base 36), `search/d/<n>.js` hold 32 documents each (page, anchor,
 /// sender, time, snippet). A query loads one token shard per token and the document shards
-/// of the hits it shows. Postings arrive in document order, so they need no sort: they are
-/// spread over 256 bucket files by shard, and each bucket is grouped in memory on its own
-/// (a 256th of the index at a time), which keeps memory bounded.
+/// of the hits it shows.
+///
+/// Tokens and their documents gather in a `TokenTable`. When it fills, each token's
+/// postings become one segment, keyed by (shard, token, segment number), in an external
+/// sort; at the end the sorted segments of a token follow each other in document order and
+/// are joined into its list. Memory stays bounded whatever the size of the bundle.
 final class SearchIndexWriter {
   static let documentsPerShard = 32
-  static let buckets = 256
   private let directory: String
-  private let scratch: String
-  private var bucketWriters: [BufferedWriter] = []
+  private var table = TokenTable()
+  private let segments: ExternalSorter
+  private var segmentCount: UInt32 = 0
   private var documents: [UInt8] = []
   private var documentsInShard = 0
   private(set) var count = 0
   private var members: [String: String] = [:]
-  private var scanner = SearchTokenizer.TokenScanner()
+  private var scanner = SearchTokenizer.TokenScanner(distinct: false)
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
     for sub in ["t", "d"] {
       try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
     }
-    self.scratch = scratch
-    for bucket in 0..<Self.buckets {
-      bucketWriters.append(try BufferedWriter(creating: scratch + "/search-bucket-\(bucket)", capacity: 16 << 10))
-    }
+    segments = ExternalSorter(directory: scratch, name: "search-postings", memoryBudget: 16 << 20)
   }
 
   /// One message as search sees it, built on the rendering thread and indexed on another.
@@ -68,30 +68,16 @@ final class SearchIndexWriter {
   }
 
   private func index(_ entry: Entry) throws {
-    let number = count
+    let number = Int32(truncatingIfNeeded: count)
     count += 1
     let text = entry.text
-    // Locals, not properties, inside the per-token closure: property access from a closure
-    // pays for exclusivity checks and reference counting on every token.
-    let writers = bucketWriters
-    // One stack buffer per message for the records: shard (2 bytes), token length (1),
-    // token (at most 64 bytes: 32 two-byte characters), document number (4).
-    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 80) { record in
-      try SearchTokenizer.forEachDistinctToken(in: text, scanner: &scanner) { token in
-        let shard = SearchTokenizer.shardNumber(token)
-        let count = min(token.count, 72)
-        record[0] = UInt8(shard >> 8)
-        record[1] = UInt8(shard & 0xFF)
-        record[2] = UInt8(count)
-        for index in 0..<count { record[3 + index] = token[index] }
-        record[3 + count] = UInt8(truncatingIfNeeded: number >> 24)
-        record[4 + count] = UInt8(truncatingIfNeeded: number >> 16)
-        record[5 + count] = UInt8(truncatingIfNeeded: number >> 8)
-        record[6 + count] = UInt8(truncatingIfNeeded: number)
-        try writers[shard % Self.buckets].write(
-          UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: record[0..<(7 + count)])))
-      }
-    }
+    // The table is moved into a local for the message, so the per-token calls pay for no
+    // exclusivity checks on a class property.
+    var tokens = TokenTable()
+    swap(&tokens, &table)
+    SearchTokenizer.forEachToken(in: text, scanner: &scanner) { token in tokens.add(token, document: number) }
+    swap(&tokens, &table)
+    if table.isFull { try flushTokens() }
     if let sender = entry.sender { members[sender] = entry.senderName }
     // [page, anchor, sender name, ts, snippet, sender id, conversation, local time]
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
@@ -127,6 +113,14 @@ final class SearchIndexWriter {
     out[start...].reverse()
   }
 
+  private static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
+    out += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+  }
+
+  private static func readBigEndian(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+    bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+  }
+
   static func searchableText(_ message: Message) -> String {
     var parts: [String] = []
     if let text = message.text { parts.append(text) }
@@ -150,36 +144,83 @@ final class SearchIndexWriter {
     documentsInShard = 0
   }
 
+  /// Each token of the table becomes one sorted segment: its first and last document
+  /// (4 bytes each, big-endian) and the base-36 gaps after the first, each after a comma.
+  private func flushTokens() throws {
+    guard !table.isEmpty else { return }
+    let segment = segmentCount
+    segmentCount += 1
+    try table.documentsByToken { index, documents in
+      guard let first = documents.first, let last = documents.last else { return }
+      let token = table.key(of: index)
+      let shard = SearchTokenizer.shardNumber(token)
+      var key: [UInt8] = [UInt8(shard >> 8), UInt8(shard & 0xFF), UInt8(truncatingIfNeeded: token.count)]
+      key += token
+      Self.appendBigEndian(segment, to: &key)
+      var payload: [UInt8] = []
+      payload.reserveCapacity(8 + documents.count * 3)
+      Self.appendBigEndian(first, to: &payload)
+      Self.appendBigEndian(last, to: &payload)
+      var previous = first
+      for document in documents.dropFirst() {
+        payload.append(UInt8(ascii: ","))
+        Self.appendBase36(Int(document - previous), to: &payload)
+        previous = document
+      }
+      try segments.add(key: key, payload: payload)
+    }
+    table.removeAll()
+  }
+
   func finish() throws {
     if let failure { throw failure }
     try flushDocuments()
-    for writer in bucketWriters { try writer.close() }
-    for bucket in 0..<Self.buckets {
-      let path = scratch + "/search-bucket-\(bucket)"
-      let bytes = try readWholeFile(path)
-      try FileManager.default.removeItem(atPath: path)
-      let groups = PostingGroups(records: bytes)
-      var shard = -1
-      var map = JSONObject()
-      func writeShard() throws {
-        guard shard >= 0 else { return }
-        let name = SearchTokenizer.shardName(shard)
-        try write("t/\(name).js", "chatbundleSearch.tokens(\"\(name)\",", .object(map))
-        map = JSONObject()
-      }
-      for group in groups.sortedByKey() {
-        let keyShard = Int(bytes[group.keyStart]) << 8 | Int(bytes[group.keyStart + 1])
+    try flushTokens()
+    let sorted = try segments.sorted()
+    var shard = -1
+    var shardJSON: [UInt8] = []
+    var tokenKey: ArraySlice<UInt8> = []
+    var postings: [UInt8] = []
+    var lastDocument: UInt32 = 0
+    func endToken() {
+      guard !tokenKey.isEmpty else { return }
+      shardJSON.append(UInt8(ascii: shardJSON.isEmpty ? "{" : ","))
+      JSONWriter.writeString(String(decoding: tokenKey.dropFirst(3), as: UTF8.self), to: &shardJSON)
+      shardJSON += [UInt8(ascii: ":"), UInt8(ascii: "\"")]
+      shardJSON += postings
+      shardJSON.append(UInt8(ascii: "\""))
+    }
+    func writeShard() throws {
+      guard shard >= 0 else { return }
+      let name = SearchTokenizer.shardName(shard)
+      shardJSON.append(UInt8(ascii: "}"))
+      try write("t/\(name).js", "chatbundleSearch.tokens(\"\(name)\",", serialized: shardJSON)
+      shardJSON.removeAll(keepingCapacity: true)
+    }
+    while let (key, payload) = try sorted.next() {
+      guard key.count >= 7, payload.count >= 8 else { throw RenderError.output("a search segment is damaged") }
+      let thisToken = key[0..<(key.count - 4)]
+      let first = Self.readBigEndian(payload, at: 0)
+      if thisToken != tokenKey {
+        endToken()
+        let keyShard = Int(key[0]) << 8 | Int(key[1])
         if keyShard != shard {
           try writeShard()
           shard = keyShard
         }
-        let token = bytes[(group.keyStart + 3)..<(group.keyStart + group.keyCount)]
-        map.members.append(
-          JSONObject.Member(
-            String(decoding: token, as: UTF8.self), .string(String(decoding: group.postings, as: UTF8.self))))
+        tokenKey = thisToken
+        postings.removeAll(keepingCapacity: true)
+        Self.appendBase36(Int(first), to: &postings)
+      } else {
+        // The segment continues the list: its first document becomes a gap too.
+        postings.append(UInt8(ascii: ","))
+        Self.appendBase36(Int(first - lastDocument), to: &postings)
       }
-      try writeShard()
+      postings += payload[8...]
+      lastDocument = Self.readBigEndian(payload, at: 4)
     }
+    endToken()
+    try writeShard()
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) }))
     try write("members.js", "chatbundleSearch.members(", people)

@@ -27,15 +27,15 @@ enum SearchTokenizer {
   static func tokenBytes(_ text: String) -> [[UInt8]] {
     var result: [[UInt8]] = []
     var scanner = TokenScanner()
-    forEachDistinctToken(in: text, scanner: &scanner) { result.append(Array($0)) }
+    forEachToken(in: text, scanner: &scanner) { result.append(Array($0)) }
     return result.sorted { $0.lexicographicallyPrecedes($1) }
   }
 
-  /// Calls `body` once per distinct token of `text`, in order of first appearance, with
-  /// the token's UTF-8 bytes. The index writer calls this for every message, so it works
-  /// on the text's UTF-8 in place, reuses `scanner`'s buffers from one text to the next,
-  /// and allocates nothing per token.
-  static func forEachDistinctToken(
+  /// Calls `body` with the UTF-8 bytes of each token of `text` in order: once per distinct
+  /// token when `scanner` was made `distinct`, else once per occurrence. The index writer
+  /// calls this for every message, so it works on the text's UTF-8 in place, reuses
+  /// `scanner`'s buffers from one text to the next, and allocates nothing per token.
+  static func forEachToken(
     in text: String, scanner: inout TokenScanner, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows {
     scanner.reset()
@@ -83,6 +83,8 @@ enum SearchTokenizer {
   /// The running state of one text's tokenization: the CJK run's last character, the
   /// current word, and the tokens already given out (by hash, bytes compared on a match).
   struct TokenScanner {
+    /// Give each token of a text once; the index writer drops repeats itself.
+    let distinct: Bool
     var previousCJK: [UInt8] = []
     var cjkRun = 0
     var word: [UInt8] = []
@@ -94,6 +96,8 @@ enum SearchTokenizer {
     var usedSlots: [Int] = []
     var seen: [(hash: UInt64, start: Int, count: Int)] = []
     var seenBytes: [UInt8] = []
+
+    init(distinct: Bool = true) { self.distinct = distinct }
 
     mutating func reset() {
       for slot in usedSlots { slots[slot] = 0 }
@@ -172,6 +176,10 @@ enum SearchTokenizer {
     }
 
     private mutating func emit(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+      guard distinct else {
+        try token.withUnsafeBufferPointer { try body($0) }
+        return
+      }
       let hash = SearchTokenizer.hash64(token)
       var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
       while slots[slot] != 0 {
