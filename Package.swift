@@ -64,7 +64,10 @@ let package = Package(
       name: "ChatBundleImportTests",
       dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
     .testTarget(
-      name: "ChatBundleSiteTests", dependencies: ["ChatBundleSite", "ChatBundleTestSupport"], exclude: ["Golden"]),
+      name: "ChatBundleSiteTests",
+      dependencies: [
+        "ChatBundleSite", "ChatBundleTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+      ], exclude: ["Golden"]),
     .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
     .testTarget(name: "ConnectTests", dependencies: ["ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport"]),

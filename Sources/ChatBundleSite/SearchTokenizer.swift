@@ -33,30 +33,83 @@ enum SearchTokenizer {
 
   /// Calls `body` with the UTF-8 bytes of each token of `text` in order: once per distinct
   /// token when `scanner` was made `distinct`, else once per occurrence. The index writer
-  /// calls this for every message, so it works on the text's UTF-8 in place, reuses
-  /// `scanner`'s buffers from one text to the next, and allocates nothing per token.
+  /// calls this for every message, so it reads the text's UTF-8 in place: a Chinese pair is
+  /// handed over as the bytes of the text itself (the two characters are adjacent and never
+  /// folded), and only words, which fold, are copied, into a buffer on the stack.
   static func forEachToken(
     in text: String, scanner: inout TokenScanner, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows {
     scanner.reset()
     var text = text
     try text.withUTF8 { utf8 in
-      var index = 0
-      while index < utf8.count {
-        let byte = utf8[index]
-        if byte < 0x80 {
-          // ASCII, most of most texts: no decoding, no folding table.
-          try scanner.takeASCII(byte, body)
-          index += 1
-          continue
+      try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * maximumWordCharacters) { word in
+        var wordBytes = 0
+        var wordCharacters = 0
+        // The last CJK character of the current run: where it starts and how long it is.
+        var cjkRun = 0
+        var cjkStart = 0
+        var cjkLength = 0
+        func flushWord() throws {
+          if wordCharacters >= 2 { try scanner.emit(UnsafeBufferPointer(rebasing: word[0..<wordBytes]), body) }
+          wordBytes = 0
+          wordCharacters = 0
         }
-        let (scalar, length) = decode(utf8, at: index)
-        index += length
-        try scanner.take(fold(scalar), body)
+        func flushCJK() throws {
+          // A run of one character is a token by itself; longer runs gave their pairs.
+          if cjkRun == 1 {
+            try scanner.emit(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(cjkStart + cjkLength)]), body)
+          }
+          cjkRun = 0
+        }
+        var index = 0
+        while index < utf8.count {
+          let byte = utf8[index]
+          if byte < 0x80 {
+            // ASCII, most of most texts: no decoding, no folding table.
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            if cjkRun > 0 { try flushCJK() }
+            if (folded >= 0x61 && folded <= 0x7A) || (folded >= 0x30 && folded <= 0x39) {
+              if wordCharacters < maximumWordCharacters {
+                word[wordBytes] = folded
+                wordBytes += 1
+                wordCharacters += 1
+              }
+            } else if wordCharacters > 0 {
+              try flushWord()
+            }
+            index += 1
+            continue
+          }
+          let (decoded, length) = decode(utf8, at: index)
+          let scalar = fold(decoded)
+          if isCJK(scalar) {
+            if wordCharacters > 0 { try flushWord() }
+            if cjkRun > 0 {
+              try scanner.emit(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(index + length)]), body)
+            }
+            cjkStart = index
+            cjkLength = length
+            cjkRun += 1
+          } else if isWordCharacter(scalar) {
+            if cjkRun > 0 { try flushCJK() }
+            if wordCharacters < maximumWordCharacters {
+              wordBytes += appendUTF8(scalar, to: UnsafeMutableBufferPointer(rebasing: word[wordBytes...]))
+              wordCharacters += 1
+            }
+          } else {
+            if cjkRun > 0 { try flushCJK() }
+            if wordCharacters > 0 { try flushWord() }
+          }
+          index += length
+        }
+        try flushCJK()
+        try flushWord()
       }
-      try scanner.flush(body)
     }
   }
+
+  /// Words are cut here; `search.js` cuts queries the same way.
+  static let maximumWordCharacters = 32
 
   /// The scalar at `index` of valid UTF-8 (Swift strings always are) and its length.
   private static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
@@ -80,16 +133,24 @@ enum SearchTokenizer {
     return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
   }
 
-  /// The running state of one text's tokenization: the CJK run's last character, the
-  /// current word, and the tokens already given out (by hash, bytes compared on a match).
+  /// A word character's UTF-8 (one or two bytes: ASCII and U+00C0...U+024F) into `out`;
+  /// returns how many bytes it took.
+  private static func appendUTF8(_ scalar: Unicode.Scalar, to out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    let value = scalar.value
+    if value < 0x80 {
+      out[0] = UInt8(value)
+      return 1
+    }
+    out[0] = UInt8(0xC0 | value >> 6)
+    out[1] = UInt8(0x80 | value & 0x3F)
+    return 2
+  }
+
+  /// What tokenizing one text needs between texts: the tokens already given out, when
+  /// each is to be given once (by hash, bytes compared on a match).
   struct TokenScanner {
     /// Give each token of a text once; the index writer drops repeats itself.
     let distinct: Bool
-    var previousCJK: [UInt8] = []
-    var cjkRun = 0
-    var word: [UInt8] = []
-    var wordLength = 0
-    var token: [UInt8] = []
     /// Open addressing over `seen` (index + 1; 0 is empty), cleared slot by slot: a set
     /// of hashes cost more than the rest of the tokenizer.
     var slots = [Int32](repeating: 0, count: 256)
@@ -100,86 +161,17 @@ enum SearchTokenizer {
     init(distinct: Bool = true) { self.distinct = distinct }
 
     mutating func reset() {
+      guard distinct else { return }
       for slot in usedSlots { slots[slot] = 0 }
       usedSlots.removeAll(keepingCapacity: true)
       seen.removeAll(keepingCapacity: true)
       seenBytes.removeAll(keepingCapacity: true)
-      previousCJK.removeAll(keepingCapacity: true)
-      word.removeAll(keepingCapacity: true)
-      cjkRun = 0
-      wordLength = 0
     }
 
-    mutating func take(_ scalar: Unicode.Scalar, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      if SearchTokenizer.isCJK(scalar) {
-        try flushWord(body)
-        token.removeAll(keepingCapacity: true)
-        if cjkRun > 0 {
-          token += previousCJK
-          appendUTF8(scalar, to: &token)
-          try emit(body)
-        }
-        previousCJK.removeAll(keepingCapacity: true)
-        appendUTF8(scalar, to: &previousCJK)
-        cjkRun += 1
-      } else if SearchTokenizer.isWordCharacter(scalar) {
-        try flushCJK(body)
-        if wordLength < 32 {
-          appendUTF8(scalar, to: &word)
-          wordLength += 1
-        }
-      } else {
-        try flushCJK(body)
-        try flushWord(body)
-      }
-    }
-
-    /// `take` for an ASCII byte: letters lowercased, digits and letters join the word,
-    /// anything else ends it.
-    mutating func takeASCII(_ byte: UInt8, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      let folded = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-      if (folded >= 0x61 && folded <= 0x7A) || (folded >= 0x30 && folded <= 0x39) {
-        if cjkRun > 0 { try flushCJK(body) }
-        if wordLength < 32 {
-          word.append(folded)
-          wordLength += 1
-        }
-      } else {
-        if cjkRun > 0 { try flushCJK(body) }
-        if wordLength > 0 { try flushWord(body) }
-      }
-    }
-
-    mutating func flush(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      try flushCJK(body)
-      try flushWord(body)
-    }
-
-    /// A CJK run of one character is a token by itself; longer runs gave their pairs.
-    private mutating func flushCJK(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      if cjkRun == 1 {
-        token.removeAll(keepingCapacity: true)
-        token += previousCJK
-        try emit(body)
-      }
-      cjkRun = 0
-    }
-
-    private mutating func flushWord(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      if wordLength >= 2 {
-        token.removeAll(keepingCapacity: true)
-        token += word
-        try emit(body)
-      }
-      word.removeAll(keepingCapacity: true)
-      wordLength = 0
-    }
-
-    private mutating func emit(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
-      guard distinct else {
-        try token.withUnsafeBufferPointer { try body($0) }
-        return
-      }
+    mutating func emit(
+      _ token: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+      guard distinct else { return try body(token) }
       let hash = SearchTokenizer.hash64(token)
       var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
       while slots[slot] != 0 {
@@ -192,7 +184,7 @@ enum SearchTokenizer {
       slots[slot] = Int32(seen.count)
       usedSlots.append(slot)
       if seen.count * 2 > slots.count { grow() }
-      try token.withUnsafeBufferPointer { try body($0) }
+      try body(token)
     }
 
     private mutating func grow() {
@@ -203,26 +195,6 @@ enum SearchTokenizer {
         while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
         slots[slot] = Int32(index + 1)
         usedSlots.append(slot)
-      }
-    }
-
-    private func appendUTF8(_ scalar: Unicode.Scalar, to bytes: inout [UInt8]) {
-      let value = scalar.value
-      switch value {
-      case 0..<0x80:
-        bytes.append(UInt8(value))
-      case 0x80..<0x800:
-        bytes.append(UInt8(0xC0 | value >> 6))
-        bytes.append(UInt8(0x80 | value & 0x3F))
-      case 0x800..<0x10000:
-        bytes.append(UInt8(0xE0 | value >> 12))
-        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-        bytes.append(UInt8(0x80 | value & 0x3F))
-      default:
-        bytes.append(UInt8(0xF0 | value >> 18))
-        bytes.append(UInt8(0x80 | value >> 12 & 0x3F))
-        bytes.append(UInt8(0x80 | value >> 6 & 0x3F))
-        bytes.append(UInt8(0x80 | value & 0x3F))
       }
     }
   }

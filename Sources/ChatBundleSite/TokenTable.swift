@@ -21,15 +21,16 @@ struct TokenTable {
   private(set) var keyBytes: [UInt8] = []
   /// Token index (high 32 bits) and document number (low 32 bits).
   private(set) var postings: [UInt64] = []
-  /// Index into `tokens`, or -1 for an empty slot; twice the token limit, so never over half
-  /// full. Made on the first token, so that an empty table costs nothing to make.
+  /// Index into `tokens`, or -1 for an empty slot; doubled whenever it is half full, so it
+  /// stays as small as the vocabulary allows (a small table stays in the cache). Made on
+  /// the first token, so that an empty table costs nothing to make.
   private var slots: [Int32] = []
 
   var isEmpty: Bool { postings.isEmpty }
   var isFull: Bool { postings.count >= Self.maximumPostings || tokens.count >= Self.maximumTokens }
 
   mutating func add(_ token: UnsafeBufferPointer<UInt8>, document: Int32) {
-    if slots.isEmpty { slots = [Int32](repeating: -1, count: 2 * Self.maximumTokens) }
+    if slots.isEmpty { slots = [Int32](repeating: -1, count: 1 << 12) }
     let hash = SearchTokenizer.hash64(token)
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
@@ -43,6 +44,7 @@ struct TokenTable {
             lastDocument: document))
         keyBytes.append(contentsOf: token)
         postings.append(UInt64(tokens.count - 1) << 32 | UInt64(UInt32(bitPattern: document)))
+        if tokens.count * 2 > slots.count { grow() }
         return
       }
       if tokens[found].hash == hash, Int(tokens[found].keyLength) == token.count, keyEquals(found, token) {
@@ -77,8 +79,18 @@ struct TokenTable {
     for index in 0..<tokens.count { try body(index, documents[starts[index]..<starts[index + 1]]) }
   }
 
+  private mutating func grow() {
+    slots = [Int32](repeating: -1, count: slots.count * 2)
+    let mask = slots.count - 1
+    for (index, token) in tokens.enumerated() {
+      var slot = Int(truncatingIfNeeded: token.hash) & mask
+      while slots[slot] >= 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(index)
+    }
+  }
+
   mutating func removeAll() {
-    for index in slots.indices where slots[index] >= 0 { slots[index] = -1 }
+    slots = []
     tokens.removeAll(keepingCapacity: true)
     keyBytes.removeAll(keepingCapacity: true)
     postings.removeAll(keepingCapacity: true)

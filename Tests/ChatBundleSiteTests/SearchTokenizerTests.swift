@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import ChatBundleSite
@@ -28,5 +29,54 @@ import Testing
   @Test func charactersOutsideTheBasicPlaneDecode() {
     // U+20000 is CJK Extension B (four UTF-8 bytes); é is a word character.
     #expect(tokens("\u{20000}\u{20001} café") == ["café", "\u{20000}\u{20001}"])
+  }
+
+  /// The rules written the plain way, scalar by scalar, for the fast scanner to agree with.
+  static func reference(_ text: String) -> [String] {
+    var tokens: Set<String> = []
+    var run: [Unicode.Scalar] = []
+    var word: [Unicode.Scalar] = []
+    func endRun() {
+      if run.count == 1 { tokens.insert(String(String.UnicodeScalarView(run))) }
+      run = []
+    }
+    func endWord() {
+      if word.count >= 2 { tokens.insert(String(String.UnicodeScalarView(word.prefix(32)))) }
+      word = []
+    }
+    for scalar in text.unicodeScalars.map(SearchTokenizer.fold) {
+      if SearchTokenizer.isCJK(scalar) {
+        endWord()
+        if let last = run.last { tokens.insert(String(String.UnicodeScalarView([last, scalar]))) }
+        run.append(scalar)
+      } else if SearchTokenizer.isWordCharacter(scalar) {
+        endRun()
+        word.append(scalar)
+      } else {
+        endRun()
+        endWord()
+      }
+    }
+    endRun()
+    endWord()
+    return tokens.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+  }
+
+  @Test func theScannerFollowsTheRulesOnAnyText() async {
+    let pieces: [String] = [
+      "好", "天", "ア", "한", "\u{20000}", "a", "Z", "7", "é", "É", "Ａ", "９", "！", " ", "\n", ",", "🙂", "ß", "ǿ", "-",
+      "ab", "中文",
+    ]
+    await propertyCheck(count: 500, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+      var state = seed | 1
+      var text = ""
+      for _ in 0..<Int(seed % 80) {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        text += pieces[Int(state % UInt64(pieces.count))]
+      }
+      #expect(tokens(text) == Self.reference(text), "\(text.debugDescription)")
+    }
   }
 }
