@@ -27,15 +27,25 @@ struct HTML {
   var string: String { String(decoding: bytes, as: UTF8.self) }
 
   static func escape(_ value: String, into out: inout [UInt8]) {
-    for byte in value.utf8 {
-      switch byte {
-      case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
-      case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
-      case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
-      case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x23, 0x33, 0x34, 0x3B])
-      case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])
-      default: out.append(byte)
+    var copy = value
+    copy.withUTF8 { bytes in
+      // Runs between special characters are copied whole: most text has none at all.
+      var runStart = 0
+      for index in bytes.indices {
+        let entity: StaticString
+        switch bytes[index] {
+        case UInt8(ascii: "&"): entity = "&amp;"
+        case UInt8(ascii: "<"): entity = "&lt;"
+        case UInt8(ascii: ">"): entity = "&gt;"
+        case UInt8(ascii: "\""): entity = "&#34;"
+        case UInt8(ascii: "'"): entity = "&#39;"
+        default: continue
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
+        runStart = index + 1
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
   }
 

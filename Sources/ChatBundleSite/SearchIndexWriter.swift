@@ -3,8 +3,8 @@ import Foundation
 
 /// Writes the site's search index as small script files, which load from `file://` where
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
-/// document numbers in base 36), `search/d/<n>.js` hold 32 documents each (page, anchor,
-/// sender, time, snippet). A query loads one token shard per token and the document shards
+/// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, message
+/// id, sender, local time, snippet). A query loads one token shard per token and the document shards
 /// of the hits it shows.
 ///
 /// Tokens and their documents gather in a `TokenTable`. When it fills, each token's
@@ -12,13 +12,15 @@ import Foundation
 /// sort; at the end the sorted segments of a token follow each other in document order and
 /// are joined into its list. Memory stays bounded whatever the size of the bundle.
 final class SearchIndexWriter {
-  static let documentsPerShard = 32
+  static let documentsPerShard = 64
   private let directory: String
   private var table = TokenTable()
   private let segments: ExternalSorter
   private var segmentCount: UInt32 = 0
   private var documents: [UInt8] = []
   private var documentsInShard = 0
+  /// The pages (and their conversations) of the documents in the current shard.
+  private var shardPages: [(page: String, conversation: String)] = []
   private(set) var count = 0
   private var members: [String: String] = [:]
   private var scanner = SearchTokenizer.TokenScanner(distinct: false)
@@ -35,10 +37,9 @@ final class SearchIndexWriter {
   struct Entry {
     var text: String
     var page: String
-    var anchor: String
+    var id: String
     var sender: String?
     var senderName: String
-    var timestamp: Int64
     var conversation: String
     /// The message's local date and time as the pages show it.
     var when: String
@@ -46,10 +47,9 @@ final class SearchIndexWriter {
     init(_ message: Message, page: String, senderName: String, conversation: String, when: String) {
       text = SearchIndexWriter.searchableText(message)
       self.page = page
-      anchor = MessageRenderer.anchor(message.id)
+      id = message.id
       sender = message.sender
       self.senderName = senderName
-      timestamp = message.timestamp
       self.conversation = conversation
       self.when = when
     }
@@ -79,16 +79,22 @@ final class SearchIndexWriter {
     swap(&tokens, &table)
     if table.isFull { try flushTokens() }
     if let sender = entry.sender { members[sender] = entry.senderName }
-    // [page, anchor, sender name, ts, snippet, sender id, conversation, local time]
+    // [page number in the shard's page list, message id, sender id, snippet, local time];
+    // names come from members.js, and the shard lists each page (with its conversation)
+    // once, since neighbouring documents mostly share them.
+    let pageNumber: Int
+    if let last = shardPages.last, last.page == entry.page {
+      pageNumber = shardPages.count - 1
+    } else if let found = shardPages.firstIndex(where: { $0.page == entry.page }) {
+      pageNumber = found
+    } else {
+      shardPages.append((entry.page, entry.conversation))
+      pageNumber = shardPages.count - 1
+    }
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
     documents.append(UInt8(ascii: "["))
-    for (index, field) in [entry.page, entry.anchor, entry.senderName].enumerated() {
-      if index > 0 { documents.append(UInt8(ascii: ",")) }
-      JSONWriter.writeString(field, to: &documents)
-    }
-    documents.append(UInt8(ascii: ","))
-    documents += String(entry.timestamp).utf8
-    for field in [String(text.unicodeScalars.prefix(160)), entry.sender ?? "", entry.conversation, entry.when] {
+    documents += String(pageNumber).utf8
+    for field in [entry.id, entry.sender ?? "", Self.snippet(text), entry.when] {
       documents.append(UInt8(ascii: ","))
       JSONWriter.writeString(field, to: &documents)
     }
@@ -135,14 +141,40 @@ final class SearchIndexWriter {
     return parts.joined(separator: "\n")
   }
 
+  /// `{"pages":[[page, conversation], …],"docs":[…]}`
   private func flushDocuments() throws {
     guard documentsInShard > 0 else { return }
     let shard = (count - 1) / Self.documentsPerShard
-    documents.append(UInt8(ascii: "]"))
-    try write("d/\(shard).js", "chatbundleSearch.docs(\(shard),", serialized: documents)
+    var shardJSON = Array(#"{"pages":["#.utf8)
+    for (index, page) in shardPages.enumerated() {
+      if index > 0 { shardJSON.append(UInt8(ascii: ",")) }
+      shardJSON.append(UInt8(ascii: "["))
+      JSONWriter.writeString(page.page, to: &shardJSON)
+      shardJSON.append(UInt8(ascii: ","))
+      JSONWriter.writeString(page.conversation, to: &shardJSON)
+      shardJSON.append(UInt8(ascii: "]"))
+    }
+    shardJSON += Array(#"],"docs":"#.utf8)
+    shardJSON += documents
+    shardJSON += Array("]}".utf8)
+    try write("d/\(shard).js", "chatbundleSearch.docs(\(shard),", serialized: shardJSON)
     documents.removeAll(keepingCapacity: true)
+    shardPages.removeAll(keepingCapacity: true)
     documentsInShard = 0
   }
+
+  /// The start of a message's searchable text, shown under each hit.
+  static func snippet(_ text: String) -> String {
+    var end = text.unicodeScalars.startIndex
+    var taken = 0
+    while taken < snippetScalars, end < text.unicodeScalars.endIndex {
+      text.unicodeScalars.formIndex(after: &end)
+      taken += 1
+    }
+    return String(text.unicodeScalars[..<end])
+  }
+
+  static let snippetScalars = 100
 
   /// Each token of the table becomes one sorted segment: its first and last document
   /// (4 bytes each, big-endian) and the base-36 gaps after the first, each after a comma.
@@ -239,9 +271,13 @@ final class SearchIndexWriter {
   private func write(_ name: String, _ prefix: String, serialized: [UInt8]) throws {
     var bytes = Array(prefix.utf8)
     bytes.reserveCapacity(serialized.count + prefix.utf8.count + 16)
-    for byte in serialized {
-      if byte == UInt8(ascii: "<") { bytes += Array("\\u003c".utf8) } else { bytes.append(byte) }
+    var runStart = 0
+    while let found = serialized[runStart...].firstIndex(of: UInt8(ascii: "<")) {
+      bytes += serialized[runStart..<found]
+      bytes += Array("\\u003c".utf8)
+      runStart = found + 1
     }
+    bytes += serialized[runStart...]
     bytes += Array(");\n".utf8)
     try writeNewFile(directory + "/" + name, bytes)
   }

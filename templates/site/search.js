@@ -3,12 +3,13 @@
 // with textContent only, so nothing from the bundle is ever parsed as HTML.
 (function () {
   'use strict';
-  var shards = {}, docs = {}, waiting = {}, meta = { documents: 0 };
+  var shards = {}, docs = {}, waiting = {}, names = {}, meta = { documents: 0 };
   function settle(key) { (waiting[key] || []).forEach(function (f) { f(); }); delete waiting[key]; }
   window.chatbundleSearch = {
     tokens: function (id, map) { shards[id] = map; settle('t' + id); },
     docs: function (n, list) { docs[n] = list; settle('d' + n); },
     members: function (map) {
+      names = map;
       var select = document.getElementById('member');
       Object.keys(map).sort().forEach(function (id) {
         var option = document.createElement('option');
@@ -92,8 +93,9 @@
     await Promise.all(tokens.map(function (t) { return load('t', shardOf(t)); }));
     var hits = null;
     tokens.forEach(function (t) { var p = postings(t); hits = hits === null ? p : intersect(hits, p); });
-    // Dates are compared as the pages show them (the site's time zone, doc[7] starts with
-    // yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
+    // A document shard is {pages: [[page, conversation], ...], docs: [[page number, id,
+    // sender id, snippet, local time], ...]}. Dates are compared as the pages show them
+    // (the site's time zone, doc[4] starts with yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
     // shards, so that a common word with a narrow filter cannot load the whole index.
     var per = meta.documentsPerShard || 64, limit = 20, filtered = !!(member || from || to);
     var skip = page * limit, shown = 0, matched = 0, loaded = {}, shardCount = 0, stopped = false;
@@ -106,19 +108,21 @@
         loaded[shard] = true;
       }
       await load('d', shard);
-      var doc = docs[shard] && docs[shard][n % per];
-      if (!doc) { continue; }
-      var day = String(doc[7]).slice(0, 10);
-      if (member && doc[5] !== member) { continue; }
+      var doc = docs[shard] && docs[shard].docs[n % per];
+      var where = doc && docs[shard].pages[doc[0]];
+      if (!where) { continue; }
+      var day = String(doc[4]).slice(0, 10);
+      if (member && doc[2] !== member) { continue; }
       if (from && day < from) { continue; }
       if (to && day > to) { continue; }
       if (matched++ < skip) { continue; }
       var item = document.createElement('li');
       var link = document.createElement('a');
-      link.href = doc[0] + '#' + encodeURIComponent(doc[1]);
-      link.textContent = doc[6] + ' · ' + doc[2] + ' · ' + doc[7];
+      link.href = where[0] + '#' + encodeURIComponent('m-' + doc[1]);
+      var sender = Object.prototype.hasOwnProperty.call(names, doc[2]) ? names[doc[2]] : doc[2];
+      link.textContent = where[1] + ' · ' + sender + ' · ' + doc[4];
       var snippet = document.createElement('p');
-      snippet.textContent = doc[4];
+      snippet.textContent = doc[3];
       item.appendChild(link); item.appendChild(snippet);
       results.appendChild(item);
       shown++;

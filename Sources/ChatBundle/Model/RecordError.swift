@@ -119,7 +119,9 @@ public enum Identifier {
   public static func problem(_ text: String) -> String? {
     if text.isEmpty { return "must not be empty" }
     if text.utf8.count > maximumBytes { return "is longer than \(maximumBytes) bytes" }
-    if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+    // Control characters are single bytes in UTF-8, and no other character's bytes are
+    // below 0x80, so the bytes tell without decoding.
+    if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
       return "contains a control character"
     }
     return nil
