@@ -21,13 +21,20 @@ public final class TarGzReader {
   private var atEnd = false
   private var expectedOffset: Int64 = 0
 
-  /// - Parameter observer: receives the file's compressed bytes as they are read.
-  public init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil) throws {
+  private let readAhead: ReadAheadStream?
+
+  /// - Parameters:
+  ///   - observer: receives the file's compressed bytes as they are read (on the reading
+  ///     thread when `readAhead` is on).
+  ///   - readAhead: read and inflate the file on a thread of its own, ahead of the caller.
+  ///     Call `stop()` before looking at what the observer gathered.
+  public init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil, readAhead: Bool = false) throws {
     self.path = path
     file = try FileByteStream(path: path)
     file.observer = observer
     let inflater = try GzipInflater(source: file, name: path)
-    context = ReaderContext(inflater: inflater)
+    self.readAhead = readAhead ? ReadAheadStream(source: inflater) : nil
+    context = ReaderContext(inflater: inflater, stream: self.readAhead ?? inflater)
     guard let handle = archive_read_new() else {
       throw ArchiveError(.io, operation: "archive_read_new", message: "out of memory", path: path)
     }
@@ -46,13 +53,17 @@ public final class TarGzReader {
   }
 
   deinit {
+    readAhead?.stop()
     if let handle { archive_read_free(handle) }
   }
 
-  /// Compressed bytes read from the file so far.
+  /// Ends reading ahead, if it was on; the counters and the observer are then settled.
+  public func stop() { readAhead?.stop() }
+
+  /// Compressed bytes read from the file so far (with read-ahead: after `stop()`).
   public var compressedBytes: Int64 { file.bytesRead }
 
-  /// Decompressed bytes handed to the tar parser so far.
+  /// Decompressed bytes inflated so far (with read-ahead: after `stop()`).
   public var decompressedBytes: Int64 { context.inflater.decompressedBytes }
 
   /// The next entry's header, or nil after the end-of-archive marker.
@@ -181,6 +192,8 @@ public final class TarGzReader {
 
 private final class ReaderContext {
   let inflater: GzipInflater
+  /// Where the tar bytes come from: the inflater, or a read-ahead over it.
+  let stream: ByteStream
   var buffer = [UInt8](repeating: 0, count: 256 * 1024)
   var failure: ArchiveError?
   /// Bytes handed to libarchive before the current chunk, and the current chunk's size.
@@ -190,8 +203,9 @@ private final class ReaderContext {
   var tail: [UInt8] = []
   static let endMarkerBytes = 1024
 
-  init(inflater: GzipInflater) {
+  init(inflater: GzipInflater, stream: ByteStream) {
     self.inflater = inflater
+    self.stream = stream
   }
 
   func supply(_ bufferOut: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
@@ -202,7 +216,7 @@ private final class ReaderContext {
         tail = Array((tail + buffer[0..<currentChunk]).suffix(Self.endMarkerBytes))
       }
       handedBefore += Int64(currentChunk)
-      let count = try buffer.withUnsafeMutableBytes { try inflater.read(into: $0) }
+      let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
       currentChunk = count
       buffer.withUnsafeBytes { bufferOut.pointee = $0.baseAddress }
       return count
@@ -233,7 +247,7 @@ private final class ReaderContext {
       return true
     }
     while true {
-      let count = try buffer.withUnsafeMutableBytes { try inflater.read(into: $0) }
+      let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
       if count == 0 { return false }
       if buffer[0..<count].contains(where: { $0 != 0 }) { return true }
     }

@@ -12,19 +12,20 @@ struct PageFinisher {
   {
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count + 1024)
+    // Text between placeholders is copied in runs: pages are hundreds of kilobytes and
+    // hold a placeholder every few kilobytes at most.
+    var copied = 0
     var index = 0
-    while index < bytes.count {
-      if bytes[index] == 0x3C, index + 1 < bytes.count, bytes[index + 1] == 0x40,
-        let end = findEnd(bytes, from: index + 2)
-      {
-        let token = String(decoding: bytes[(index + 2)..<end], as: UTF8.self)
-        out += Array(try replacement(for: token, conversation: conversation, page: page, next: next).utf8)
-        index = end + 2
-      } else {
-        out.append(bytes[index])
-        index += 1
-      }
+    while let found = bytes[index...].firstIndex(of: 0x3C) {
+      index = found + 1
+      guard index < bytes.count, bytes[index] == 0x40, let end = findEnd(bytes, from: index + 1) else { continue }
+      out += bytes[copied..<found]
+      let token = String(decoding: bytes[(found + 2)..<end], as: UTF8.self)
+      out += Array(try replacement(for: token, conversation: conversation, page: page, next: next).utf8)
+      index = end + 2
+      copied = index
     }
+    out += bytes[copied...]
     return out
   }
 
