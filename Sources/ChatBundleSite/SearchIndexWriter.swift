@@ -41,17 +41,17 @@ final class SearchIndexWriter {
     var sender: String?
     var senderName: String
     var conversation: String
-    /// The message's local date and time as the pages show it.
-    var when: String
+    /// The message's local time, shown with each hit as the pages show it.
+    var local: LocalTime
 
-    init(_ message: Message, page: String, senderName: String, conversation: String, when: String) {
+    init(_ message: Message, page: String, senderName: String, conversation: String, local: LocalTime) {
       text = SearchIndexWriter.searchableText(message)
       self.page = page
       id = message.id
       sender = message.sender
       self.senderName = senderName
       self.conversation = conversation
-      self.when = when
+      self.local = local
     }
   }
 
@@ -94,11 +94,14 @@ final class SearchIndexWriter {
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
     documents.append(UInt8(ascii: "["))
     documents += String(pageNumber).utf8
-    for field in [entry.id, entry.sender ?? "", Self.snippet(text), entry.when] {
+    for field in [entry.id, entry.sender ?? "", Self.snippet(text)] {
       documents.append(UInt8(ascii: ","))
       JSONWriter.writeString(field, to: &documents)
     }
-    documents.append(UInt8(ascii: "]"))
+    // Digits and separators only: nothing to escape.
+    documents += [UInt8(ascii: ","), UInt8(ascii: "\"")]
+    entry.local.appendDateTime(to: &documents)
+    documents += [UInt8(ascii: "\""), UInt8(ascii: "]")]
     documentsInShard += 1
     if documentsInShard == Self.documentsPerShard { try flushDocuments() }
   }
@@ -128,6 +131,12 @@ final class SearchIndexWriter {
   }
 
   static func searchableText(_ message: Message) -> String {
+    // Most messages are text alone, which needs no joining.
+    if message.media == nil, message.merged == nil, message.custom == nil, message.location == nil,
+      message.parts == nil
+    {
+      return message.text ?? ""
+    }
     var parts: [String] = []
     if let text = message.text { parts.append(text) }
     if let name = message.media?.name { parts.append(name) }
@@ -165,6 +174,7 @@ final class SearchIndexWriter {
 
   /// The start of a message's searchable text, shown under each hit.
   static func snippet(_ text: String) -> String {
+    if text.utf8.count <= snippetScalars { return text }
     var end = text.unicodeScalars.startIndex
     var taken = 0
     while taken < snippetScalars, end < text.unicodeScalars.endIndex {

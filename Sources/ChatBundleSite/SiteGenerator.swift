@@ -36,6 +36,8 @@ public final class SiteGenerator: BundleReadingDelegate {
   var pageDay: Int64?
   /// The open page's local month as `year * 100 + month`.
   var pageMonth: Int64?
+  /// The open page's path from the site root, for its search entries.
+  var pagePath = ""
   var messages: Int64 = 0
   var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
@@ -194,6 +196,7 @@ public final class SiteGenerator: BundleReadingDelegate {
         let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
         let name = sameMonth == 0 ? month : "\(month)-\(sameMonth + 1)"
         current?.pages.append((name, month, line, line, 1, message.timestamp, message.timestamp))
+        pagePath = (current?.directory ?? "") + "/" + name + ".html"
         pageDay = nil
         pageMonth = local.year * 100 + local.month
       }
@@ -220,11 +223,10 @@ public final class SiteGenerator: BundleReadingDelegate {
       }
       renderer.render(message, at: local, recall: recall, hidden: hidden, into: &page)
       messages += 1
-      if !hidden, let open = current, let pageName = open.pages.last?.name {
+      if !hidden, let title = current?.title {
         searchQueue.append(
           SearchIndexWriter.Entry(
-            message, page: open.directory + "/" + pageName + ".html", senderName: renderer.name(of: message.sender),
-            conversation: open.title, when: local.dateTime))
+            message, page: pagePath, senderName: renderer.name(of: message.sender), conversation: title, local: local))
       }
     } catch {
       failure = error

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// Stricter than Foundation where a verifier needs it (duplicate keys, byte order marks,
@@ -341,13 +345,23 @@ private struct Cursor {
   }
 
   mutating func parseString() throws(JSONParseError) -> String {
-    guard let content = try plainString() else { return try escapedString() }
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[content]), as: UTF8.self)
+    let start = position
+    guard let content = try plainString(validating: false) else { return try escapedString() }
+    let slice = UnsafeBufferPointer(rebasing: bytes[content])
+    // Decoding validates too, but repairs rather than refuses: a repair leaves U+FFFD, so
+    // only a string holding one needs the exact check (`String(validating:)` would do it
+    // in one pass, but looks up generic metadata on every call).
+    var string = String(decoding: slice, as: UTF8.self)
+    if string.withUTF8(containsReplacementCharacter), !isValidUTF8(slice) {
+      throw fail("invalid UTF-8 in a string", at: start)
+    }
+    return string
   }
 
   /// The common string, without escapes: moves past it and returns its content's range,
-  /// validated. At a backslash it stays at the opening quote and returns nil.
-  private mutating func plainString() throws(JSONParseError) -> Range<Int>? {
+  /// validated unless the caller does it. At a backslash it stays at the opening quote and
+  /// returns nil.
+  private mutating func plainString(validating: Bool = true) throws(JSONParseError) -> Range<Int>? {
     let start = position
     position += 1
     let contentStart = position
@@ -359,9 +373,7 @@ private struct Cursor {
       if byte == UInt8(ascii: "\"") {
         let content = contentStart..<position
         position += 1
-        // Checked here because decoding would repair, not refuse; `String(validating:)`
-        // would do both in one pass but looks up generic metadata on every call.
-        guard !nonASCII || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[content])) else {
+        guard !validating || !nonASCII || isValidUTF8(UnsafeBufferPointer(rebasing: bytes[content])) else {
           throw fail("invalid UTF-8 in a string", at: start)
         }
         return content
@@ -511,6 +523,18 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     index += length
   }
   return true
+}
+
+/// Whether the bytes hold U+FFFD (EF BF BD), found by `memchr`.
+private func containsReplacementCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard let base = bytes.baseAddress else { return false }
+  var offset = 0
+  while offset < bytes.count, let found = memchr(base + offset, 0xEF, bytes.count - offset) {
+    let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+    if index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD { return true }
+    offset = index + 1
+  }
+  return false
 }
 
 @inline(__always) private func isDigit(_ byte: UInt8) -> Bool {
