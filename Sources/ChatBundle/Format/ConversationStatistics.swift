@@ -104,7 +104,10 @@ public struct ConversationStatistics: Sendable {
         index += 1
       }
       guard index < line.endIndex else { return nil }
-      let text = String(validating: line[start..<index], as: UTF8.self)
+      // One per message: `String(validating:)` looks up generic metadata on every call.
+      let text = line[start..<index].withUnsafeBufferPointer { bytes in
+        isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+      }
       index += 1
       return text
     }
@@ -134,8 +137,18 @@ public struct MultisetDigest: Sendable, Equatable {
   public init() {}
 
   public mutating func add(_ line: [UInt8]) {
+    line.withUnsafeBytes { add($0, newline: false) }
+  }
+
+  /// Adds `line` followed by a newline when `newline` is set, without copying it.
+  public mutating func add(_ line: ArraySlice<UInt8>, newline: Bool) {
+    line.withUnsafeBytes { add($0, newline: newline) }
+  }
+
+  private mutating func add(_ line: UnsafeRawBufferPointer, newline: Bool) {
     var digest = SHA256Digest()
     digest.update(line)
+    if newline { digest.update([0x0A]) }
     let (addHigh, addLow) = digest.finalizeFirst128Bits()
     let (newLow, carry) = low.addingReportingOverflow(addLow)
     low = newLow

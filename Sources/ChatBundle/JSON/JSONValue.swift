@@ -85,7 +85,10 @@ public struct JSONObject: Sendable, Hashable {
     // Lengths first: comparing unequal small strings takes the slow path, and a message is
     // read by looking up some twenty keys.
     let length = key.utf8.count
-    for member in members where member.key.utf8.count == length && member.key == key { return member.value }
+    let first = key.utf8.first
+    for member in members where member.key.utf8.count == length && member.key.utf8.first == first && member.key == key {
+      return member.value
+    }
     return nil
   }
 

@@ -121,7 +121,8 @@ public enum Identifier {
     if text.utf8.count > maximumBytes { return "is longer than \(maximumBytes) bytes" }
     // Control characters are single bytes in UTF-8, and no other character's bytes are
     // below 0x80, so the bytes tell without decoding.
-    if text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+    var copy = text
+    if copy.withUTF8({ bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F } }) {
       return "contains a control character"
     }
     return nil

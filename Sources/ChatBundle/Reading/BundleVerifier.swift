@@ -441,7 +441,8 @@ final class VerificationPass {
   }
 
   func addMessageIndexLine(fromConversation line: [UInt8]) { fromConversations.add(line) }
-  func addMessageIndexLine(fromIndex line: [UInt8]) { fromIndex.add(line) }
+  /// A line of the message index, without its newline (which the digest adds).
+  func addMessageIndexLine(fromIndex line: ArraySlice<UInt8>) { fromIndex.add(line, newline: true) }
   func messageIndexRead() { indexFileComplete = true }
   func addMissing(fromMessage line: [UInt8]) { missingInMessages.add(line) }
   func countMessage() { report.messages += 1 }

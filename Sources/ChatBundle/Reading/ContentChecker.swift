@@ -84,9 +84,7 @@ struct ContentChecker {
       let fields = ConversationStatistics.canonicalMessageIndexFields(line)
     {
       // Most of a bundle's lines are these; the canonical ones need no JSON tree.
-      var full = Array(line)
-      full.append(0x0A)
-      acceptMessageIndex(id: fields.id, line: full, number: number)
+      acceptMessageIndex(id: fields.id, line: line, number: number)
       return
     }
     let value: JSONValue
@@ -194,11 +192,12 @@ struct ContentChecker {
       report(.indexMismatch, line: number, "an index line is [\"<message id>\",\"<conversation id>\",<line>]")
       return
     }
-    acceptMessageIndex(id: id, line: line, number: number)
+    acceptMessageIndex(id: id, line: line.dropLast(), number: number)
   }
 
   /// The order and multiset checks of a well-formed message-index line.
-  private mutating func acceptMessageIndex(id: String, line: [UInt8], number: Int64) {
+  /// - Parameter line: the line without its newline.
+  private mutating func acceptMessageIndex(id: String, line: ArraySlice<UInt8>, number: Int64) {
     switch advanceKey(to: id) {
     case .ascending: break
     case .repeated: report(.duplicateMessageID, line: number, "message id \(id) is indexed twice")
