@@ -26,7 +26,19 @@ final class MessageIDLookup {
     writer = try BufferedWriter(creating: path)
   }
 
+  /// A lookup over the same finished copy with a descriptor and cache of its own, for
+  /// another thread.
+  private init(reading other: MessageIDLookup) {
+    path = other.path
+    sparse = other.sparse
+    lines = other.lines
+    offset = other.offset
+  }
+
   deinit { if descriptor >= 0 { close(descriptor) } }
+
+  /// Another lookup over this one's finished copy, safe to use on another thread.
+  func readerForAnotherThread() -> MessageIDLookup { MessageIDLookup(reading: self) }
 
   /// Feeds the index file's bytes as they stream past.
   func consume(_ chunk: UnsafeRawBufferPointer) throws {

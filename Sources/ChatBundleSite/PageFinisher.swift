@@ -4,8 +4,20 @@ import ChatBundle
 /// `<@MENU@>`, `<@NEXT@>`, `<@STATUS@>` and `<@R<hex id>@>` (the href of a reply or recall
 /// target, on whatever page holds it). A placeholder cannot come from bundle data: every
 /// `<` from the bundle was escaped.
+///
+/// Pages are finished on two threads at once, so a finisher reads the generator's finished
+/// state only, looks message ids up through its own `lookup`, and is handed the status line
+/// (the same on every page) already made.
 struct PageFinisher {
   let generator: SiteGenerator
+  let lookup: MessageIDLookup
+  let status: String
+
+  init(generator: SiteGenerator, lookup: MessageIDLookup) {
+    self.generator = generator
+    self.lookup = lookup
+    status = Self.statusLine(generator)
+  }
 
   func resolve(_ bytes: [UInt8], conversation: SiteGenerator.ConversationPages?, page: String, next: String?) throws
     -> [UInt8]
@@ -14,11 +26,13 @@ struct PageFinisher {
     out.reserveCapacity(bytes.count + 1024)
     // Text between placeholders is copied in runs: pages are hundreds of kilobytes and
     // hold a placeholder every few kilobytes at most.
+    // A placeholder's `@` is looked for, not its `<`: pages are mostly tags.
     var copied = 0
     var index = 0
-    while let found = bytes[index...].firstIndex(of: 0x3C) {
-      index = found + 1
-      guard index < bytes.count, bytes[index] == 0x40, let end = findEnd(bytes, from: index + 1) else { continue }
+    while let at = bytes[index...].firstIndex(of: 0x40) {
+      index = at + 1
+      let found = at - 1
+      guard found >= copied, bytes[found] == 0x3C, let end = findEnd(bytes, from: at + 1) else { continue }
       out += bytes[copied..<found]
       let token = String(decoding: bytes[(found + 2)..<end], as: UTF8.self)
       out += Array(try replacement(for: token, conversation: conversation, page: page, next: next).utf8)
@@ -68,25 +82,12 @@ struct PageFinisher {
       html.raw("</a>")
       return html.string
     case "STATUS":
-      var html = HTML()
-      if generator.verificationValid {
-        html.raw("<span class=\"verified\">✔ ")
-        html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
-        if let time = generator.options.verificationTime, let clock = generator.clock {
-          html.text(
-            " · " + strings(.verifiedOn) + " " + clock.date(time) + " " + clock.time(time) + " " + clock.offset(time))
-        }
-      } else {
-        html.raw("<span class=\"unverified\">✘ ")
-        html.text(strings(.unverified))
-      }
-      html.raw("</span>")
-      return html.string
+      return status
     default:
       guard token.hasPrefix("R"), let id = Self.decodeHex(String(token.dropFirst())) else { return "#" }
       // By dictionary and binary search: a bundle may hold many thousands of one-to-one
       // conversations and pages, and every reply and recall comes through here.
-      guard let (conversationID, line) = try generator.lookup.find(id),
+      guard let (conversationID, line) = try lookup.find(id),
         let position = generator.conversationIndex[conversationID],
         let targetPage = Self.page(holding: line, in: generator.conversations[position].pages)
       else { return "#not-in-bundle" }
@@ -94,6 +95,25 @@ struct PageFinisher {
       let prefix = target.entry.id == conversation?.entry.id ? "" : "../" + target.directory.dropFirst(2) + "/"
       return HTML.escaped(prefix + targetPage.name + ".html#" + fragment(MessageRenderer.anchor(id)))
     }
+  }
+
+  /// Whether the bundle verified, and when if asked.
+  private static func statusLine(_ generator: SiteGenerator) -> String {
+    let strings = generator.strings
+    var html = HTML()
+    if generator.verificationValid {
+      html.raw("<span class=\"verified\">✔ ")
+      html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
+      if let time = generator.options.verificationTime, let clock = generator.clock {
+        html.text(
+          " · " + strings(.verifiedOn) + " " + clock.date(time) + " " + clock.time(time) + " " + clock.offset(time))
+      }
+    } else {
+      html.raw("<span class=\"unverified\">✘ ")
+      html.text(strings(.unverified))
+    }
+    html.raw("</span>")
+    return html.string
   }
 
   /// The page whose line range holds `line`; pages are in line order.

@@ -131,28 +131,49 @@ extension SiteGenerator {
     try searchIndex.join()
   }
 
+  /// Resolves every page's placeholders, on two threads: the pages and search threads are
+  /// done by now, and reading, resolving and writing hundreds of megabytes of pages is the
+  /// last long step.
   private func finishPages() throws {
-    let finisher = PageFinisher(generator: self)
-    for conversation in conversations {
-      for (index, info) in conversation.pages.enumerated() {
-        let source = scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"
-        let target = scratch + "/site/" + conversation.directory + "/" + info.name + ".html"
-        try FileManager.default.createDirectory(
-          atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
-        let bytes = try readWholeFile(source)
-        let next = index + 1 < conversation.pages.count ? conversation.pages[index + 1].name : nil
-        let finished = try finisher.resolve(bytes, conversation: conversation, page: info.name, next: next)
-        try writeNewFile(target, finished)
-      }
+    var jobs: [(conversation: Int, page: Int)] = []
+    for (number, conversation) in conversations.enumerated() {
+      try FileManager.default.createDirectory(
+        atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
+      jobs += conversation.pages.indices.map { (number, $0) }
     }
+    let half = jobs.count / 2
+    let otherLookup = lookup.readerForAnotherThread()
+    let secondHalf = BackgroundTask { [self] in
+      try finish(jobs[half...], with: PageFinisher(generator: self, lookup: otherLookup))
+    }
+    do {
+      try finish(jobs[..<half], with: PageFinisher(generator: self, lookup: lookup))
+    } catch {
+      try? secondHalf.join()
+      throw error
+    }
+    try secondHalf.join()
     try writeIndex()
     let searchBody = library.render(["strings": stringsContext()], withTemplate: "search") ?? ""
     let searchPage = layout(body: searchBody, title: strings(.search), root: "")
     try writeNewFile(
       scratch + "/site/search.html",
-      try PageFinisher(generator: self).resolve(Array(searchPage.utf8), conversation: nil, page: "", next: nil))
+      try PageFinisher(generator: self, lookup: lookup).resolve(
+        Array(searchPage.utf8), conversation: nil, page: "", next: nil))
     try writeNewFile(scratch + "/site/assets/search.js", script.utf8)
     try writeNewFile(scratch + "/site/assets/style.css", stylesheet.utf8)
+  }
+
+  private func finish(_ jobs: ArraySlice<(conversation: Int, page: Int)>, with finisher: PageFinisher) throws {
+    for job in jobs {
+      let conversation = conversations[job.conversation]
+      let info = conversation.pages[job.page]
+      let source = scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"
+      let target = scratch + "/site/" + conversation.directory + "/" + info.name + ".html"
+      let bytes = try readWholeFile(source)
+      let next = job.page + 1 < conversation.pages.count ? conversation.pages[job.page + 1].name : nil
+      try writeNewFile(target, try finisher.resolve(bytes, conversation: conversation, page: info.name, next: next))
+    }
   }
 
   /// The parties of a one-to-one chat, or a group's members from other organisations,
@@ -201,7 +222,8 @@ extension SiteGenerator {
     ]
     let body = library.render(context, withTemplate: "index") ?? ""
     let html = layout(body: body, title: strings(.generatedFrom) + " " + bundleID.prefix(12), root: "")
-    let finished = try PageFinisher(generator: self).resolve(Array(html.utf8), conversation: nil, page: "", next: nil)
+    let finished = try PageFinisher(generator: self, lookup: lookup).resolve(
+      Array(html.utf8), conversation: nil, page: "", next: nil)
     try writeNewFile(scratch + "/site/index.html", finished)
   }
 }
