@@ -69,10 +69,14 @@ final class BatchQueue<Element>: @unchecked Sendable {
         condition.unlock()
         return
       }
-      let elements = queue.removeFirst()
+      var elements = queue.removeFirst()
       condition.broadcast()
       condition.unlock()
-      for element in elements { consume(element) }
+      // Moved out one by one rather than iterated: iterating copies each element (through
+      // the generic value witness, since this class is not specialized) only to destroy
+      // it again with the array.
+      elements.reverse()
+      while let element = elements.popLast() { consume(element) }
     }
   }
 }

@@ -7,12 +7,14 @@ extension SiteGenerator {
   /// Writes the page being built, with placeholders for the links `finish` resolves.
   func endPage() throws {
     guard let conversation = current, let info = conversation.pages.last else { return }
-    let body = page.string
+    let messages = page.bytes
     page = HTML()
     let context: [String: Any] = [
       "conversation": title(of: conversation.entry),
       "page": info.name,
-      "messages": body,
+      // The messages (hundreds of kilobytes) go in as bytes where the templates put this
+      // marker, rather than through Mustache as a string, which copied them several times.
+      "messages": Self.messagesMarker,
       "previous": conversation.pages.count > 1 ? conversation.pages[conversation.pages.count - 2].name + ".html" : "",
       "hasPrevious": conversation.pages.count > 1,
       "menu": "<@MENU@>",
@@ -22,8 +24,27 @@ extension SiteGenerator {
     let html = layout(
       body: library.render(context, withTemplate: "conversation") ?? "", title: title(of: conversation.entry),
       root: "../../", span: (info.first, info.last))
-    try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", html.utf8)
+    let frame = Array(html.utf8)
+    let marker = Array(Self.messagesMarker.utf8)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(frame.count + messages.count)
+    var copied = 0
+    var index = 0
+    while let found = frame[index...].firstIndex(of: marker[0]) {
+      index = found + 1
+      guard frame[found...].starts(with: marker) else { continue }
+      bytes += frame[copied..<found]
+      bytes += messages
+      copied = found + marker.count
+      index = copied
+    }
+    bytes += frame[copied...]
+    try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", bytes)
   }
+
+  /// Stands for a page's messages in the rendered templates. It cannot come from a bundle,
+  /// where every `<` is escaped.
+  static let messagesMarker = "<@MESSAGES@>"
 
   func endConversation() throws {
     try endPage()

@@ -128,6 +128,8 @@ private struct Cursor {
     guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
     position += 1
     var members: [JSONObject.Member] = []
+    // A message line has about eight members: room for them at once, not by doubling.
+    members.reserveCapacity(8)
     var seen: Set<String>? = nil
     skipWhitespace()
     if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
@@ -298,35 +300,43 @@ private struct Cursor {
       position += 1
       return
     }
-    var keys: [Range<Int>] = []
-    while true {
-      skipWhitespace()
-      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
-      guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-      let keyStart = position
-      guard let key = try skipString(), keys.count < 16 else {
-        // Escaped keys compare by their decoded text, and long objects by a set.
-        position = objectStart
-        _ = try parseObject(depth: depth)
-        return
+    // The keys seen so far, on the stack: a source record has several small objects, and
+    // an array for each cost more than checking them.
+    try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: Self.stackKeys) {
+      keys throws(JSONParseError) in
+      var count = 0
+      while true {
+        skipWhitespace()
+        guard position < bytes.count else { throw fail("unexpected end of input in an object") }
+        guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+        let keyStart = position
+        guard let key = try skipString(), count < Self.stackKeys else {
+          // Escaped keys compare by their decoded text, and long objects by a set.
+          position = objectStart
+          _ = try parseObject(depth: depth)
+          return
+        }
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+          throw fail("expected ':' after a key")
+        }
+        position += 1
+        skipWhitespace()
+        try skipValue(depth: depth)
+        // After the value, as in `parseObject`, so that both report the same first error.
+        if options.rejectDuplicateKeys, keys[0..<count].contains(where: { bytes[$0].elementsEqual(bytes[key]) }) {
+          let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)
+          throw fail("duplicate key \"\(text)\"", at: keyStart)
+        }
+        keys.initializeElement(at: count, to: key)
+        count += 1
+        skipWhitespace()
+        if try !moreElements(closing: UInt8(ascii: "}"), in: "object") { return }
       }
-      skipWhitespace()
-      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-        throw fail("expected ':' after a key")
-      }
-      position += 1
-      skipWhitespace()
-      try skipValue(depth: depth)
-      // After the value, as in `parseObject`, so that both report the same first error.
-      if options.rejectDuplicateKeys, keys.contains(where: { bytes[$0].elementsEqual(bytes[key]) }) {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[key]), as: UTF8.self)
-        throw fail("duplicate key \"\(text)\"", at: keyStart)
-      }
-      keys.append(key)
-      skipWhitespace()
-      if try !moreElements(closing: UInt8(ascii: "}"), in: "object") { return }
     }
   }
+
+  private static let stackKeys = 16
 
   private mutating func skipArray(depth: Int) throws(JSONParseError) {
     guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
