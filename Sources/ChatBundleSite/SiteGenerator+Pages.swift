@@ -235,16 +235,28 @@ extension SiteGenerator {
       ]
     }
     let skipped: [[String: Any]] = manifest.skipped.map { ["input": $0.input, "line": $0.line, "reason": $0.reason] }
-    let context: [String: Any] = [
-      "conversations": rows, "missing": missing, "hasMissing": !missing.isEmpty, "skipped": skipped,
-      "hasSkipped": !skipped.isEmpty, "scope": scopeLines(),
-      "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": stringsContext(),
-      "platform": manifest.source.platform,
-    ]
-    let body = library.render(context, withTemplate: "index") ?? ""
-    let html = layout(body: body, title: strings(.generatedFrom) + " " + bundleID.prefix(12), root: "")
-    let finished = try PageFinisher(generator: self, lookup: lookup).resolve(
-      Array(html.utf8), conversation: nil, page: "", next: nil)
-    try writeNewFile(scratch + "/site/index.html", finished)
+    // The conversation list is split over index.html, index-2.html, …; the lists of
+    // missing media and skipped records stay on the first page.
+    let perPage = max(1, options.conversationsPerIndexPage)
+    let pageCount = max(1, (rows.count + perPage - 1) / perPage)
+    func name(_ page: Int) -> String { page == 0 ? "index.html" : "index-\(page + 1).html" }
+    for page in 0..<pageCount {
+      let first = page == 0
+      var context: [String: Any] = [
+        "conversations": Array(rows[min(rows.count, page * perPage)..<min(rows.count, (page + 1) * perPage)]),
+        "missing": first ? missing : [], "hasMissing": first && !missing.isEmpty, "skipped": first ? skipped : [],
+        "hasSkipped": first && !skipped.isEmpty, "scope": scopeLines(),
+        "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": stringsContext(),
+        "platform": manifest.source.platform,
+        "hasIndexPages": pageCount > 1, "indexPage": page + 1, "indexPages": pageCount,
+      ]
+      if page > 0 { context["previousIndex"] = name(page - 1) }
+      if page + 1 < pageCount { context["nextIndex"] = name(page + 1) }
+      let body = library.render(context, withTemplate: "index") ?? ""
+      let html = layout(body: body, title: strings(.generatedFrom) + " " + bundleID.prefix(12), root: "")
+      let finished = try PageFinisher(generator: self, lookup: lookup).resolve(
+        Array(html.utf8), conversation: nil, page: "", next: nil)
+      try writeNewFile(scratch + "/site/" + name(page), finished)
+    }
   }
 }

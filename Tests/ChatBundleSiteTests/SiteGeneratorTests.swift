@@ -32,6 +32,33 @@ import Testing
     return result
   }
 
+  @Test func theIndexIsSplitIntoPagesOfConversations() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("sample.tar.gz")
+    try SampleBundle.pack(to: path)
+    var options = RenderOptions()
+    options.language = .en
+    options.conversationsPerIndexPage = 2
+    let summary = try SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
+    let all = try pages(directory)
+    let expectedPages = (summary.conversations + 1) / 2
+    #expect(summary.conversations > 2, "the sample must need more than one index page")
+    var linked: [String] = []
+    for page in 0..<expectedPages {
+      let name = page == 0 ? "index.html" : "index-\(page + 1).html"
+      let html = try #require(all[name], "\(name) is missing")
+      let rows = html.components(separatedBy: "<tr><td><a href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+      #expect(rows.count == min(2, summary.conversations - page * 2), "\(name)")
+      linked += rows
+      #expect(html.contains("\(page + 1) / \(expectedPages)"))
+      #expect(html.contains("rel=\"next\" href=\"index-\(page + 2).html\"") == (page + 1 < expectedPages))
+      #expect(html.contains("rel=\"prev\"") == (page > 0))
+      #expect(html.contains("not_found") == (page == 0), "missing media are listed on the first page only")
+    }
+    #expect(all["index-\(expectedPages + 1).html"] == nil)
+    #expect(Set(linked).count == summary.conversations, "each conversation is listed once")
+  }
+
   @Test func hostileTextIsEscapedEverywhere() throws {
     let (directory, _) = try renderSample()
     let all = try pages(directory).values.joined()
