@@ -7,9 +7,10 @@ public struct RenderOptions: Sendable {
   public var language: Language = .zhCN
   /// Messages per page at most; a page also ends with its month.
   public var pageSize = 1000
-  /// Conversations per index page at most: an export of tens of thousands of one-to-one
-  /// chats would otherwise make an index page of megabytes.
-  public var conversationsPerIndexPage = 1000
+  /// Rows per index page at most, for each of its lists (conversations, media that could
+  /// not be bundled, skipped records): an export of tens of thousands of one-to-one chats,
+  /// or one packed without its media, would otherwise make an index page of megabytes.
+  public var indexRowsPerPage = 1000
   /// A directory of templates to use instead of the built-in ones.
   public var templatesDirectory: String?
   /// Render a bundle that fails verification, marking every page as unverified.

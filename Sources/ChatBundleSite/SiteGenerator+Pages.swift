@@ -235,17 +235,22 @@ extension SiteGenerator {
       ]
     }
     let skipped: [[String: Any]] = manifest.skipped.map { ["input": $0.input, "line": $0.line, "reason": $0.reason] }
-    // The conversation list is split over index.html, index-2.html, …; the lists of
-    // missing media and skipped records stay on the first page.
-    let perPage = max(1, options.conversationsPerIndexPage)
-    let pageCount = max(1, (rows.count + perPage - 1) / perPage)
+    // Each list is split over index.html, index-2.html, …, a page holding the next rows
+    // of every list, so that no index page grows with the bundle.
+    let perPage = max(1, options.indexRowsPerPage)
+    let longest = max(rows.count, missing.count, skipped.count)
+    let pageCount = max(1, (longest + perPage - 1) / perPage)
     func name(_ page: Int) -> String { page == 0 ? "index.html" : "index-\(page + 1).html" }
+    func part(_ list: [[String: Any]], _ page: Int) -> [[String: Any]] {
+      Array(list[min(list.count, page * perPage)..<min(list.count, (page + 1) * perPage)])
+    }
     for page in 0..<pageCount {
-      let first = page == 0
+      let missingPart = part(missing, page)
+      let skippedPart = part(skipped, page)
       var context: [String: Any] = [
-        "conversations": Array(rows[min(rows.count, page * perPage)..<min(rows.count, (page + 1) * perPage)]),
-        "missing": first ? missing : [], "hasMissing": first && !missing.isEmpty, "skipped": first ? skipped : [],
-        "hasSkipped": first && !skipped.isEmpty, "scope": scopeLines(),
+        "conversations": part(rows, page),
+        "missing": missingPart, "hasMissing": !missingPart.isEmpty, "skipped": skippedPart,
+        "hasSkipped": !skippedPart.isEmpty, "scope": scopeLines(),
         "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": stringsContext(),
         "platform": manifest.source.platform,
         "hasIndexPages": pageCount > 1, "indexPage": page + 1, "indexPages": pageCount,
