@@ -25,21 +25,17 @@ enum SearchTokenizer {
 
   /// The tokens of a text as UTF-8 bytes, sorted and without repeats.
   static func tokenBytes(_ text: String) -> [[UInt8]] {
-    var result: [[UInt8]] = []
-    var scanner = TokenScanner()
-    forEachToken(in: text, scanner: &scanner) { result.append(Array($0)) }
+    var result: Set<[UInt8]> = []
+    forEachToken(in: text) { result.insert(Array($0)) }
     return result.sorted { $0.lexicographicallyPrecedes($1) }
   }
 
-  /// Calls `body` with the UTF-8 bytes of each token of `text` in order: once per distinct
-  /// token when `scanner` was made `distinct`, else once per occurrence. The index writer
-  /// calls this for every message, so it reads the text's UTF-8 in place: a Chinese pair is
-  /// handed over as the bytes of the text itself (the two characters are adjacent and never
-  /// folded), and only words, which fold, are copied, into a buffer on the stack.
-  static func forEachToken(
-    in text: String, scanner: inout TokenScanner, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
-  ) rethrows {
-    scanner.reset()
+  /// Calls `body` with the UTF-8 bytes of each token of `text`, in order, once per
+  /// occurrence (the index writer drops repeats within a message itself). It is called for
+  /// every message, so it reads the text's UTF-8 in place: a Chinese pair is handed over as
+  /// the bytes of the text itself (the two characters are adjacent and never folded), and
+  /// only words, which fold, are copied, into a buffer on the stack.
+  static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
     var text = text
     try text.withUTF8 { utf8 in
       try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * maximumWordCharacters) { word in
@@ -50,14 +46,14 @@ enum SearchTokenizer {
         var cjkStart = 0
         var cjkLength = 0
         func flushWord() throws {
-          if wordCharacters >= 2 { try scanner.emit(UnsafeBufferPointer(rebasing: word[0..<wordBytes]), body) }
+          if wordCharacters >= 2 { try body(UnsafeBufferPointer(rebasing: word[0..<wordBytes])) }
           wordBytes = 0
           wordCharacters = 0
         }
         func flushCJK() throws {
           // A run of one character is a token by itself; longer runs gave their pairs.
           if cjkRun == 1 {
-            try scanner.emit(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(cjkStart + cjkLength)]), body)
+            try body(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(cjkStart + cjkLength)]))
           }
           cjkRun = 0
         }
@@ -85,7 +81,7 @@ enum SearchTokenizer {
           if isCJK(scalar) {
             if wordCharacters > 0 { try flushWord() }
             if cjkRun > 0 {
-              try scanner.emit(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(index + length)]), body)
+              try body(UnsafeBufferPointer(rebasing: utf8[cjkStart..<(index + length)]))
             }
             cjkStart = index
             cjkLength = length
@@ -144,59 +140,6 @@ enum SearchTokenizer {
     out[0] = UInt8(0xC0 | value >> 6)
     out[1] = UInt8(0x80 | value & 0x3F)
     return 2
-  }
-
-  /// What tokenizing one text needs between texts: the tokens already given out, when
-  /// each is to be given once (by hash, bytes compared on a match).
-  struct TokenScanner {
-    /// Give each token of a text once; the index writer drops repeats itself.
-    let distinct: Bool
-    /// Open addressing over `seen` (index + 1; 0 is empty), cleared slot by slot: a set
-    /// of hashes cost more than the rest of the tokenizer.
-    var slots = [Int32](repeating: 0, count: 256)
-    var usedSlots: [Int] = []
-    var seen: [(hash: UInt64, start: Int, count: Int)] = []
-    var seenBytes: [UInt8] = []
-
-    init(distinct: Bool = true) { self.distinct = distinct }
-
-    mutating func reset() {
-      guard distinct else { return }
-      for slot in usedSlots { slots[slot] = 0 }
-      usedSlots.removeAll(keepingCapacity: true)
-      seen.removeAll(keepingCapacity: true)
-      seenBytes.removeAll(keepingCapacity: true)
-    }
-
-    mutating func emit(
-      _ token: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
-    ) rethrows {
-      guard distinct else { return try body(token) }
-      let hash = SearchTokenizer.hash64(token)
-      var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
-      while slots[slot] != 0 {
-        let entry = seen[Int(slots[slot]) - 1]
-        if entry.hash == hash && seenBytes[entry.start..<(entry.start + entry.count)].elementsEqual(token) { return }
-        slot = (slot + 1) & (slots.count - 1)
-      }
-      seen.append((hash, seenBytes.count, token.count))
-      seenBytes += token
-      slots[slot] = Int32(seen.count)
-      usedSlots.append(slot)
-      if seen.count * 2 > slots.count { grow() }
-      try body(token)
-    }
-
-    private mutating func grow() {
-      slots = [Int32](repeating: 0, count: slots.count * 2)
-      usedSlots.removeAll(keepingCapacity: true)
-      for (index, entry) in seen.enumerated() {
-        var slot = Int(truncatingIfNeeded: entry.hash) & (slots.count - 1)
-        while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
-        slots[slot] = Int32(index + 1)
-        usedSlots.append(slot)
-      }
-    }
   }
 
   /// FNV-1a over 64 bits: a cheap key for grouping tokens, with bytes compared on a match.
