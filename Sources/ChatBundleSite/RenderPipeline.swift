@@ -15,23 +15,13 @@ final class RenderPipeline: BundleReadingDelegate {
     case beginEntry(Manifest.FileEntry)
     case data([UInt8], Manifest.FileEntry)
     case finishEntry(Manifest.FileEntry)
-    /// The conversation is sent with its first message only (nil after): copying the
-    /// entry for every message cost more than the rest of the hand-over.
-    case message(Message, line: Int64, conversation: ConversationEntry?)
-  }
-
-  /// The conversation of the last message delivered; used on the generator's thread only.
-  private final class DeliveredConversation {
-    var entry: ConversationEntry?
+    case message(Message, line: Int64, conversation: ConversationEntry)
   }
 
   private let events: BatchQueue<Event>
-  /// The id of the last message's conversation; used on the verifier's thread only.
-  private var sentConversation: String?
 
   init(generator: SiteGenerator) {
-    let delivered = DeliveredConversation()
-    events = BatchQueue { event in Self.deliver(event, to: generator, delivered: delivered) }
+    events = BatchQueue { event in Self.deliver(event, to: generator) }
   }
 
   // MARK: - Producer side (the verifier's thread)
@@ -62,9 +52,7 @@ final class RenderPipeline: BundleReadingDelegate {
   }
 
   func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
-    let isNew = sentConversation != conversation.id
-    if isNew { sentConversation = conversation.id }
-    append(.message(message, line: line, conversation: isNew ? conversation : nil), bytes: 0)
+    append(.message(message, line: line, conversation: conversation), bytes: 0)
   }
 
   /// Sends what is left and waits until the generator has handled every event.
@@ -76,7 +64,7 @@ final class RenderPipeline: BundleReadingDelegate {
     events.append(event, bytes: bytes)
   }
 
-  private static func deliver(_ event: Event, to generator: SiteGenerator, delivered: DeliveredConversation) {
+  private static func deliver(_ event: Event, to generator: SiteGenerator) {
     switch event {
     case .manifest(let manifest, let bundleID, let bytes):
       generator.didReadManifest(manifest, bundleID: bundleID, bytes: bytes)
@@ -89,9 +77,7 @@ final class RenderPipeline: BundleReadingDelegate {
     case .finishEntry(let entry):
       generator.didFinishEntry(entry)
     case .message(let message, let line, let conversation):
-      if let conversation { delivered.entry = conversation }
-      guard let entry = delivered.entry else { return }
-      generator.didReadMessage(message, line: line, in: entry)
+      generator.didReadMessage(message, line: line, in: conversation)
     }
   }
 }
