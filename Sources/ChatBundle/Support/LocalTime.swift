@@ -24,36 +24,36 @@ public struct LocalTime: Sendable, Equatable {
 
   /// `2025-03-10`
   public func appendDate(to out: inout [UInt8]) {
-    Self.appendPadded(year, 4, to: &out)
+    UTCTime.appendPadded(year, 4, to: &out)
     out.append(UInt8(ascii: "-"))
-    Self.appendPadded(month, 2, to: &out)
+    UTCTime.appendPadded(month, 2, to: &out)
     out.append(UInt8(ascii: "-"))
-    Self.appendPadded(day, 2, to: &out)
+    UTCTime.appendPadded(day, 2, to: &out)
   }
 
   /// `2025-03`
   public func appendMonth(to out: inout [UInt8]) {
-    Self.appendPadded(year, 4, to: &out)
+    UTCTime.appendPadded(year, 4, to: &out)
     out.append(UInt8(ascii: "-"))
-    Self.appendPadded(month, 2, to: &out)
+    UTCTime.appendPadded(month, 2, to: &out)
   }
 
   /// `09:30:05`
   public func appendTime(to out: inout [UInt8]) {
-    Self.appendPadded(hour, 2, to: &out)
+    UTCTime.appendPadded(hour, 2, to: &out)
     out.append(UInt8(ascii: ":"))
-    Self.appendPadded(minute, 2, to: &out)
+    UTCTime.appendPadded(minute, 2, to: &out)
     out.append(UInt8(ascii: ":"))
-    Self.appendPadded(second, 2, to: &out)
+    UTCTime.appendPadded(second, 2, to: &out)
   }
 
   /// `+08:00`
   public func appendOffset(to out: inout [UInt8]) {
     out.append(UInt8(ascii: offsetSeconds < 0 ? "-" : "+"))
     let absolute = abs(offsetSeconds)
-    Self.appendPadded(absolute / 3600, 2, to: &out)
+    UTCTime.appendPadded(absolute / 3600, 2, to: &out)
     out.append(UInt8(ascii: ":"))
-    Self.appendPadded(absolute / 60 % 60, 2, to: &out)
+    UTCTime.appendPadded(absolute / 60 % 60, 2, to: &out)
   }
 
   /// RFC 3339 with the local offset: `2025-03-10T09:30:05+08:00`.
@@ -83,26 +83,5 @@ public struct LocalTime: Sendable, Equatable {
     bytes.reserveCapacity(26)
     write(&bytes)
     return String(decoding: bytes, as: UTF8.self)
-  }
-
-  /// Decimal digits, zero-padded on the left to `width`; the same text as `UTCTime.pad`.
-  static func appendPadded(_ value: Int64, _ width: Int, to out: inout [UInt8]) {
-    guard value >= 0 else {
-      out.append(contentsOf: UTCTime.pad(value, width).utf8)
-      return
-    }
-    var divisor: Int64 = 1
-    var digits = 1
-    while divisor <= value / 10 {
-      divisor *= 10
-      digits += 1
-    }
-    for _ in digits..<max(digits, width) { out.append(0x30) }
-    var rest = value
-    while divisor > 0 {
-      out.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
-      rest %= divisor
-      divisor /= 10
-    }
   }
 }

@@ -111,7 +111,31 @@ public enum UTCTime {
 
   /// `value` in decimal, zero-padded on the left to `width` digits.
   public static func pad(_ value: Int64, _ width: Int) -> String {
-    let digits = String(value)
-    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    var bytes: [UInt8] = []
+    appendPadded(value, width, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// `pad` as bytes, for callers that print many times without making strings.
+  public static func appendPadded(_ value: Int64, _ width: Int, to out: inout [UInt8]) {
+    guard value >= 0 else {
+      // Not reached by times after 1969; kept as the text `String(value)` would give.
+      let digits = Array(String(value).utf8)
+      out += [UInt8](repeating: 0x30, count: max(0, width - digits.count)) + digits
+      return
+    }
+    var divisor: Int64 = 1
+    var digits = 1
+    while divisor <= value / 10 {
+      divisor *= 10
+      digits += 1
+    }
+    for _ in digits..<max(digits, width) { out.append(0x30) }
+    var rest = value
+    while divisor > 0 {
+      out.append(UInt8(truncatingIfNeeded: 0x30 + rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
   }
 }
