@@ -23,7 +23,6 @@ final class SearchIndexWriter {
   private var shardPages: [(page: String, conversation: String)] = []
   private(set) var count = 0
   private var members: [String: String] = [:]
-  private var scanner = SearchTokenizer.TokenScanner(distinct: false)
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
@@ -75,7 +74,7 @@ final class SearchIndexWriter {
     // exclusivity checks on a class property.
     var tokens = TokenTable()
     swap(&tokens, &table)
-    SearchTokenizer.forEachToken(in: text, scanner: &scanner) { token in tokens.add(token, document: number) }
+    SearchTokenizer.forEachToken(in: text) { token in tokens.add(token, document: number) }
     swap(&tokens, &table)
     if table.isFull { try flushTokens() }
     if let sender = entry.sender { members[sender] = entry.senderName }
@@ -120,14 +119,6 @@ final class SearchIndexWriter {
       rest /= 36
     }
     out[start...].reverse()
-  }
-
-  private static func appendBigEndian(_ value: UInt32, to out: inout [UInt8]) {
-    out += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
-  }
-
-  private static func readBigEndian(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-    bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
   }
 
   static func searchableText(_ message: Message) -> String {
@@ -198,11 +189,11 @@ final class SearchIndexWriter {
       let shard = SearchTokenizer.shardNumber(token)
       var key: [UInt8] = [UInt8(shard >> 8), UInt8(shard & 0xFF), UInt8(truncatingIfNeeded: token.count)]
       key += token
-      Self.appendBigEndian(segment, to: &key)
+      appendBigEndian(segment, to: &key)
       var payload: [UInt8] = []
       payload.reserveCapacity(8 + documents.count * 3)
-      Self.appendBigEndian(first, to: &payload)
-      Self.appendBigEndian(last, to: &payload)
+      appendBigEndian(first, to: &payload)
+      appendBigEndian(last, to: &payload)
       var previous = first
       for document in documents.dropFirst() {
         payload.append(UInt8(ascii: ","))
@@ -242,7 +233,7 @@ final class SearchIndexWriter {
     while let (key, payload) = try sorted.next() {
       guard key.count >= 7, payload.count >= 8 else { throw RenderError.output("a search segment is damaged") }
       let thisToken = key[0..<(key.count - 4)]
-      let first = Self.readBigEndian(payload, at: 0)
+      let first = readBigEndian(UInt32.self, from: payload[0...])
       if thisToken != tokenKey {
         endToken()
         let keyShard = Int(key[0]) << 8 | Int(key[1])
@@ -259,7 +250,7 @@ final class SearchIndexWriter {
         Self.appendBase36(Int(first - lastDocument), to: &postings)
       }
       postings += payload[8...]
-      lastDocument = Self.readBigEndian(payload, at: 4)
+      lastDocument = readBigEndian(UInt32.self, from: payload[4...])
     }
     endToken()
     try writeShard()
@@ -281,13 +272,7 @@ final class SearchIndexWriter {
   private func write(_ name: String, _ prefix: String, serialized: [UInt8]) throws {
     var bytes = Array(prefix.utf8)
     bytes.reserveCapacity(serialized.count + prefix.utf8.count + 16)
-    var runStart = 0
-    while let found = serialized[runStart...].firstIndex(of: UInt8(ascii: "<")) {
-      bytes += serialized[runStart..<found]
-      bytes += Array("\\u003c".utf8)
-      runStart = found + 1
-    }
-    bytes += serialized[runStart...]
+    appendReplacing([UInt8(ascii: "<")], with: Array("\\u003c".utf8), in: serialized, to: &bytes)
     bytes += Array(");\n".utf8)
     try writeNewFile(directory + "/" + name, bytes)
   }

@@ -25,20 +25,9 @@ extension SiteGenerator {
       body: library.render(context, withTemplate: "conversation") ?? "", title: title(of: conversation.entry),
       root: "../../", span: (info.first, info.last))
     let frame = Array(html.utf8)
-    let marker = Array(Self.messagesMarker.utf8)
     var bytes: [UInt8] = []
     bytes.reserveCapacity(frame.count + messages.count)
-    var copied = 0
-    var index = 0
-    while let found = frame[index...].firstIndex(of: marker[0]) {
-      index = found + 1
-      guard frame[found...].starts(with: marker) else { continue }
-      bytes += frame[copied..<found]
-      bytes += messages
-      copied = found + marker.count
-      index = copied
-    }
-    bytes += frame[copied...]
+    appendReplacing(Array(Self.messagesMarker.utf8), with: messages, in: frame, to: &bytes)
     try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", bytes)
   }
 

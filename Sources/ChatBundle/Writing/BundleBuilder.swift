@@ -477,20 +477,13 @@ func sortedUniqueBytewise(_ values: [String]) -> [String] {
   Array(Set(values)).sorted { compareBytes(Array($0.utf8), Array($1.utf8)) < 0 }
 }
 
-func appendBigEndian(_ value: UInt64, to bytes: inout [UInt8]) {
-  for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
-}
-
 private func appendLengthPrefixed(_ value: [UInt8], to bytes: inout [UInt8]) {
   appendBigEndian(UInt64(value.count), to: &bytes)
   bytes += value
 }
 
 private func splitPayload(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>) {
-  var length: UInt64 = 0
-  for index in 0..<8 { length = length << 8 | UInt64(payload[index]) }
-  let conversationEnd = 8 + Int(length)
-  var timestamp: UInt64 = 0
-  for index in conversationEnd..<conversationEnd + 8 { timestamp = timestamp << 8 | UInt64(payload[index]) }
+  let conversationEnd = 8 + Int(readBigEndian(UInt64.self, from: payload[...]))
+  let timestamp = readBigEndian(UInt64.self, from: payload[conversationEnd...])
   return (payload[8..<conversationEnd], Int64(timestamp), payload[(conversationEnd + 8)...])
 }
