@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// A strict RFC 8259 parser over UTF-8 bytes.
 ///
 /// Stricter than Foundation where a verifier needs it (duplicate keys, byte order marks,
@@ -535,16 +531,9 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
   return true
 }
 
-/// Whether the bytes hold U+FFFD (EF BF BD), found by `memchr`.
+/// Whether the bytes hold U+FFFD (EF BF BD).
 private func containsReplacementCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-  guard let base = bytes.baseAddress else { return false }
-  var offset = 0
-  while offset < bytes.count, let found = memchr(base + offset, 0xEF, bytes.count - offset) {
-    let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-    if index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD { return true }
-    offset = index + 1
-  }
-  return false
+  containsSequence(bytes, 0xEF, 0xBF) { $0 == 0xBD }
 }
 
 @inline(__always) private func isDigit(_ byte: UInt8) -> Bool {

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Checks the content of one listed entry as its bytes stream past, by role: message
 /// lines against the schema and order rules, index and people lines against their forms.
 struct ContentChecker {
@@ -224,19 +220,10 @@ struct ContentChecker {
   }
 
   private func containsRawLineSeparator(_ line: ArraySlice<UInt8>) -> Bool {
-    line.withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return false }
-      var offset = 0
-      while offset < buffer.count, let found = memchr(base + offset, 0xE2, buffer.count - offset) {
-        let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
-        if index + 2 < buffer.count, buffer[index + 1] == 0x80, buffer[index + 2] == 0xA8 || buffer[index + 2] == 0xA9 {
-          return true
-        }
-        offset = index + 1
-      }
-      return false
-    }
+    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+    line.withUnsafeBufferPointer { containsSequence($0, 0xE2, 0x80) { $0 == 0xA8 || $0 == 0xA9 } }
   }
+
 }
 
 extension SHA256Digest {
