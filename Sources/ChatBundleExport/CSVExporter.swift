@@ -51,9 +51,9 @@ public final class CSVExporter: ExportingDelegate {
   private var manifest: Manifest?
   private var conversationsByPath: [String: ConversationEntry] = [:]
   private var writer: BufferedWriter?
-  private var senders: Set<String> = []
+  private var senders: Set<Identifier> = []
   /// Conversation id to the members cell of its index row.
-  private var members: [String: String] = [:]
+  private var members: [Identifier: String] = [:]
   private var written: Set<String> = []
   private(set) var failure: Error?
   /// CSV rows come from a message's fields, never its source record.
@@ -79,7 +79,7 @@ public final class CSVExporter: ExportingDelegate {
     clock = LocalClock(identifier: requestedZone ?? manifest.source.timeZone) ?? LocalClock(identifier: "UTC")
   }
 
-  public func didReadPerson(id: String, name: String) { summary.people[id] = name }
+  public func didReadPerson(id: Identifier, name: String) { summary.people[id] = name }
 
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
     guard failure == nil, entry.role == .messages, let name = Self.fileName(forConversationPath: entry.path) else {
@@ -105,8 +105,8 @@ public final class CSVExporter: ExportingDelegate {
     let row = [
       clock.date(message.timestamp) + " " + clock.time(message.timestamp), "UTC" + offset,
       UTCTime.timestamp(milliseconds: message.timestamp),
-      message.sender ?? "", summary.name(of: message.sender), message.kind.rawValue, summary.text(of: message),
-      summary.mediaColumn(of: message), message.replyTo?.id ?? "", message.id,
+      message.sender?.text ?? "", summary.name(of: message.sender), message.kind.rawValue,
+      summary.text(of: message), summary.mediaColumn(of: message), message.replyTo?.id.text ?? "", message.id.text,
     ]
     do {
       try writer.write(CSV.record(row))
@@ -125,8 +125,8 @@ public final class CSVExporter: ExportingDelegate {
       if failure == nil { failure = error }
     }
     if let conversation = conversationsByPath[entry.path] {
-      let ids = conversation.participants ?? senders.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-      members[conversation.id] = ids.map { id in summary.people[id].map { "\($0) (\(id))" } ?? id }
+      let ids = conversation.participants ?? senders.sorted()
+      members[conversation.id] = ids.map { id in summary.people[id].map { "\($0) (\(id))" } ?? id.text }
         .joined(separator: "; ")
     }
     senders = []
@@ -146,21 +146,14 @@ public final class CSVExporter: ExportingDelegate {
       let hasMessages = conversation.messageCount > 0
       try writer.write(
         CSV.record([
-          file, conversation.id, title(of: conversation), conversation.kind.rawValue, members[conversation.id] ?? "",
+          file, conversation.id.text, conversation.title(names: summary.people), conversation.kind.rawValue,
+          members[conversation.id] ?? "",
           String(conversation.messageCount), hasMessages ? clock.timestamp(conversation.firstTimestamp) : "",
           hasMessages ? clock.timestamp(conversation.lastTimestamp) : "",
         ]))
     }
     try writer.close()
     chmod(writer.path, 0o644)
-  }
-
-  private func title(of conversation: ConversationEntry) -> String {
-    if let name = conversation.name { return name }
-    if let participants = conversation.participants {
-      return participants.map { summary.people[$0] ?? $0 }.joined(separator: " ↔ ")
-    }
-    return conversation.sourceID.flatMap { summary.people[$0] } ?? ""
   }
 
   // MARK: - Running

@@ -99,8 +99,8 @@ public final class EasemobImportExporter: ExportingDelegate {
   private func addReportItem(_ message: Message, status: String, reasons: [String], detail: String?) throws {
     for reason in reasons { counts[reason, default: 0] += 1 }
     var item = JSONObject()
-    item.append("message_id", message.id)
-    item.append("conversation", message.conversation)
+    item.append("message_id", message.id.text)
+    item.append("conversation", message.conversation.text)
     item.append("ts", message.timestamp)
     item.append("kind", message.kind.rawValue)
     item.append("status", status)
@@ -113,12 +113,12 @@ public final class EasemobImportExporter: ExportingDelegate {
   /// unique, since message ids are unique in a valid bundle, and a total order.
   private func key(_ message: Message, tag: UInt8) -> [UInt8] {
     var key: [UInt8] = []
-    key.reserveCapacity(10 + message.id.utf8.count + message.conversation.utf8.count)
+    key.reserveCapacity(10 + message.id.text.utf8.count + message.conversation.text.utf8.count)
     let time = UInt64(bitPattern: message.timestamp) ^ (1 << 63)
     for shift in stride(from: 56, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: time >> UInt64(shift))) }
-    key.append(contentsOf: message.id.utf8)
+    key.append(contentsOf: message.id.text.utf8)
     key.append(0)
-    key.append(contentsOf: message.conversation.utf8)
+    key.append(contentsOf: message.conversation.text.utf8)
     key.append(0)
     key.append(tag)
     return key

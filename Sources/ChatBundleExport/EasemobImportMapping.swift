@@ -48,7 +48,7 @@ public enum EasemobImportMapping {
       return .skipped(reason: Reason.unsupportedKind, detail: message.kind.rawValue)
     }
     let endpoint: String
-    let target: String
+    let target: Identifier
     switch conversation.kind {
     case .chatroom:
       return .skipped(reason: Reason.unsupportedConversation, detail: "chat rooms have no import endpoint")
@@ -75,27 +75,28 @@ public enum EasemobImportMapping {
     var type: String
     var body = JSONObject()
     var isMedia = false
-    switch message.kind {
-    case .text:
+    switch message.body {
+    case .text(let text):
       type = "txt"
-      body.append("msg", message.text ?? "")
-    case .image, .audio, .video, .file:
-      guard let media = message.media, let mediaURL = url(media) else {
-        let reason = message.media?.missing ?? "no attachment"
+      body.append("msg", text)
+    case .media(let content):
+      guard let media = content.reference, let mediaURL = url(media) else {
+        let reason = content.reference?.missing ?? "no attachment"
         return .skipped(reason: Reason.mediaMissing, detail: reason)
       }
       isMedia = true
-      type = ["image": "img", "audio": "audio", "video": "video", "file": "file"][message.kind.rawValue] ?? "file"
+      type = ["image": "img", "audio": "audio", "video": "video", "file": "file"][content.kind.rawValue] ?? "file"
       body.append("url", mediaURL)
       body.append("filename", media.name ?? media.sha256 ?? "")
       body.append("file_length", media.size)
-      if message.kind == .audio || message.kind == .video {
-        body.append("length", media.durationMilliseconds.map { ($0 + 500) / 1000 })
+      if content.kind == .audio || content.kind == .video {
+        // Whole seconds, rounded; written so that no duration can overflow.
+        body.append("length", media.durationMilliseconds.map { $0 / 1000 + ($0 % 1000 >= 500 ? 1 : 0) })
       }
-      if message.kind == .image {
+      if content.kind == .image {
         body.append("size", size(media.width, media.height))
       }
-      if message.kind == .video, let thumbnail = message.thumbnail {
+      if content.kind == .video, let thumbnail = content.thumbnail {
         if let thumbURL = url(thumbnail) {
           body.append("thumb", thumbURL)
           // In Easemob's video body `size` is the thumbnail's.
@@ -104,31 +105,32 @@ public enum EasemobImportMapping {
           notCarried.append(Reason.thumbnailMissing)
         }
       }
-    case .location:
+    case .location(let place):
       type = "loc"
-      guard let location = message.location else { return .skipped(reason: Reason.unsupportedKind, detail: "location") }
+      guard let location = place else { return .skipped(reason: Reason.unsupportedKind, detail: "location") }
       body.append("addr", location.address ?? location.name ?? "")
       body.append("lat", JSONValue.number(location.latitude))
       body.append("lng", JSONValue.number(location.longitude))
-    case .command:
+    case .command(let action):
       type = "cmd"
-      body.append("action", message.command ?? "")
-    case .custom:
+      body.append("action", action)
+    case .custom(let custom):
       type = "custom"
-      body.append("customEvent", message.custom?.event)
-      if let fields = message.custom?.fields, !fields.isEmpty {
-        body.append("v2:customExts", JSONValue.object(JSONObject(fields.map { .init($0.key, .string($0.value)) })))
+      body.append("customEvent", custom.event)
+      if !custom.fields.isEmpty {
+        body.append(
+          "v2:customExts", JSONValue.object(JSONObject(custom.fields.map { .init($0.key, .string($0.value)) })))
       }
-    default:
+    case .merged, .membership, .notice, .recall, .unknown:
       return .skipped(reason: Reason.unsupportedKind, detail: message.kind.rawValue)
     }
-    if let parts = message.parts, !parts.isEmpty { notCarried.append(Reason.partsNotCarried) }
+    if !message.parts.isEmpty { notCarried.append(Reason.partsNotCarried) }
     if message.replyTo != nil { notCarried.append(Reason.replyNotCarried) }
-    if message.mentions?.isEmpty == false || message.mentionsAll { notCarried.append(Reason.mentionsNotCarried) }
+    if !message.mentions.isEmpty || message.mentionsAll { notCarried.append(Reason.mentionsNotCarried) }
 
     var request = JSONObject()
-    request.append("from", sender)
-    request.append("target", target)
+    request.append("from", sender.text)
+    request.append("target", target.text)
     request.append("type", type)
     request.append("body", JSONValue.object(body))
     request.append("is_ack_read", JSONValue.bool(true))
@@ -138,8 +140,8 @@ public enum EasemobImportMapping {
   }
 
   /// One output line's value: `{"endpoint":…,"message_id":…,"body":{…}}`.
-  public static func envelope(endpoint: String, messageID: String, body: JSONValue) -> JSONValue {
-    .object(JSONObject(["endpoint": .string(endpoint), "message_id": .string(messageID), "body": body]))
+  public static func envelope(endpoint: String, messageID: Identifier, body: JSONValue) -> JSONValue {
+    .object(JSONObject(["endpoint": .string(endpoint), "message_id": .string(messageID.text), "body": body]))
   }
 
   private static func size(_ width: Int64?, _ height: Int64?) -> JSONValue? {

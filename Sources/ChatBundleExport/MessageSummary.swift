@@ -4,32 +4,27 @@ import ChatBundle
 /// a text message, and for other kinds what a person needs to recognise it.
 struct MessageSummary {
   /// Display names by user id.
-  var people: [String: String] = [:]
+  var people: [Identifier: String] = [:]
 
   func text(of message: Message) -> String {
     var lines: [String] = []
-    let main = describe(
-      kind: message.kind, text: message.text, media: message.media, location: message.location,
-      merged: message.merged, sourceType: message.sourceType)
-    switch message.kind {
-    case .command: lines.append(message.command ?? "")
-    case .custom: lines.append(describe(message.custom))
-    case .memberJoined: lines.append("joined: " + names(message.members ?? []))
-    case .memberLeft: lines.append("left: " + names(message.members ?? []))
-    case .recall: lines.append("recalled: " + (message.recallTarget ?? ""))
-    default: lines.append(main)
+    switch message.body {
+    case .command(let action): lines.append(action)
+    case .custom(let custom): lines.append(describe(custom))
+    case .membership(let change):
+      lines.append((change.change == .joined ? "joined: " : "left: ") + names(change.members))
+    case .recall(let target): lines.append("recalled: " + (target?.text ?? ""))
+    default: lines.append(describe(message.body))
     }
-    for part in message.parts ?? [] { lines.append(describe(part)) }
+    for part in message.parts { lines.append(describe(part)) }
     return lines.joined(separator: "\n")
   }
 
   /// `media/aa/<sha256>` for a stored file, `missing: <reason>` for one that is not; the
   /// message's own attachment first, then those of its extra parts, one per line.
   func mediaColumn(of message: Message) -> String {
-    var references: [MediaReference] = []
-    if let media = message.media { references.append(media) }
-    for part in message.parts ?? [] { if let media = part.media { references.append(media) } }
-    return references.map(Self.mediaCell).joined(separator: "\n")
+    message.mediaReferences.filter { $0.path.isTopLevelBody }.map { Self.mediaCell($0.reference) }
+      .joined(separator: "\n")
   }
 
   static func mediaCell(_ reference: MediaReference) -> String {
@@ -37,52 +32,47 @@ struct MessageSummary {
     return "missing: " + (reference.missing ?? "unknown")
   }
 
-  func name(of user: String?) -> String {
+  func name(of user: Identifier?) -> String {
     guard let user else { return "" }
     return people[user] ?? ""
   }
 
-  private func names(_ users: [String]) -> String {
-    users.map { user in people[user].map { "\($0) (\(user))" } ?? user }.joined(separator: ", ")
+  private func names(_ users: [Identifier]) -> String {
+    users.map { user in people[user].map { "\($0) (\(user))" } ?? user.text }.joined(separator: ", ")
   }
 
   private func describe(_ part: MessagePart) -> String {
-    let body = describe(
-      kind: part.kind, text: part.text, media: part.media, location: part.location, merged: part.merged,
-      sourceType: part.sourceType)
+    let body = describe(part.body)
     guard let sender = part.sender else { return body }
-    return (people[sender] ?? sender) + ": " + body
+    return (people[sender] ?? sender.text) + ": " + body
   }
 
-  private func describe(
-    kind: MessageKind, text: String?, media: MediaReference?, location: Location?, merged: MergedRecord?,
-    sourceType: String?
-  ) -> String {
-    switch kind {
-    case .image, .audio, .video, .file:
+  private func describe(_ body: MessageBody) -> String {
+    switch body {
+    case .media(let content):
       var pieces: [String] = []
-      if let name = media?.name, !name.isEmpty { pieces.append(name) }
-      if let duration = media?.durationMilliseconds { pieces.append("(\(seconds(duration)) s)") }
-      if let text, !text.isEmpty { pieces.append(text) }
+      if let name = content.reference?.name, !name.isEmpty { pieces.append(name) }
+      if let duration = content.reference?.durationMilliseconds { pieces.append("(\(seconds(duration)) s)") }
+      if let caption = content.caption, !caption.isEmpty { pieces.append(caption) }
       return pieces.joined(separator: " ")
-    case .location:
-      guard let location else { return text ?? "" }
-      let place = [location.name, location.address].compactMap { $0?.isEmpty == false ? $0 : nil }
-      return (place + ["(\(location.latitude), \(location.longitude))"]).joined(separator: " ")
-    case .merged:
-      guard let merged else { return text ?? "" }
+    case .location(let place):
+      guard let location = place else { return "" }
+      let names = [location.name, location.address].compactMap { $0?.isEmpty == false ? $0 : nil }
+      return (names + ["(\(location.latitude), \(location.longitude))"]).joined(separator: " ")
+    case .merged(let merged):
       var lines = [merged.title, merged.summary].compactMap { $0?.isEmpty == false ? $0 : nil }
       lines += merged.items.map { "> " + describe($0) }
       return lines.joined(separator: "\n")
-    case .unknown:
-      return "(\(sourceType ?? "unknown"))" + (text.map { " " + $0 } ?? "")
-    default:
-      return text ?? ""
+    case .unknown(let content):
+      return "(\(content.sourceType ?? "unknown"))" + (content.text.map { " " + $0 } ?? "")
+    case .text(let text), .notice(let text), .command(let text):
+      return text
+    case .custom, .membership, .recall:
+      return ""
     }
   }
 
-  private func describe(_ custom: CustomEvent?) -> String {
-    guard let custom else { return "" }
+  private func describe(_ custom: CustomEvent) -> String {
     let fields = custom.fields.map { $0.key + "=" + $0.value }.joined(separator: "; ")
     let event = custom.event ?? ""
     if fields.isEmpty { return event }

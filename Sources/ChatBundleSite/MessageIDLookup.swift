@@ -65,8 +65,8 @@ final class MessageIDLookup {
   }
 
   /// (conversation id, line) of a message, or nil if the bundle does not hold it.
-  func find(_ id: String) throws -> (conversation: String, line: Int64)? {
-    let target = Array(id.utf8)
+  func find(_ id: Identifier) throws -> (conversation: Identifier, line: Int64)? {
+    let target = id.bytes
     var low = 0
     var high = sparse.count - 1
     var block = -1
@@ -83,7 +83,7 @@ final class MessageIDLookup {
     if cachedBlock?.number != block { cachedBlock = (block, try readBlock(block)) }
     guard let bytes = cachedBlock?.bytes else { return nil }
     var prefix = Array("[".utf8)
-    JSONWriter.writeString(id, to: &prefix)
+    JSONWriter.writeString(id.text, to: &prefix)
     prefix.append(UInt8(ascii: ","))
     var start = 0
     while start < bytes.count {
@@ -91,9 +91,10 @@ final class MessageIDLookup {
       let line = bytes[start..<end]
       if line.starts(with: prefix) {
         guard case .array(let items)? = try? JSONParser.parse(line), items.count == 3,
-          items[0].stringValue == id, let conversation = items[1].stringValue, let number = items[2].int64Value
+          let found = items[0].stringValue, Identifier(found) == id, let conversation = items[1].stringValue,
+          let number = items[2].int64Value
         else { return nil }
-        return (conversation, number)
+        return (Identifier(conversation), number)
       }
       start = end + 1
     }

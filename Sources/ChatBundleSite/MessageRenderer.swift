@@ -4,7 +4,7 @@ import ChatBundle
 /// `HTML.attribute`; links that are only known when the whole bundle has been read (reply
 /// and recall targets on other pages) are written as placeholders for `PageFinisher`.
 struct MessageRenderer {
-  let people: [String: String]
+  let people: [Identifier: String]
   let clock: LocalClock
   let strings: SiteStrings
   /// Relative path from a conversation page to the site root.
@@ -15,9 +15,9 @@ struct MessageRenderer {
   /// Media whose bytes are in the bundle: sha256 to the site file name.
   var mediaNames: [String: String] = [:]
 
-  func name(of id: String?) -> String {
+  func name(of id: Identifier?) -> String {
     guard let id else { return "" }
-    return people[id] ?? id
+    return people[id] ?? id.text
   }
 
   /// - Parameters:
@@ -29,10 +29,9 @@ struct MessageRenderer {
     into html: inout HTML
   ) {
     let local = local ?? clock.local(message.timestamp)
-    switch message.kind {
-    case .memberJoined, .memberLeft, .notice, .recall:
+    if message.body.isSystemEvent {
       renderSystemRow(message, at: local, into: &html)
-    default:
+    } else {
       if hidden, let recall {
         renderHiddenRecalled(message, at: local, recall: recall, into: &html)
         return
@@ -49,24 +48,15 @@ struct MessageRenderer {
       if let recall { renderRecallNote(recall, into: &html) }
       if let reply = message.replyTo { renderReply(reply, into: &html) }
       html.raw("<div class=\"body\">")
-      renderBody(
-        kind: message.kind, text: message.text, media: message.media, thumbnail: message.thumbnail,
-        location: message.location, merged: message.merged, sourceType: message.sourceType, into: &html, depth: 1)
-      if message.kind == .command { renderCommand(message.command ?? "", into: &html) }
-      if message.kind == .custom, let custom = message.custom { renderCustom(custom, into: &html) }
-      for part in message.parts ?? [] {
-        renderBody(
-          kind: part.kind, text: part.text, media: part.media, thumbnail: nil, location: part.location,
-          merged: part.merged,
-          sourceType: part.sourceType, into: &html, depth: 1)
-      }
+      renderBody(message.body, level: .message, into: &html, depth: 1)
+      for part in message.parts { renderBody(part.body, level: .part, into: &html, depth: 1) }
       html.raw("</div>")
-      if message.mentionsAll || !(message.mentions ?? []).isEmpty {
+      if message.mentionsAll || !message.mentions.isEmpty {
         html.raw("<p class=\"mentions\"><span class=\"label\">")
         html.text(strings(.mentions))
         html.raw("</span> ")
         if message.mentionsAll { html.text(strings(.mentionsAll) + " ") }
-        for user in message.mentions ?? [] { html.text("@" + name(of: user) + " ") }
+        for user in message.mentions { html.text("@" + name(of: user) + " ") }
         html.raw("</p>")
       }
       html.raw("</article>\n")
@@ -101,7 +91,7 @@ struct MessageRenderer {
   }
 
   /// `m-<id>`; ids are any printable text, and the attribute escaping keeps them inert.
-  static func anchor(_ id: String) -> String { "m-" + id }
+  static func anchor(_ id: Identifier) -> String { "m-" + id.text }
 
   private func timeElement(_ local: LocalTime, into html: inout HTML) {
     html.raw("<time datetime=\"")
@@ -119,23 +109,25 @@ struct MessageRenderer {
     html.raw("\">")
     timeElement(local, into: &html)
     html.raw(" ")
-    switch message.kind {
-    case .memberJoined, .memberLeft:
-      let names = (message.members ?? []).map { name(of: $0) }.joined(separator: "、")
+    switch message.body {
+    case .membership(let change):
+      let names = change.members.map { name(of: $0) }.joined(separator: "、")
       html.text((names.isEmpty ? name(of: message.sender) : names) + " ")
-      html.text(strings(message.kind == .memberJoined ? .joined : .left))
-    case .recall:
+      html.text(strings(change.change == .joined ? .joined : .left))
+    case .recall(let target):
       html.text(name(of: message.sender) + " ")
       html.raw("<a href=\"")
       html.raw("<@R")
-      html.attribute(Self.hexID(message.recallTarget ?? ""))
+      html.attribute(target.map(Self.hexID) ?? "")
       html.raw("@>\">")
       html.text(strings(.recalled))
       html.raw("</a>")
-    default:
+    case .notice(let text):
       html.raw("<span class=\"notice\">")
-      html.text(message.text ?? "")
+      html.text(text)
       html.raw("</span>")
+    default:
+      break
     }
     html.raw("</div>\n")
   }
@@ -155,20 +147,17 @@ struct MessageRenderer {
   }
 
   /// The id in hex: placeholders hold only `[0-9a-f]`, whatever the id contains.
-  static func hexID(_ id: String) -> String { SHA256Digest.hex(Array(id.utf8)) }
+  static func hexID(_ id: Identifier) -> String { SHA256Digest.hex(id.bytes) }
 
-  private func renderBody(
-    kind: MessageKind, text: String?, media: MediaReference?, thumbnail: MediaReference?, location: Location?,
-    merged: MergedRecord?, sourceType: String?, into html: inout HTML, depth: Int
-  ) {
-    switch kind {
-    case .text:
-      renderText(text ?? "", into: &html)
-    case .image, .audio, .video, .file:
-      if let text, !text.isEmpty { renderText(text, into: &html) }
-      if let media { renderMedia(kind, media, thumbnail: thumbnail, into: &html) }
-    case .location:
-      if let location {
+  private func renderBody(_ body: MessageBody, level: ContentMembers.Level, into html: inout HTML, depth: Int) {
+    switch body {
+    case .text(let text):
+      renderText(text, into: &html)
+    case .media(let content):
+      if let caption = content.caption, !caption.isEmpty { renderText(caption, into: &html) }
+      if let media = content.reference { renderMedia(content.kind, media, thumbnail: content.thumbnail, into: &html) }
+    case .location(let place):
+      if let location = place {
         html.raw("<p class=\"location\"><span class=\"label\">")
         html.text(strings(.location))
         html.raw("</span> ")
@@ -177,21 +166,21 @@ struct MessageRenderer {
         html.text(location.latitude + ", " + location.longitude)
         html.raw("</span></p>")
       }
-    case .merged:
+    case .merged(let merged):
       html.raw("<div class=\"merged\"><p class=\"title\">")
-      html.text(merged?.title ?? "")
+      html.text(merged.title ?? "")
       html.raw("</p>")
-      if let summary = merged?.summary, !summary.isEmpty {
+      if let summary = merged.summary, !summary.isEmpty {
         html.raw("<p class=\"summary\">")
         html.text(summary)
         html.raw("</p>")
       }
-      if depth > Self.maximumMergedDepth, !(merged?.items ?? []).isEmpty {
+      if depth > Self.maximumMergedDepth, !merged.items.isEmpty {
         html.raw("<p class=\"too-deep\">")
         html.text(strings(.nestedTooDeep))
         html.raw("</p>")
       } else {
-        for item in merged?.items ?? [] {
+        for item in merged.items {
           html.raw("<div class=\"item\"><span class=\"sender\">")
           html.text(name(of: item.sender))
           html.raw("</span> ")
@@ -200,20 +189,29 @@ struct MessageRenderer {
             html.text(clock.local(timestamp).dateTime)
             html.raw("</span>")
           }
-          renderBody(
-            kind: item.kind, text: item.text, media: item.media, thumbnail: nil, location: item.location,
-            merged: item.merged, sourceType: item.sourceType, into: &html, depth: depth + 1)
+          renderBody(item.body, level: .part, into: &html, depth: depth + 1)
           html.raw("</div>")
         }
       }
-      if let media { renderMedia(.file, media, thumbnail: nil, into: &html) }
+      if let media = merged.attachment { renderMedia(.file, media, thumbnail: nil, into: &html) }
       html.raw("</div>")
-    case .unknown:
+    case .unknown(let content):
       html.raw("<p class=\"unsupported\">")
-      html.text(strings(.unsupported) + ": " + (sourceType ?? "?"))
+      html.text(strings(.unsupported) + ": " + (content.sourceType ?? "?"))
       html.raw("</p>")
-    case .command, .custom, .memberJoined, .memberLeft, .notice, .recall:
-      if let text, !text.isEmpty { renderText(text, into: &html) }
+    case .command(let action):
+      // A message's action is shown folded; a part keeps it as its text.
+      if level == .message {
+        renderCommand(action, into: &html)
+      } else if !action.isEmpty {
+        renderText(action, into: &html)
+      }
+    case .custom(let custom):
+      if level == .message { renderCustom(custom, into: &html) }
+    case .notice(let text):
+      if !text.isEmpty { renderText(text, into: &html) }
+    case .membership, .recall:
+      break
     }
   }
 
@@ -236,7 +234,7 @@ struct MessageRenderer {
   }
 
   private func renderMedia(
-    _ kind: MessageKind, _ media: MediaReference, thumbnail: MediaReference?, into html: inout HTML
+    _ kind: MediaContent.Kind, _ media: MediaReference, thumbnail: MediaReference?, into html: inout HTML
   ) {
     guard let sha = media.sha256, let file = mediaNames[sha] else {
       // Say what kind of file is missing; the source's handle (an sdkfileid, a uuid) is

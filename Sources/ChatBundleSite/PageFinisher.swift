@@ -84,7 +84,8 @@ struct PageFinisher {
     case "STATUS":
       return status
     default:
-      guard token.hasPrefix("R"), let id = Self.decodeHex(String(token.dropFirst())) else { return "#" }
+      guard token.hasPrefix("R"), let text = Self.decodeHex(String(token.dropFirst())) else { return "#" }
+      let id = Identifier(text)
       // By dictionary and binary search: a bundle may hold many thousands of one-to-one
       // conversations and pages, and every reply and recall comes through here.
       guard let (conversationID, line) = try lookup.find(id),

@@ -11,7 +11,7 @@ import Foundation
 final class RenderPipeline: BundleReadingDelegate {
   private enum Event {
     case manifest(Manifest, bundleID: String, bytes: [UInt8])
-    case person(id: String, name: String)
+    case person(id: Identifier, name: String)
     case beginEntry(Manifest.FileEntry)
     case data([UInt8], Manifest.FileEntry)
     case finishEntry(Manifest.FileEntry)
@@ -33,7 +33,7 @@ final class RenderPipeline: BundleReadingDelegate {
   /// Pages and search show a message's fields, never its source record.
   var wantsSourceRecords: Bool { false }
 
-  func didReadPerson(id: String, name: String) {
+  func didReadPerson(id: Identifier, name: String) {
     append(.person(id: id, name: name), bytes: 0)
   }
 

@@ -22,7 +22,7 @@ final class SearchIndexWriter {
   /// The pages (and their conversations) of the documents in the current shard.
   private var shardPages: [(page: String, conversation: String)] = []
   private(set) var count = 0
-  private var members: [String: String] = [:]
+  private var members: [Identifier: String] = [:]
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
@@ -36,8 +36,8 @@ final class SearchIndexWriter {
   struct Entry {
     var text: String
     var page: String
-    var id: String
-    var sender: String?
+    var id: Identifier
+    var sender: Identifier?
     var senderName: String
     var conversation: String
     /// The message's local time, shown with each hit as the pages show it.
@@ -93,7 +93,7 @@ final class SearchIndexWriter {
     documents.append(UInt8(ascii: documentsInShard == 0 ? "[" : ","))
     documents.append(UInt8(ascii: "["))
     documents += String(pageNumber).utf8
-    for field in [entry.id, entry.sender ?? "", Self.snippet(text)] {
+    for field in [entry.id.text, entry.sender?.text ?? "", Self.snippet(text)] {
       documents.append(UInt8(ascii: ","))
       JSONWriter.writeString(field, to: &documents)
     }
@@ -121,23 +121,25 @@ final class SearchIndexWriter {
     out[start...].reverse()
   }
 
+  /// What search finds a message by: its text, file names, titles, event fields and
+  /// addresses, taken from the stored members so that every kind is covered alike.
   static func searchableText(_ message: Message) -> String {
     // Most messages are text alone, which needs no joining.
-    if message.media == nil, message.merged == nil, message.custom == nil, message.location == nil,
-      message.parts == nil
-    {
-      return message.text ?? ""
-    }
+    if case .text(let text) = message.body, message.parts.isEmpty, message.unusedMembers.isEmpty { return text }
+    let members = message.contentMembers
     var parts: [String] = []
-    if let text = message.text { parts.append(text) }
-    if let name = message.media?.name { parts.append(name) }
-    if let merged = message.merged {
+    if let text = members.text { parts.append(text) }
+    if let name = members.media?.name { parts.append(name) }
+    if let merged = members.merged {
       parts += [merged.title, merged.summary].compactMap { $0 }
-      parts += merged.items.compactMap(\.text)
+      parts += merged.items.compactMap(\.contentMembers.text)
     }
-    if let custom = message.custom { parts += [custom.event].compactMap { $0 } + custom.fields.map(\.value) }
-    if let address = message.location?.address { parts.append(address) }
-    for part in message.parts ?? [] { parts += [part.text, part.media?.name].compactMap { $0 } }
+    if let custom = members.custom { parts += [custom.event].compactMap { $0 } + custom.fields.map(\.value) }
+    if let address = members.location?.address { parts.append(address) }
+    for part in message.parts {
+      let content = part.contentMembers
+      parts += [content.text, content.media?.name].compactMap { $0 }
+    }
     return parts.joined(separator: "\n")
   }
 
@@ -255,7 +257,7 @@ final class SearchIndexWriter {
     endToken()
     try writeShard()
     let people = JSONValue.object(
-      JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) }))
+      JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key.text, .string($0.value)) }))
     try write("members.js", "chatbundleSearch.members(", people)
     let meta = JSONObject([
       "documents": .integer(count), "documentsPerShard": .integer(Int64(Self.documentsPerShard)),

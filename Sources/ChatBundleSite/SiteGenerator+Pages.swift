@@ -44,13 +44,7 @@ extension SiteGenerator {
     current = nil
   }
 
-  func title(of conversation: ConversationEntry) -> String {
-    if let name = conversation.name { return name }
-    if let participants = conversation.participants {
-      return participants.map { people[$0] ?? $0 }.joined(separator: " ↔ ")
-    }
-    return conversation.sourceID ?? conversation.id
-  }
+  func title(of conversation: ConversationEntry) -> String { conversation.title(names: people) }
 
   func stringsContext() -> [String: String] {
     [
@@ -120,10 +114,10 @@ extension SiteGenerator {
     if let since = scope.since { lines.append("≥ " + clock.date(since) + " " + clock.time(since)) }
     if let until = scope.until { lines.append("< " + clock.date(until) + " " + clock.time(until)) }
     if let wanted = scope.conversations {
-      lines.append(strings(.conversations) + ": " + wanted.joined(separator: ", "))
+      lines.append(strings(.conversations) + ": " + wanted.map(\.text).joined(separator: ", "))
     }
     if let members = scope.members {
-      lines.append(strings(.members) + ": " + members.map { people[$0] ?? $0 }.joined(separator: ", "))
+      lines.append(strings(.members) + ": " + members.map { people[$0] ?? $0.text }.joined(separator: ", "))
     }
     return lines.isEmpty ? [strings(.everything)] : lines
   }
@@ -192,10 +186,12 @@ extension SiteGenerator {
     let external = Set(entry.externalMembers ?? [])
     let marker = " (" + strings(.external) + ")"
     if let participants = entry.participants {
-      return participants.map { (people[$0] ?? $0) + (external.contains($0) ? marker : "") }.joined(separator: ", ")
+      return participants.map { (people[$0] ?? $0.text) + (external.contains($0) ? marker : "") }.joined(
+        separator: ", ")
     }
     guard !external.isEmpty else { return "" }
-    return strings(.external) + ": " + (entry.externalMembers ?? []).map { people[$0] ?? $0 }.joined(separator: ", ")
+    return strings(.external) + ": "
+      + (entry.externalMembers ?? []).map { people[$0] ?? $0.text }.joined(separator: ", ")
   }
 
   func writeIndex() throws {
@@ -219,7 +215,7 @@ extension SiteGenerator {
     let listed = manifest.missing.filter { !(options.hideRecalled && recalls[$0.message] != nil) }
     let missing: [[String: Any]] = listed.map { item in
       [
-        "message": item.message, "name": item.name ?? item.sourceReference ?? "", "reason": item.reason,
+        "message": item.message.text, "name": item.name ?? item.sourceReference ?? "", "reason": item.reason,
         "field": item.field,
       ]
     }

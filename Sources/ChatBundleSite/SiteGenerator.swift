@@ -19,7 +19,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   let script: String
   var manifest: Manifest?
   var bundleID = ""
-  var people: [String: String] = [:]
+  var people: [Identifier: String] = [:]
   var renderer: MessageRenderer?
   var clock: LocalClock?
   let strings: SiteStrings
@@ -29,7 +29,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   var mediaFile: FileHandle?
   var conversations: [ConversationPages] = []
   /// Position in `conversations` by conversation id, for links resolved at the end.
-  var conversationIndex: [String: Int] = [:]
+  var conversationIndex: [Identifier: Int] = [:]
   var current: ConversationPages?
   var page = HTML()
   /// The local day (`LocalTime.dayNumber`) of the page's last separator.
@@ -46,7 +46,7 @@ public final class SiteGenerator: BundleReadingDelegate {
   /// The header lines about the whole bundle, made with the first page.
   var bundleHeader: BundleHeader?
   /// Recall notices by recalled message id, found before the pass.
-  var recalls: [String: RecallNotice] = [:]
+  var recalls: [Identifier: RecallNotice] = [:]
   /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
   var hiddenMedia: Set<String> = []
   var shownMedia: Set<String> = []
@@ -104,7 +104,7 @@ public final class SiteGenerator: BundleReadingDelegate {
     self.renderer = renderer
   }
 
-  public func didReadPerson(id: String, name: String) {
+  public func didReadPerson(id: Identifier, name: String) {
     people[id] = name
     peopleChanged = true
   }
@@ -208,9 +208,7 @@ public final class SiteGenerator: BundleReadingDelegate {
       }
       let recall = message.kind == .recall ? nil : recalls[message.id]
       let hidden = recall != nil && options.hideRecalled
-      if message.kind == .recall, options.hideRecalled, let target = message.recallTarget,
-        recalls[target] == nil
-      {
+      if case .recall(let target?) = message.body, options.hideRecalled, recalls[target] == nil {
         // The quick scan missed this tombstone (a line not in canonical form), so its
         // original may already be on a page: stop rather than show recalled content.
         throw RenderError.output(
@@ -238,14 +236,8 @@ extension SiteGenerator {
   /// Records the media a message shows, when hiding recalled messages needs to know.
   func noteMedia(of message: Message, into set: inout Set<String>) {
     guard options.hideRecalled else { return }
-    var references = [message.media, message.thumbnail] + (message.parts ?? []).map(\.media)
-    var pending = message.merged.map { [$0] } ?? []
-    while let merged = pending.popLast() {
-      for item in merged.items {
-        references.append(item.media)
-        if let nested = item.merged { pending.append(nested) }
-      }
+    for (_, reference) in message.mediaReferences {
+      if let sha = reference.sha256 { set.insert(sha) }
     }
-    for case let sha? in references.map({ $0?.sha256 }) { set.insert(sha) }
   }
 }

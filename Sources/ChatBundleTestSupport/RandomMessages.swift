@@ -78,49 +78,72 @@ public struct RandomMessages {
     return reference
   }
 
+  /// A part of any kind: random stored members, read as that kind, so that it holds a
+  /// body and, like a line from another writer may, members its kind does not use.
   public mutating func part(depth: Int) -> MessagePart {
-    var part = MessagePart(
-      kind: MessageKind.allCases[int(0...(MessageKind.allCases.count - 1))], sender: chance(50) ? identifier() : nil,
-      timestamp: chance(50) ? Int64(int(0...2_000_000_000)) * 1000 : nil, text: chance(60) ? text() : nil)
-    if chance(30) { part.media = media(missing: chance(50)) }
+    var members = ContentMembers()
+    if chance(60) { members.text = text() }
+    if chance(30) { members.media = media(missing: chance(50)) }
     if depth < 3 && chance(20) {
-      part.merged = MergedRecord(
+      members.merged = MergedRecord(
         title: text(), summary: nil, level: Int64(depth + 1), items: [self.part(depth: depth + 1)])
     }
+    let kind = MessageKind.allCases[int(0...(MessageKind.allCases.count - 1))]
+    let (body, unused) = members.body(as: kind, level: .part)
+    var part = MessagePart(
+      body, sender: chance(50) ? Identifier(identifier()) : nil,
+      timestamp: chance(50) ? Int64(int(0...2_000_000_000)) * 1000 : nil)
+    part.unusedMembers = unused
     return part
   }
 
-  /// A message of `kind` in `conversation`, with the fields that kind uses and a random
-  /// selection of the optional ones.
-  public mutating func message(kind: MessageKind, conversation: String, timestamp: Int64) -> Message {
-    var message = Message(
-      id: identifier() + "-" + String(next() % 1_000_000), conversation: conversation, timestamp: timestamp,
-      sender: kind == .notice && chance(50) ? nil : identifier(), kind: kind, platform: "test", raw: json())
+  /// A message of `kind` in `conversation`, with the content that kind uses and a random
+  /// selection of the optional members.
+  public mutating func message(kind: MessageKind, conversation: Identifier, timestamp: Int64) -> Message {
+    let body: MessageBody
     switch kind {
-    case .text, .notice: message.text = text(maximum: 40)
-    case .image, .audio, .video, .file: message.media = media(missing: chance(30))
+    case .text: body = .text(text(maximum: 40))
+    case .notice: body = .notice(text(maximum: 40))
+    case .image, .audio, .video, .file:
+      let mediaKind = MediaContent.Kind(rawValue: kind.rawValue) ?? .file
+      var content = MediaContent(mediaKind, reference: media(missing: chance(30)))
+      if kind == .video && chance(60) { content.thumbnail = media(missing: chance(30)) }
+      if chance(20) { content.caption = text() }
+      body = .media(content)
     case .location:
-      message.location = Location(
-        address: chance(70) ? text() : nil, latitude: numberLiteral(), longitude: numberLiteral())
-    case .command: message.command = text()
+      body = .location(
+        Location(address: chance(70) ? text() : nil, latitude: numberLiteral(), longitude: numberLiteral()))
+    case .command: body = .command(text())
     case .custom:
-      message.custom = CustomEvent(
-        event: chance(80) ? text() : nil,
-        fields: (0..<int(0...3)).map { index in KeyValue("k\(index)" + text(maximum: 2), text()) })
+      body = .custom(
+        CustomEvent(
+          event: chance(80) ? text() : nil,
+          fields: (0..<int(0...3)).map { index in KeyValue("k\(index)" + text(maximum: 2), text()) }))
     case .merged:
-      message.merged = MergedRecord(
-        title: text(), summary: text(), level: 1, items: (0..<int(0...3)).map { _ in part(depth: 1) })
-    case .memberJoined, .memberLeft: message.members = (0..<int(1...3)).map { _ in identifier() }
-    case .recall: message.recallTarget = identifier()
-    case .unknown: message.sourceType = text()
+      body = .merged(
+        MergedRecord(title: text(), summary: text(), level: 1, items: (0..<int(0...3)).map { _ in part(depth: 1) }))
+    case .memberJoined, .memberLeft:
+      body = .membership(
+        MembershipChange(
+          kind == .memberJoined ? .joined : .left, members: (0..<int(1...3)).map { _ in Identifier(identifier()) }))
+    case .recall: body = .recall(target: Identifier(identifier()))
+    case .unknown: body = .unknown(UnknownContent(sourceType: text()))
     }
-    if kind == .video && chance(60) { message.thumbnail = media(missing: chance(30)) }
+    var message = Message(
+      id: Identifier(identifier() + "-" + String(next() % 1_000_000)), conversation: conversation,
+      timestamp: timestamp, sender: kind == .notice && chance(50) ? nil : Identifier(identifier()), body: body,
+      source: SourceRecord(platform: "test", raw: json()))
     if chance(20) {
-      message.replyTo = ReplyReference(id: identifier(), sender: chance(50) ? identifier() : nil, preview: text())
+      message.replyTo = ReplyReference(
+        id: Identifier(identifier()), sender: chance(50) ? Identifier(identifier()) : nil, preview: text())
     }
-    if chance(15) { message.mentions = (0..<int(1...3)).map { _ in identifier() } }
+    if chance(15) { message.mentions = (0..<int(1...3)).map { _ in Identifier(identifier()) } }
     message.mentionsAll = chance(10)
     if chance(10) { message.parts = [part(depth: 1)] }
+    // Now and then members the kind does not use, as another writer may store them: a
+    // stray attachment must still be checked and listed like any other.
+    if kind == .location && chance(20) { message.unusedMembers.text = text() }
+    if kind == .text && chance(10) { message.unusedMembers.media = media(missing: chance(50)) }
     return message
   }
 }

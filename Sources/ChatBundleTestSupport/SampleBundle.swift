@@ -8,98 +8,79 @@ public enum SampleBundle {
   public static let group = ConversationInfo(id: "group:g1", kind: .group, sourceID: "g1")
   public static let direct = ConversationInfo(id: "chat:alice:bob", kind: .direct, participants: ["alice", "bob"])
   public static let room = ConversationInfo(id: "chatroom:r1", kind: .chatroom, sourceID: "r1")
-  public static let people = ["alice": "Alice 爱丽丝", "bob": "Bob", "g1": "三年级二班", "carol": "<b>Carol</b>"]
+  public static let people: [Identifier: String] = [
+    "alice": "Alice 爱丽丝", "bob": "Bob", "g1": "三年级二班", "carol": "<b>Carol</b>",
+  ]
 
   /// Writes the sample's media files into `directory` and returns the messages to add,
   /// with their media not yet resolved (`sourceReference` names the file).
   public static func messages() -> [(Message, ConversationInfo)] {
     var result: [(Message, ConversationInfo)] = []
     var clock: Int64 = 1_741_568_400_000  // 2025-03-10T01:00:00Z
-    func make(_ id: String, _ kind: MessageKind, _ conversation: ConversationInfo, sender: String? = "alice")
+    func make(_ id: Identifier, _ body: MessageBody, _ conversation: ConversationInfo, sender: Identifier? = "alice")
       -> Message
     {
       clock += 61_000
       let raw = JSONValue.object(
-        JSONObject(["msg_id": .string(id), "big": .number("11101571002822706744"), "lat": .number("39.9053")]))
+        JSONObject(["msg_id": .string(id.text), "big": .number("11101571002822706744"), "lat": .number("39.9053")]))
       return Message(
-        id: id, conversation: conversation.id, timestamp: clock, sender: sender, kind: kind, platform: "test",
-        raw: raw)
+        id: id, conversation: conversation.id, timestamp: clock, sender: sender, body: body,
+        source: SourceRecord(platform: "test", raw: raw))
     }
-    var text = make("966475220900644860", .text, group)
-    text.text = "早上好 <script>window.pwned=1</script>\n第二行 \u{2028} 🙂 https://example.com/a?b=1&c=2"
+    var text = make(
+      "966475220900644860", .text("早上好 <script>window.pwned=1</script>\n第二行 \u{2028} 🙂 https://example.com/a?b=1&c=2"),
+      group)
     text.mentions = ["bob", "carol"]
     result.append((text, group))
 
-    var reply = make("966475220900644861", .text, group, sender: "bob")
-    reply.text = "收到"
+    var reply = make("966475220900644861", .text("收到"), group, sender: "bob")
     reply.replyTo = ReplyReference(id: "966475220900644860", sender: "alice", preview: "早上好")
     reply.mentionsAll = true
     result.append((reply, group))
 
-    var image = make("m-image", .image, group)
-    image.media = MediaReference(name: "photo.png", width: 2, height: 1, sourceReference: "png-1")
-    result.append((image, group))
+    let photo = MediaReference(name: "photo.png", width: 2, height: 1, sourceReference: "png-1")
+    result.append((make("m-image", .media(MediaContent(.image, reference: photo)), group), group))
 
-    var audio = make("m-audio", .audio, direct, sender: "bob")
-    audio.media = MediaReference(name: "voice.amr", durationMilliseconds: 3000, sourceReference: "amr-1")
-    result.append((audio, direct))
+    let voice = MediaReference(name: "voice.amr", durationMilliseconds: 3000, sourceReference: "amr-1")
+    result.append((make("m-audio", .media(MediaContent(.audio, reference: voice)), direct, sender: "bob"), direct))
 
-    var video = make("m-video", .video, direct)
-    video.media = MediaReference(name: "clip.mp4", durationMilliseconds: 10_000, sourceReference: "mp4-1")
-    video.thumbnail = MediaReference(width: 360, height: 480, sourceReference: "png-1")
-    result.append((video, direct))
+    let clip = MediaReference(name: "clip.mp4", durationMilliseconds: 10_000, sourceReference: "mp4-1")
+    let poster = MediaReference(width: 360, height: 480, sourceReference: "png-1")
+    result.append((make("m-video", .media(MediaContent(.video, reference: clip, thumbnail: poster)), direct), direct))
 
-    var file = make("m-file", .file, group, sender: "carol")
-    file.media = MediaReference(name: "../../etc/passwd", sourceReference: "absent-file")
-    result.append((file, group))
+    let absent = MediaReference(name: "../../etc/passwd", sourceReference: "absent-file")
+    result.append((make("m-file", .media(MediaContent(.file, reference: absent)), group, sender: "carol"), group))
 
-    var location = make("m-location", .location, direct)
-    location.location = Location(address: "西城区西便门桥 ", latitude: "39.9053", longitude: "116.36302")
-    result.append((location, direct))
+    let place = Location(address: "西城区西便门桥 ", latitude: "39.9053", longitude: "116.36302")
+    result.append((make("m-location", .location(place), direct), direct))
 
-    var command = make("m-command", .command, group)
-    command.command = "run"
-    result.append((command, group))
+    result.append((make("m-command", .command("run"), group), group))
 
-    var custom = make("m-custom", .custom, room)
-    custom.custom = CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("price", "100")])
-    result.append((custom, room))
+    let gift = CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("price", "100")])
+    result.append((make("m-custom", .custom(gift), room), room))
 
-    var merged = make("m-merged", .merged, group)
-    var inner = MessagePart(kind: .merged, sender: "bob", timestamp: 1_741_000_000_000)
-    inner.merged = MergedRecord(
-      title: "inner", summary: "nested", level: 2, items: [MessagePart(kind: .text, sender: "bob", text: "deep")])
-    merged.merged = MergedRecord(
+    let inner = MessagePart(
+      .merged(
+        MergedRecord(title: "inner", summary: "nested", level: 2, items: [MessagePart(.text("deep"), sender: "bob")])),
+      sender: "bob", timestamp: 1_741_000_000_000)
+    let history = MergedRecord(
       title: "聊天记录", summary: ":yyuu\n:[图片]\n", level: 1,
-      items: [MessagePart(kind: .text, sender: "alice", timestamp: 1_740_000_000_000, text: "forwarded"), inner])
-    merged.media = MediaReference(name: "17289718748990036", sourceReference: "json-1")
-    result.append((merged, group))
+      items: [MessagePart(.text("forwarded"), sender: "alice", timestamp: 1_740_000_000_000), inner],
+      attachment: MediaReference(name: "17289718748990036", sourceReference: "json-1"))
+    result.append((make("m-merged", .merged(history), group), group))
 
-    var joined = make("m-joined", .memberJoined, room, sender: "alice")
-    joined.members = ["dave", "erin"]
+    let joined = make("m-joined", .membership(MembershipChange(.joined, members: ["dave", "erin"])), room)
     result.append((joined, room))
-
-    var left = make("m-left", .memberLeft, room, sender: "dave")
-    left.members = ["dave"]
+    let left = make("m-left", .membership(MembershipChange(.left, members: ["dave"])), room, sender: "dave")
     result.append((left, room))
 
-    var notice = make("m-notice", .notice, group, sender: nil)
-    notice.text = "群公告：周五春游"
-    result.append((notice, group))
+    result.append((make("m-notice", .notice("群公告：周五春游"), group, sender: nil), group))
+    result.append((make("m-recall", .recall(target: "m-file"), group, sender: "carol"), group))
+    result.append((make("m-unknown", .unknown(UnknownContent(sourceType: "future_type")), direct), direct))
 
-    var recall = make("m-recall", .recall, group, sender: "carol")
-    recall.recallTarget = "m-file"
-    result.append((recall, group))
-
-    var unknown = make("m-unknown", .unknown, direct)
-    unknown.sourceType = "future_type"
-    result.append((unknown, direct))
-
-    var multi = make("m-parts", .text, direct, sender: "bob")
-    multi.text = "see attached"
-    var part = MessagePart(kind: .image)
-    part.media = MediaReference(name: "second.png", sourceReference: "png-1")
-    multi.parts = [part, MessagePart(kind: .text, text: "and more")]
+    var multi = make("m-parts", .text("see attached"), direct, sender: "bob")
+    let second = MediaReference(name: "second.png", sourceReference: "png-1")
+    multi.parts = [MessagePart(.media(MediaContent(.image, reference: second))), MessagePart(.text("and more"))]
     result.append((multi, direct))
     return result
   }
@@ -128,13 +109,8 @@ public enum SampleBundle {
     for index in order ?? Array(all.indices) {
       var (message, conversation) = all[index]
       guard builder.accepts(message, in: conversation) else { continue }
-      message.media = try message.media.map { try resolve($0, in: scratch, builder: builder) }
-      message.thumbnail = try message.thumbnail.map { try resolve($0, in: scratch, builder: builder) }
-      if var parts = message.parts {
-        for partIndex in parts.indices {
-          parts[partIndex].media = try parts[partIndex].media.map { try resolve($0, in: scratch, builder: builder) }
-        }
-        message.parts = parts
+      try message.updateMediaReferences { _, reference in
+        reference = try resolve(reference, in: scratch, builder: builder)
       }
       try builder.add(message, conversation: conversation, input: input, line: Int64(index + 1))
       resolved.append(message)
@@ -162,7 +138,7 @@ public enum SampleBundle {
 public final class CollectingDelegate: BundleReadingDelegate {
   public var messages: [Message] = []
   public var lines: [Int64] = []
-  public var people: [String: String] = [:]
+  public var people: [Identifier: String] = [:]
   public var media: [String: [UInt8]] = [:]
   private var current: [UInt8] = []
 
@@ -173,7 +149,7 @@ public final class CollectingDelegate: BundleReadingDelegate {
     lines.append(line)
   }
 
-  public func didReadPerson(id: String, name: String) { people[id] = name }
+  public func didReadPerson(id: Identifier, name: String) { people[id] = name }
 
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.role == .media }
 

@@ -63,20 +63,12 @@ extension ChatBundleCommand {
 struct InspectSummary {
   let manifest: Manifest
   let bundleID: String
-  let people: [String: String]
-  let index: [String: JSONObject]
+  let people: [Identifier: String]
+  let index: [Identifier: JSONObject]
   let zone: TimeZone
 
-  func name(of id: String) -> String {
-    people[id].map { "\($0) (\(id))" } ?? id
-  }
-
-  func conversationTitle(_ conversation: ConversationEntry) -> String {
-    if let name = conversation.name { return name }
-    if let participants = conversation.participants {
-      return participants.map { people[$0] ?? $0 }.joined(separator: " ↔ ")
-    }
-    return conversation.sourceID ?? conversation.id
+  func name(of id: Identifier) -> String {
+    people[id].map { "\($0) (\(id))" } ?? id.text
   }
 
   func date(_ milliseconds: Int64) -> String {
@@ -109,7 +101,7 @@ struct InspectSummary {
     )
     out.append("")
     for conversation in manifest.conversations {
-      out.append("\(conversationTitle(conversation))  [\(conversation.kind.rawValue)]  \(conversation.id)")
+      out.append("\(conversation.title(names: people))  [\(conversation.kind.rawValue)]  \(conversation.id)")
       out.append(
         "  \(conversation.messageCount) messages, \(date(conversation.firstTimestamp)) – \(date(conversation.lastTimestamp))"
       )
@@ -118,7 +110,7 @@ struct InspectSummary {
         out.append("  kinds: " + kinds.joined(separator: ", "))
         let members = (line["members"]?.arrayValue ?? []).compactMap { pair -> String? in
           guard let items = pair.arrayValue, let id = items.first?.stringValue else { return nil }
-          return "\(name(of: id)) \(items.last?.numberLiteral ?? "0")"
+          return "\(name(of: Identifier(id))) \(items.last?.numberLiteral ?? "0")"
         }
         out.append(
           "  members (\(members.count)): " + members.prefix(12).joined(separator: ", ")
@@ -156,7 +148,7 @@ struct InspectSummary {
     if let since = scope.since { parts.append("from \(UTCTime.timestamp(milliseconds: since))") }
     if let until = scope.until { parts.append("before \(UTCTime.timestamp(milliseconds: until))") }
     if let conversations = scope.conversations {
-      parts.append("conversations " + conversations.joined(separator: ", "))
+      parts.append("conversations " + conversations.map(\.text).joined(separator: ", "))
     }
     if let members = scope.members { parts.append("members " + members.map(name(of:)).joined(separator: ", ")) }
     return parts.joined(separator: "; ")
@@ -169,7 +161,7 @@ struct InspectSummary {
     object.append(
       "people",
       JSONValue.object(
-        JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key, .string($0.value)) })))
+        JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key.text, .string($0.value)) })))
     object.append(
       "conversation_index",
       JSONValue.array(manifest.conversations.compactMap { index[$0.id].map(JSONValue.object) }))

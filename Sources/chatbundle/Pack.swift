@@ -108,12 +108,12 @@ extension ChatBundleCommand {
       if FileManager.default.fileExists(atPath: output) && !force {
         throw ValidationError("\(output) exists; pass --force to replace it")
       }
-      var options = PackOptions(platform: source.rawValue, timeZone: zone)
+      var options = PackOptions(platform: Identifier(source.rawValue), timeZone: zone)
       options.scope = ExportScope(
         since: try since.map { try parseTime($0, option: "--since", zone: zone) },
         until: try until.map { try parseTime($0, option: "--until", zone: zone) },
-        conversations: conversations.isEmpty ? nil : bytewiseSortedUnique(conversations),
-        members: members.isEmpty ? nil : bytewiseSortedUnique(members))
+        conversations: conversations.isEmpty ? nil : Identifier.sortedUnique(conversations.map { Identifier($0) }),
+        members: members.isEmpty ? nil : Identifier.sortedUnique(members.map { Identifier($0) }))
       options.skipInvalid = skipInvalid
       options.maximumSkipped = maxSkipped
       options.keepFirstDuplicate = keepFirstDuplicate
@@ -204,9 +204,4 @@ func formatBytes(_ bytes: Int64) -> String {
     unit += 1
   }
   return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
-}
-
-/// Scope lists are recorded sorted bytewise, as the spec orders every list of ids.
-func bytewiseSortedUnique(_ values: [String]) -> [String] {
-  Array(Set(values)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
 }

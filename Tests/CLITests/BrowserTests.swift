@@ -83,12 +83,13 @@ import Testing
     _ = verifier.verify()
     return Set(
       delegate.messages.filter { message in
-        var parts = [message.text, message.media?.name, message.merged?.title, message.merged?.summary]
-        parts +=
-          (message.merged?.items ?? []).map(\.text) + (message.parts ?? []).flatMap { [$0.text, $0.media?.name] }
-        parts += (message.custom?.fields ?? []).map(\.value) + [message.custom?.event, message.location?.address]
+        let members = message.contentMembers
+        var parts = [members.text, members.media?.name, members.merged?.title, members.merged?.summary]
+        parts += (members.merged?.items ?? []).map(\.contentMembers.text)
+        parts += message.parts.flatMap { [$0.contentMembers.text, $0.contentMembers.media?.name] }
+        parts += (members.custom?.fields ?? []).map(\.value) + [members.custom?.event, members.location?.address]
         return needle(parts.compactMap { $0 }.joined(separator: "\n"))
-      }.map(\.id))
+      }.map(\.id.text))
   }
 
   @Test func searchFindsExactlyTheMessagesWithAChineseWord() throws {

@@ -145,10 +145,8 @@ private let unzip = program(["unzip"])
     let input = builder.addInput(name: "t", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
     let group = ConversationInfo(id: "group:g", kind: .group, sourceID: "g")
     for (number, text) in hostile.enumerated() {
-      var message = Message(
-        id: "h\(number)", conversation: group.id, timestamp: 1_741_568_400_000 + Int64(number), sender: "u",
-        kind: .text, platform: "test", raw: .null)
-      message.text = text
+      let message = Message.test(
+        Identifier("h\(number)"), in: group.id, at: 1_741_568_400_000 + Int64(number), from: "u", .text(text))
       try builder.add(message, conversation: group, input: input, line: Int64(number + 1))
     }
     _ = try builder.finish(outputPath: directory.file("hostile.tar.gz"))

@@ -68,18 +68,16 @@ func readExportedCSV(_ path: String) throws -> (header: [String], rows: [[String
 
 /// Builds a bundle of text messages with the given texts, one conversation per entry.
 func packTexts(
-  _ texts: [(ConversationInfo, String?, String, Int64)], to output: String,
-  people: [String: String] = [:]
+  _ texts: [(ConversationInfo, Identifier?, String, Int64)], to output: String,
+  people: [Identifier: String] = [:]
 ) throws {
   var options = PackOptions(platform: "test", timeZone: "Asia/Shanghai")
   options.people = people
   let builder = try BundleBuilder(options: options, outputPath: output)
   let input = builder.addInput(name: "texts.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
   for (index, item) in texts.enumerated() {
-    var message = Message(
-      id: "t\(index)", conversation: item.0.id, timestamp: item.3, sender: item.1, kind: .text, platform: "test",
-      raw: .object(JSONObject()))
-    message.text = item.2
+    let message = Message.test(
+      Identifier("t\(index)"), in: item.0.id, at: item.3, from: item.1, .text(item.2), raw: .object(JSONObject()))
     try builder.add(message, conversation: item.0, input: input, line: Int64(index + 1))
   }
   _ = try builder.finish(outputPath: output)
@@ -157,7 +155,7 @@ func packTexts(
       for row in try readExportedCSV(directory.file("csv/" + file)).rows { rows[row["message_id"] ?? ""] = row }
     }
     #expect(rows.count == messages.count)
-    let image = try #require(messages.first { $0.id == "m-image" }?.media?.sha256)
+    let image = try #require(messages.first { $0.id == "m-image" }?.contentMembers.media?.sha256)
     #expect(rows["m-image"]?["media"] == "media/\(image.prefix(2))/\(image)")
     #expect(rows["m-image"]?["text"] == "photo.png")
     #expect(rows["m-audio"]?["text"] == "voice.amr (3 s)")

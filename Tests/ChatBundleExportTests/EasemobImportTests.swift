@@ -48,10 +48,10 @@ import Testing
     #expect(
       serialized("966475220900644860")
         == "{\"from\":\"alice\",\"target\":\"g1\",\"type\":\"txt\",\"body\":{\"msg\":"
-        + String(decoding: JSONWriter.serialize(.string(text.text ?? "")), as: UTF8.self)
+        + String(decoding: JSONWriter.serialize(.string(text.contentMembers.text ?? "")), as: UTF8.self)
         + "},\"is_ack_read\":true,\"msg_timestamp\":\(text.timestamp),\"need_download\":false}")
 
-    let image = try #require(export.messages.first { $0.id == "m-image" }?.media)
+    let image = try #require(export.messages.first { $0.id == "m-image" }?.contentMembers.media)
     let sha = try #require(image.sha256)
     #expect(
       serialized("m-image")?.contains(
@@ -67,7 +67,7 @@ import Testing
     #expect(audio["body"]?.objectValue?["filename"] == .string("voice.amr"))
 
     let video = try #require(export.request("m-video")?["body"]?.objectValue)
-    let thumb = try #require(export.messages.first { $0.id == "m-video" }?.thumbnail?.sha256)
+    let thumb = try #require(export.messages.first { $0.id == "m-video" }?.contentMembers.thumbnail?.sha256)
     #expect(video["thumb"] == .string("\(Self.base)/media/\(thumb.prefix(2))/\(thumb)"))
     #expect(video["length"] == .number("10"))
     #expect(video["size"] == .object(JSONObject(["width": .number("360"), "height": .number("480")])))
@@ -81,9 +81,9 @@ import Testing
   }
 
   @Test func aCustomEventMapsToCustomExts() throws {
-    var message = Message(
-      id: "c1", conversation: "group:g", timestamp: 5, sender: "alice", kind: .custom, platform: "test", raw: .null)
-    message.custom = CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("price", "100")])
+    let message = Message.test(
+      "c1", in: "group:g", at: 5, from: "alice",
+      .custom(CustomEvent(event: "gift_1", fields: [KeyValue("name", "flower"), KeyValue("price", "100")])))
     let group = ConversationEntry(id: "group:g", kind: .group, sourceID: "g", path: "x")
     guard
       case .request(let endpoint, let body, let notCarried) =
@@ -113,7 +113,7 @@ import Testing
     let skipped = Set(
       export.items.filter { $0["status"] == .string("skipped") }.compactMap { $0["message_id"]?.stringValue })
     #expect(imported.isDisjoint(with: skipped))
-    #expect(imported.union(skipped) == Set(export.messages.map(\.id)))
+    #expect(imported.union(skipped) == Set(export.messages.map(\.id.text)))
 
     func reasons(_ id: String) -> [String] {
       export.item(id)?["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -144,7 +144,7 @@ import Testing
     #expect(times == times.sorted())
     // The bundle stores the conversations in hash order, not in time order.
     let conversationsInOrder = export.lines.compactMap { line in
-      export.messages.first { $0.id == line["message_id"]?.stringValue }?.conversation
+      export.messages.first { $0.id.text == line["message_id"]?.stringValue }?.conversation
     }
     #expect(Set(conversationsInOrder).count > 1)
     let (spilled, _) = try exportSample(memoryBudget: 1024)
@@ -156,7 +156,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let first = ConversationInfo(id: "group:a", kind: .group, sourceID: "a")
     let second = ConversationInfo(id: "group:b", kind: .group, sourceID: "b")
-    var items: [(ConversationInfo, String?, String, Int64)] = []
+    var items: [(ConversationInfo, Identifier?, String, Int64)] = []
     for index in 0..<40 {
       let time = Int64(1_000_000 + (index * 7919) % 400)
       items.append((index % 2 == 0 ? first : second, "u", "m\(index)", time))

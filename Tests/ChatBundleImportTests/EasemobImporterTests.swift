@@ -42,7 +42,7 @@ import Testing
     for result in [ndjson, gzip, bare, array, wrapped, crlf] {
       #expect(result.2.isValid)
       #expect(result.1.map(\.id) == ["1", "2"])
-      #expect(result.1.map(\.raw) == ndjson.1.map(\.raw))
+      #expect(result.1.map(\.source.raw) == ndjson.1.map(\.source.raw))
     }
   }
 
@@ -51,8 +51,8 @@ import Testing
     let (summary, messages, report) = try pack(
       ["h.jsonl": Array((Self.line1 + "\n" + Self.line2 + "\n").utf8)], media: ["img-1": png])
     #expect(report.isValid && summary.media == 1 && summary.missing == 0)
-    #expect(messages[1].media?.sha256 == SHA256Digest.hex(of: png))
-    #expect(messages[1].media?.mediaType == "image/png")
+    #expect(messages[1].contentMembers.media?.sha256 == SHA256Digest.hex(of: png))
+    #expect(messages[1].contentMembers.media?.mediaType == "image/png")
   }
 
   @Test func absentOrPartialMediaIsRecordedAndThePackGoesOn() throws {

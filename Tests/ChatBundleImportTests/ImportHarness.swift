@@ -15,7 +15,7 @@ func packThroughImporter(
     for (name, bytes) in media { try directory.write("media/" + name, bytes) }
     mediaDirectory = directory.file("media")
   }
-  var options = PackOptions(platform: platform, timeZone: "Asia/Shanghai")
+  var options = PackOptions(platform: Identifier(platform), timeZone: "Asia/Shanghai")
   configure(&options)
   let output = directory.file("out.tar.gz")
   let builder = try BundleBuilder(options: options, outputPath: output)

@@ -45,7 +45,7 @@ import Testing
     let hello: [UInt8] = Array("hello".utf8)
     let byMD5 = try pack(["m.jsonl": Self.image("1", md5: Self.helloMD5.uppercased())], media: [Self.helloMD5: hello])
     #expect(byMD5.2.isValid && byMD5.0.media == 1 && byMD5.0.missing == 0)
-    #expect(byMD5.1.first?.media?.sha256 == SHA256Digest.hex(of: hello))
+    #expect(byMD5.1.first?.contentMembers.media?.sha256 == SHA256Digest.hex(of: hello))
     let name = WeComMedia.fileName(forSDKFileID: "Ct/Y+B==")
     #expect(name == SHA256Digest.hex(of: Array("Ct/Y+B==".utf8)))
     let byID = try pack(["m.jsonl": Self.image("1", md5: Self.helloMD5)], media: [name: hello])
@@ -70,7 +70,7 @@ import Testing
       uniqueKeysWithValues: (report.manifest?.missing ?? []).map { ($0.message, $0.reason) })
     #expect(reasons == ["bad": "checksum_mismatch", "absent": "not_found", "short": "size_mismatch"])
     #expect(report.manifest?.missing.first { $0.message == "absent" }?.sourceReference == "absent")
-    #expect(messages.first { $0.id == "good" }?.media?.sha256 != nil)
+    #expect(messages.first { $0.id == "good" }?.contentMembers.media?.sha256 != nil)
     let noDirectory = try pack(["m.jsonl": lines[0]])
     #expect(noDirectory.2.manifest?.missing.first?.reason == "no_media_directory")
   }
@@ -80,9 +80,9 @@ import Testing
     #expect(report.isValid, "\(report.issues)")
     #expect(summary.messages == 2)
     let recall = try #require(messages.first { $0.kind == .recall })
-    #expect(recall.recallTarget == "14822339130656386894_1603875600")
+    #expect(recall.contentMembers.recallTarget == "14822339130656386894_1603875600")
     #expect(recall.sender == "kenshin" && recall.timestamp == 1_603_875_615_723)
-    #expect(messages.contains { $0.id == recall.recallTarget && $0.text == "oops" })
+    #expect(messages.contains { $0.id == recall.contentMembers.recallTarget && $0.contentMembers.text == "oops" })
     #expect(Set(messages.map(\.conversation)).count == 1)
   }
 
@@ -147,7 +147,7 @@ import Testing
   @Test func aJSONArrayReadsLikeLines() throws {
     let lines = try pack(["m.jsonl": Self.text + "\n" + Self.revoke + "\n"])
     let array = try pack(["m.json": "[\n" + Self.text + ",\n" + Self.revoke + "\n]\n"])
-    #expect(array.2.isValid && array.1.map(\.raw) == lines.1.map(\.raw))
+    #expect(array.2.isValid && array.1.map(\.source.raw) == lines.1.map(\.source.raw))
   }
 
   @Test func eachSharedCorpusFilePacksAndVerifies() throws {

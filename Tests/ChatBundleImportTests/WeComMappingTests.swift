@@ -22,20 +22,21 @@ import Testing
   /// The envelope every fixture shares, with kind and content still to set.
   func expected(_ json: String, kind: MessageKind) throws -> Message {
     Message(
-      id: "m1", conversation: "chat:alice:bob", timestamp: Self.time, sender: "alice", kind: kind,
-      platform: "wecom", raw: try JSONParser.parse(json, options: .lenient))
+      id: "m1", conversation: "chat:alice:bob", timestamp: Self.time, sender: "alice",
+      body: ContentMembers().body(as: kind, level: .message).body,
+      source: SourceRecord(platform: "wecom", raw: try JSONParser.parse(json, options: .lenient)))
   }
 
   func custom(_ json: String, _ event: String, _ fields: [(String, String)]) throws -> Message {
     var message = try expected(json, kind: .custom)
-    message.custom = CustomEvent(event: event, fields: fields.map { KeyValue($0.0, $0.1) })
+    message.contentMembers.custom = CustomEvent(event: event, fields: fields.map { KeyValue($0.0, $0.1) })
     return message
   }
 
   @Test func text() throws {
     let json = Self.record("text", #"{"content":"你好[微笑]\n------\n@nick"}"#)
     var message = try expected(json, kind: .text)
-    message.text = "你好[微笑]\n------\n@nick"
+    message.contentMembers.text = "你好[微笑]\n------\n@nick"
     let mapped = try map(json)
     #expect(mapped.message == message)
     #expect(
@@ -46,7 +47,7 @@ import Testing
   @Test func markdownReadsItsInfoPayload() throws {
     let json = Self.record("markdown", #"{"content":"**请**查看"}"#, key: "info")
     var message = try expected(json, kind: .text)
-    message.text = "**请**查看"
+    message.contentMembers.text = "**请**查看"
     #expect(try map(json).message == message)
   }
 
@@ -54,14 +55,12 @@ import Testing
     let json = Self.record(
       "image", #"{"md5sum":"50de8e5ae8ffe4f1df7a93841f71993a","filesize":70961,"sdkfileid":"Ct/Y+B=="}"#)
     var message = try expected(json, kind: .image)
-    message.media = MediaReference(size: 70961, sourceReference: "Ct/Y+B==")
+    message.contentMembers.media = MediaReference(size: 70961, sourceReference: "Ct/Y+B==")
     let mapped = try map(json)
     #expect(mapped.message == message)
     #expect(
       mapped.attachments == [
-        .init(
-          field: .media,
-          source: .init(md5sum: "50de8e5ae8ffe4f1df7a93841f71993a", sdkFileID: "Ct/Y+B==", declaredSize: 70961))
+        .media: .init(md5sum: "50de8e5ae8ffe4f1df7a93841f71993a", sdkFileID: "Ct/Y+B==", declaredSize: 70961)
       ])
   }
 
@@ -69,7 +68,7 @@ import Testing
     let json = Self.record(
       "emotion", #"{"type":1,"width":290,"height":291,"imagesize":962604,"md5sum":"94c2","sdkfileid":"4eE1"}"#)
     var message = try expected(json, kind: .image)
-    message.media = MediaReference(size: 962604, width: 290, height: 291, sourceReference: "4eE1")
+    message.contentMembers.media = MediaReference(size: 962604, width: 290, height: 291, sourceReference: "4eE1")
     #expect(try map(json).message == message)
   }
 
@@ -77,7 +76,7 @@ import Testing
     let json = Self.record(
       "voice", #"{"md5sum":"9db0","voice_size":6810,"play_length":10,"sdkfileid":"kcyZ"}"#)
     var message = try expected(json, kind: .audio)
-    message.media = MediaReference(size: 6810, durationMilliseconds: 10_000, sourceReference: "kcyZ")
+    message.contentMembers.media = MediaReference(size: 6810, durationMilliseconds: 10_000, sourceReference: "kcyZ")
     #expect(try map(json).message == message)
   }
 
@@ -85,7 +84,8 @@ import Testing
     let json = Self.record(
       "video", #"{"md5sum":"d06f","filesize":15169724,"play_length":108,"sdkfileid":"MzAz"}"#)
     var message = try expected(json, kind: .video)
-    message.media = MediaReference(size: 15_169_724, durationMilliseconds: 108_000, sourceReference: "MzAz")
+    message.contentMembers.media = MediaReference(
+      size: 15_169_724, durationMilliseconds: 108_000, sourceReference: "MzAz")
     #expect(try map(json).message == message)
   }
 
@@ -93,7 +93,7 @@ import Testing
     let json = Self.record(
       "file", #"{"md5sum":"18e9","filename":"资料.docx","fileext":"docx","filesize":18181,"sdkfileid":"E4OD"}"#)
     var message = try expected(json, kind: .file)
-    message.media = MediaReference(size: 18181, name: "资料.docx", sourceReference: "E4OD")
+    message.contentMembers.media = MediaReference(size: 18181, name: "资料.docx", sourceReference: "E4OD")
     #expect(try map(json).message == message)
   }
 
@@ -102,7 +102,7 @@ import Testing
       "voip_doc_share", #"{"filename":"欢迎.pdf","md5sum":"ff89","filesize":4400654,"sdkfileid":"CpsB"}"#,
       extra: #","voipid":"gr27""#)
     var message = try expected(json, kind: .file)
-    message.media = MediaReference(size: 4_400_654, name: "欢迎.pdf", sourceReference: "CpsB")
+    message.contentMembers.media = MediaReference(size: 4_400_654, name: "欢迎.pdf", sourceReference: "CpsB")
     #expect(try map(json).message == message)
   }
 
@@ -110,7 +110,8 @@ import Testing
     let json = Self.record(
       "location", #"{"longitude":116.586285899,"latitude":39.911125799,"address":"北京市","title":"管理中心","zoom":15}"#)
     var message = try expected(json, kind: .location)
-    message.location = Location(address: "北京市", name: "管理中心", latitude: "39.911125799", longitude: "116.586285899")
+    message.contentMembers.location = Location(
+      address: "北京市", name: "管理中心", latitude: "39.911125799", longitude: "116.586285899")
     #expect(try map(json).message == message)
   }
 
@@ -118,7 +119,7 @@ import Testing
     let json = Self.record("revoke", #"{"pre_msgid":"14822339130656386894_1603875600"}"#)
       .replacingOccurrences(of: #""action":"send""#, with: #""action":"recall""#)
     var message = try expected(json, kind: .recall)
-    message.recallTarget = "14822339130656386894_1603875600"
+    message.contentMembers.recallTarget = "14822339130656386894_1603875600"
     #expect(try map(json).message == message)
     #expect(throws: RecordError.self) { try map(Self.record("revoke", "{}")) }
   }
@@ -280,10 +281,10 @@ import Testing
         ("voiceid", "grb8"), ("endtime", "2020-07-08T08:40:35Z"),
         ("demofiledata", #"[{"filename":"a.docx","starttime":1594197599}]"#), ("sharescreendata", ""),
       ])
-    message.media = MediaReference(sourceReference: "CpsBKjAq")
+    message.contentMembers.media = MediaReference(sourceReference: "CpsBKjAq")
     let mapped = try map(json)
     #expect(mapped.message == message)
-    #expect(mapped.attachments.map(\.source.sdkFileID) == ["CpsBKjAq"])
+    #expect(mapped.attachments.map(\.value.sdkFileID) == ["CpsBKjAq"])
   }
 
   @Test func mixedGivesParts() throws {
@@ -292,13 +293,13 @@ import Testing
       #"{"item":[{"type":"text","content":"{\"content\":\"你好[微笑]\\n\"}"},{"type":"image","content":"{\"md5sum\":\"368b\",\"filesize\":13177,\"sdkfileid\":\"CtYB\"}"},{"type":"text","content":"not json"}]}"#
     )
     var message = try expected(json, kind: .text)
-    message.text = "你好[微笑]\n"
-    var image = MessagePart(kind: .image)
-    image.media = MediaReference(size: 13177, sourceReference: "CtYB")
-    message.parts = [image, MessagePart(kind: .text, text: "not json")]
+    message.contentMembers.text = "你好[微笑]\n"
+    let image = MessagePart(
+      .media(MediaContent(.image, reference: MediaReference(size: 13177, sourceReference: "CtYB"))))
+    message.parts = [image, MessagePart(.text("not json"))]
     let mapped = try map(json)
     #expect(mapped.message == message)
-    #expect(mapped.attachments.map(\.field) == [.part(0)])
+    #expect(Array(mapped.attachments.keys) == [MediaPath([.part(0)])])
   }
 
   @Test func chatrecordItemsAreParsedAndTheirSecondsBecomeMilliseconds() throws {
@@ -307,17 +308,17 @@ import Testing
       #"{"title":"群聊","item":[{"type":"ChatRecordText","msgtime":1603875610,"content":"{\"content\":\"test\"}","from_chatroom":false},{"type":"ChatRecordImage","msgtime":1603875620000,"content":"{\"md5sum\":\"ab\",\"sdkfileid\":\"Zz\"}"},{"type":"ChatRecordText","msgtime":1603875630,"content":"{broken"}]}"#
     )
     var message = try expected(json, kind: .merged)
-    var image = MessagePart(kind: .image, timestamp: 1_603_875_620_000)
-    image.media = MediaReference(sourceReference: "Zz")
-    message.merged = MergedRecord(
+    let image = MessagePart(
+      .media(MediaContent(.image, reference: MediaReference(sourceReference: "Zz"))), timestamp: 1_603_875_620_000)
+    message.contentMembers.merged = MergedRecord(
       title: "群聊", summary: nil, level: nil,
       items: [
-        MessagePart(kind: .text, timestamp: 1_603_875_610_000, text: "test"), image,
-        MessagePart(kind: .text, timestamp: 1_603_875_630_000, text: "{broken"),
+        MessagePart(.text("test"), timestamp: 1_603_875_610_000), image,
+        MessagePart(.text("{broken"), timestamp: 1_603_875_630_000),
       ])
     let mapped = try map(json)
     #expect(mapped.message == message)
-    #expect(mapped.attachments.map(\.field) == [.mergedItem(part: nil, items: [1])])
+    #expect(Array(mapped.attachments.keys) == [MediaPath([.item(1)])])
   }
 
   /// `ChatRecordChatRecord` items hold a whole chat record, JSON in a string each level.
@@ -340,40 +341,39 @@ import Testing
 
   @Test func chatrecordsNestThreeDeep() throws {
     let mapped = try map(Self.nestedChatRecord(depth: 3))
-    let first = try #require(mapped.message.merged)
+    let first = try #require(mapped.message.contentMembers.merged)
     #expect(mapped.message.kind == .merged && first.title == "level 1")
-    let second = try #require(first.items.first?.merged)
-    let third = try #require(second.items.first?.merged)
+    let second = try #require(first.items.first?.contentMembers.merged)
+    let third = try #require(second.items.first?.contentMembers.merged)
     #expect(second.title == "level 2" && third.title == "level 3")
-    #expect(third.items == [MessagePart(kind: .text, timestamp: 1_603_875_610_000, text: "bottom")])
+    #expect(third.items == [MessagePart(.text("bottom"), timestamp: 1_603_875_610_000)])
   }
 
   @Test func aVeryDeepChatrecordStopsAtTheLimitWithAMarker() throws {
-    var level = try #require(try map(Self.nestedChatRecord(depth: 12)).message.merged)
+    var level = try #require(try map(Self.nestedChatRecord(depth: 12)).message.contentMembers.merged)
     var depth = 1
-    while let next = level.items.first?.merged {
+    while let next = level.items.first?.contentMembers.merged {
       level = next
       depth += 1
     }
     #expect(depth == 8)
     let marker = try #require(level.items.first)
-    #expect(marker.kind == .unknown && marker.sourceType == "chatrecord")
-    #expect(marker.text?.contains("nested deeper than 8") == true)
+    #expect(marker.kind == .unknown && marker.contentMembers.sourceType == "chatrecord")
+    #expect(marker.contentMembers.text?.contains("nested deeper than 8") == true)
   }
 
   @Test func anUnknownMsgtypeKeepsItsName() throws {
     let json = Self.record("hologram", #"{"x":1}"#)
     var message = try expected(json, kind: .unknown)
-    message.sourceType = "hologram"
+    message.contentMembers.sourceType = "hologram"
     #expect(try map(json).message == message)
   }
 
   @Test func switchIsANoticeTimedByItsTimeField() throws {
     let json = #"{"msgid":"125289002219525886280","action":"switch","time":1554119421840,"user":"XuJinSheng"}"#
-    var message = Message(
+    let message = Message(
       id: "125289002219525886280", conversation: "wecom:switch", timestamp: 1_554_119_421_840, sender: "XuJinSheng",
-      kind: .notice, platform: "wecom", raw: try JSONParser.parse(json))
-    message.text = "switched enterprise"
+      body: .notice("switched enterprise"), source: SourceRecord(platform: "wecom", raw: try JSONParser.parse(json)))
     let mapped = try map(json)
     #expect(mapped.message == message)
     #expect(mapped.conversation == ConversationInfo(id: "wecom:switch", kind: .group))
@@ -384,8 +384,8 @@ import Testing
       #"{"msgid":18446744073709551615,"action":"send","from":"a","tolist":["b"],"msgtime":1603875608214,"msgtype":"meeting","meeting":{"meetingid":11101571002822706744}}"#
     let mapped = try map(json)
     #expect(mapped.message.id == "18446744073709551615")
-    #expect(mapped.message.raw.objectValue?["msgid"] == .number("18446744073709551615"))
-    #expect(mapped.message.custom?.fields == [KeyValue("meetingid", "11101571002822706744")])
+    #expect(mapped.message.source.raw.objectValue?["msgid"] == .number("18446744073709551615"))
+    #expect(mapped.message.contentMembers.custom?.fields == [KeyValue("meetingid", "11101571002822706744")])
     #expect(String(decoding: mapped.message.line(), as: UTF8.self).contains(#""meetingid":11101571002822706744"#))
   }
 
@@ -412,7 +412,7 @@ import Testing
       #"{"msgid":"1","from":"ken","tolist":["icef","test"],"msgtime":1,"msgtype":"text","text":{"content":"a"}}"#)
     let reordered = try map(
       #"{"msgid":"2","from":"test","tolist":["ken","icef"],"msgtime":1,"msgtype":"text","text":{"content":"a"}}"#)
-    #expect(party.conversation.kind == .group && party.conversation.id.hasPrefix("party:"))
+    #expect(party.conversation.kind == .group && party.conversation.id.text.hasPrefix("party:"))
     #expect(party.conversation.id == reordered.conversation.id)
   }
 

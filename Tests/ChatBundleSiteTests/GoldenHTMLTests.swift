@@ -23,22 +23,13 @@ import Testing
   func messages() -> [Message] {
     SampleBundle.messages().map { pair in
       var message = pair.0
-      func resolve(_ reference: MediaReference?) -> MediaReference? {
-        guard var reference, let key = reference.sourceReference else { return nil }
-        if let bytes = SampleBundle.mediaFiles[key] {
+      message.updateMediaReferences { _, reference in
+        if let key = reference.sourceReference, let bytes = SampleBundle.mediaFiles[key] {
           reference.sha256 = SHA256Digest.hex(of: bytes)
           reference.size = Int64(bytes.count)
         } else {
           reference.missing = "not_found"
         }
-        return reference
-      }
-      message.media = resolve(message.media)
-      message.thumbnail = resolve(message.thumbnail)
-      message.parts = message.parts?.map { part in
-        var copy = part
-        copy.media = resolve(part.media)
-        return copy
       }
       return message
     }

@@ -17,22 +17,18 @@ import Testing
       options: PackOptions(platform: "test", timeZone: "Asia/Shanghai"), outputPath: path)
     let input = builder.addInput(name: "in.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
     let group = ConversationInfo(id: "group:g1", kind: .group, sourceID: "g1")
-    func message(_ id: String, _ kind: MessageKind, _ sender: String, _ minute: Int64) -> Message {
-      Message(
-        id: id, conversation: group.id, timestamp: 1_741_568_400_000 + minute * 60_000, sender: sender, kind: kind,
-        platform: "test", raw: .object(JSONObject(["id": .string(id)])))
+    func message(_ id: Identifier, _ body: MessageBody, _ sender: Identifier, _ minute: Int64) -> Message {
+      Message.test(
+        id, in: group.id, at: 1_741_568_400_000 + minute * 60_000, from: sender, body,
+        raw: .object(JSONObject(["id": .string(id.text)])))
     }
-    var image = message("p1", .image, "bob", 1)
     let stored = try builder.storeMedia(localPath: scratch.file("photo.png"), name: "holiday-secret.png")
-    image.media = MediaReference(sha256: stored.sha256, size: stored.size, name: "holiday-secret.png")
-    var text = message("t1", .text, "bob", 2)
-    text.text = "the password is swordfish"
-    var kept = message("t2", .text, "carol", 3)
-    kept.text = "lunch at noon"
-    var recallImage = message("r1", .recall, "bob", 4)
-    recallImage.recallTarget = "p1"
-    var recallText = message("r2", .recall, "bob", 5)
-    recallText.recallTarget = "t1"
+    let photoReference = MediaReference(sha256: stored.sha256, size: stored.size, name: "holiday-secret.png")
+    let image = message("p1", .media(MediaContent(.image, reference: photoReference)), "bob", 1)
+    let text = message("t1", .text("the password is swordfish"), "bob", 2)
+    let kept = message("t2", .text("lunch at noon"), "carol", 3)
+    let recallImage = message("r1", .recall(target: "p1"), "bob", 4)
+    let recallText = message("r2", .recall(target: "t1"), "bob", 5)
     for (line, item) in [image, text, kept, recallImage, recallText].enumerated() {
       try builder.add(item, conversation: group, input: input, line: Int64(line + 1))
     }
@@ -88,14 +84,12 @@ import Testing
     let clock = try #require(LocalClock(identifier: "UTC"))
     let renderer = MessageRenderer(people: [:], clock: clock, strings: SiteStrings(language: .en))
     func nested(_ depth: Int) -> MergedRecord {
-      var item = MessagePart(kind: depth > 1 ? .merged : .text, sender: "u\(depth)", text: "level \(depth) text")
-      if depth > 1 { item.merged = nested(depth - 1) }
-      return MergedRecord(title: "record \(depth)", summary: nil, level: nil, items: [item])
+      let body: MessageBody = depth > 1 ? .merged(nested(depth - 1)) : .text("level \(depth) text")
+      return MergedRecord(
+        title: "record \(depth)", summary: nil, level: nil, items: [MessagePart(body, sender: Identifier("u\(depth)"))])
     }
     func html(_ depth: Int) -> String {
-      var message = Message(
-        id: "x", conversation: "group:g", timestamp: 0, sender: "a", kind: .merged, platform: "test", raw: .null)
-      message.merged = nested(depth)
+      let message = Message.test("x", in: "group:g", at: 0, from: "a", .merged(nested(depth)))
       var out = HTML()
       renderer.render(message, into: &out)
       return out.string

@@ -34,7 +34,7 @@ import Testing
     #expect(delegate.people["g1"] == nil, "a group's name goes on the conversation, not in people")
     #expect(report.manifest?.conversations.first { $0.id == "group:g1" }?.name == "三年级二班")
     // The raw record keeps a uint64 beyond 2^63 and a float literal exactly.
-    let raw = String(decoding: JSONWriter.serialize(delegate.messages[0].raw), as: UTF8.self)
+    let raw = String(decoding: JSONWriter.serialize(delegate.messages[0].source.raw), as: UTF8.self)
     #expect(raw.contains("\"big\":11101571002822706744") && raw.contains("\"lat\":39.9053"))
   }
 
@@ -86,11 +86,9 @@ import Testing
       options.keepFirstDuplicate = keepFirst
       let builder = try BundleBuilder(options: options, outputPath: directory.file("d-\(keepFirst).tar.gz"))
       let input = builder.addInput(name: "in.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
-      var first = Message(
-        id: "1", conversation: "group:g", timestamp: 5, sender: "a", kind: .text, platform: "t", raw: .null)
-      first.text = "one"
+      let first = Message.test("1", in: "group:g", at: 5, from: "a", .text("one"))
       var second = first
-      second.text = "two"
+      second.body = .text("two")
       let group = ConversationInfo(id: "group:g", kind: .group, sourceID: "g")
       try builder.add(second, conversation: group, input: input, line: 2)
       try builder.add(first, conversation: group, input: input, line: 1)
@@ -107,6 +105,6 @@ import Testing
     verifier.delegate = delegate
     #expect(verifier.verify().isValid)
     // "First" means first by input and line, not first added.
-    #expect(delegate.messages.first?.text == "one")
+    #expect(delegate.messages.first?.body.text == "one")
   }
 }

@@ -14,7 +14,8 @@ import Testing
       ("消息", "group:班级", 42), ("a b", "chat:%3A:x", 7),
     ]
     for (id, conversation, number) in samples {
-      let line = ConversationStatistics.messageIndexLine(id: id, conversation: conversation, line: number)
+      let line = ConversationStatistics.messageIndexLine(
+        id: Identifier(id), conversation: Identifier(conversation), line: number)
       let read = try #require(ConversationStatistics.canonicalMessageIndexFields(line.dropLast()))
       #expect(read.id == id && read.conversation == conversation && read.line == number)
     }

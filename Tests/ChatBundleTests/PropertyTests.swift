@@ -23,10 +23,10 @@ import Testing
     await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
       var random = RandomMessages(seed: seed)
       var message = random.message(kind: .text, conversation: "group:g", timestamp: 1000)
-      message.raw = random.json()
+      message.source.raw = random.json()
       let line = Array(message.line().dropLast())
       var expected = message
-      expected.raw = .null
+      expected.source.raw = .null
       #expect((try? Message(json: JSONParser.parse(line, options: options))) == expected, "seed \(seed)")
     }
   }
@@ -36,7 +36,7 @@ import Testing
       var random = RandomMessages(seed: seed)
       for kind in MessageKind.allCases {
         let message = random.message(
-          kind: kind, conversation: "group:" + random.identifier(),
+          kind: kind, conversation: Identifier("group:" + random.identifier()),
           timestamp: Int64(random.int(0...2_000_000_000)) * 1000)
         let line = message.line()
         #expect(line.last == 0x0A && line.dropLast().allSatisfy { $0 != 0x0A })
@@ -56,20 +56,20 @@ import Testing
         let builder = try BundleBuilder(options: PackOptions(platform: "test", timeZone: "UTC"), outputPath: output)
         let input = builder.addInput(name: "in", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
         let conversations = (0..<random.int(1...4)).map { index in
-          ConversationInfo(id: "group:" + random.identifier() + "\(index)", kind: .group)
+          ConversationInfo(id: Identifier("group:" + random.identifier() + "\(index)"), kind: .group)
         }
         for line in 0..<random.int(1...40) {
           let conversation = conversations[random.int(0...(conversations.count - 1))]
           var message = random.message(
             kind: MessageKind.allCases[random.int(0...(MessageKind.allCases.count - 1))], conversation: conversation.id,
             timestamp: Int64(random.int(0...50)) * 1000)
-          // Media must really be stored for the bundle to verify; keep the missing ones.
-          message.media = message.media.map {
-            var copy = $0; copy.sha256 = nil; copy.size = nil; copy.missing = copy.missing ?? "not_found"; return copy
+          // No file is stored, so every reference, wherever it sits, becomes a missing one;
+          // the manifest's missing list must then hold each of them.
+          message.updateMediaReferences { _, reference in
+            reference.sha256 = nil
+            reference.size = nil
+            reference.missing = reference.missing ?? "not_found"
           }
-          message.thumbnail = nil
-          message.parts = nil
-          if message.kind == .merged { message.merged?.items = [] }
           try builder.add(message, conversation: conversation, input: input, line: Int64(line))
           written.append(message)
         }
@@ -84,7 +84,7 @@ import Testing
       let report = verifier.verify()
       #expect(report.isValid, "seed \(seed): \(report.issues.map(\.description))")
       let order: (Message, Message) -> Bool = {
-        ($0.conversation, $0.timestamp, Array($0.id.utf8)) < ($1.conversation, $1.timestamp, Array($1.id.utf8))
+        ($0.conversation, $0.timestamp, $0.id.bytes) < ($1.conversation, $1.timestamp, $1.id.bytes)
       }
       #expect(delegate.messages.sorted(by: order) == written.sorted(by: order), "seed \(seed)")
       #expect(report.messages == Int64(written.count))
@@ -92,8 +92,8 @@ import Testing
   }
 }
 
-private func < (lhs: (String, Int64, [UInt8]), rhs: (String, Int64, [UInt8])) -> Bool {
-  if lhs.0 != rhs.0 { return Array(lhs.0.utf8).lexicographicallyPrecedes(Array(rhs.0.utf8)) }
+private func < (lhs: (Identifier, Int64, [UInt8]), rhs: (Identifier, Int64, [UInt8])) -> Bool {
+  if lhs.0 != rhs.0 { return lhs.0 < rhs.0 }
   if lhs.1 != rhs.1 { return lhs.1 < rhs.1 }
   return lhs.2.lexicographicallyPrecedes(rhs.2)
 }

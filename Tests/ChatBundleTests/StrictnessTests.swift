@@ -89,10 +89,7 @@ import Testing
     let builder = try BundleBuilder(
       options: PackOptions(platform: "t", timeZone: "UTC"), outputPath: directory.file("o.tar.gz"))
     let input = builder.addInput(name: "in", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
-    let late = Message(
-      id: "1", conversation: "group:g", timestamp: BundleLimits.maximumTimestamp + 1, sender: "a", kind: .text,
-      platform: "t",
-      raw: .null)
+    let late = Message.test("1", in: "group:g", at: BundleLimits.maximumTimestamp + 1, from: "a", .text(""))
     #expect(throws: ChatBundleError.self) {
       try builder.add(late, conversation: ConversationInfo(id: "group:g", kind: .group), input: input, line: 1)
     }

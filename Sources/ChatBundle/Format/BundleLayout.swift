@@ -15,8 +15,8 @@ public enum BundleLayout {
 
   /// A conversation's file name comes from a hash of its id, never from the id itself,
   /// which is untrusted text.
-  public static func conversationPath(id: String) -> String {
-    "conversations/" + SHA256Digest.hex(of: Array(id.utf8)).prefix(24) + ".ndjson"
+  public static func conversationPath(id: Identifier) -> String {
+    "conversations/" + SHA256Digest.hex(of: id.bytes).prefix(24) + ".ndjson"
   }
 
   public static func entryName(_ path: String) -> String { root + "/" + path }

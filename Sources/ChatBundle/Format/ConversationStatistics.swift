@@ -2,17 +2,17 @@
 /// write the index) and by the verifier (to check it), so the index line is reproducible
 /// byte for byte.
 public struct ConversationStatistics: Sendable {
-  public let conversation: String
+  public let conversation: Identifier
   public private(set) var messageCount: Int64 = 0
   public private(set) var firstTimestamp: Int64 = 0
   public private(set) var lastTimestamp: Int64 = 0
   private var kindCounts: [MessageKind: Int64] = [:]
-  private var senderCounts: [String: Int64] = [:]
+  private var senderCounts: [Identifier: Int64] = [:]
   /// (UTC date, messages, byte offset of the day's first line, its line number)
   private var days: [(String, Int64, Int64, Int64)] = []
   private var lastDayNumber: Int64?
 
-  public init(conversation: String) {
+  public init(conversation: Identifier) {
     self.conversation = conversation
   }
 
@@ -23,7 +23,14 @@ public struct ConversationStatistics: Sendable {
     messageCount += 1
     kindCounts[message.kind, default: 0] += 1
     if let sender = message.sender { senderCounts[sender, default: 0] += 1 }
-    for member in message.members ?? [] where senderCounts[member] == nil { senderCounts[member] = 0 }
+    // Anyone in a `members` array counts, whatever the message's kind (spec §10.1).
+    let listed: [Identifier]
+    if case .membership(let change) = message.body {
+      listed = change.members
+    } else {
+      listed = message.unusedMembers.members ?? []
+    }
+    for member in listed where senderCounts[member] == nil { senderCounts[member] = 0 }
     // Messages come in time order, so a day's date is formatted once, when it starts.
     let dayNumber = UTCTime.floorDivide(message.timestamp, 86_400_000)
     if dayNumber == lastDayNumber, !days.isEmpty {
@@ -35,8 +42,8 @@ public struct ConversationStatistics: Sendable {
   }
 
   /// Everyone who sent a message or joined or left, in bytewise id order.
-  public var members: [(id: String, messages: Int64)] {
-    senderCounts.map { ($0.key, $0.value) }.sorted { compareBytes(Array($0.0.utf8), Array($1.0.utf8)) < 0 }
+  public var members: [(id: Identifier, messages: Int64)] {
+    senderCounts.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 }
   }
 
   public var kinds: [(kind: MessageKind, count: Int64)] {
@@ -46,14 +53,14 @@ public struct ConversationStatistics: Sendable {
   /// The conversation's line in `index/conversations.ndjson`, newline included.
   public func indexLine() -> [UInt8] {
     var object = JSONObject()
-    object.append("id", conversation)
+    object.append("id", conversation.text)
     object.append("message_count", messageCount)
     object.append("first_ts", firstTimestamp)
     object.append("last_ts", lastTimestamp)
     object.append(
       "kinds", JSONValue.object(JSONObject(kinds.map { JSONObject.Member($0.kind.rawValue, .integer($0.count)) })))
     object.append(
-      "members", JSONValue.array(members.map { JSONValue.array([.string($0.id), .integer($0.messages)]) }))
+      "members", JSONValue.array(members.map { JSONValue.array([.string($0.id.text), .integer($0.messages)]) }))
     object.append(
       "days",
       JSONValue.array(
@@ -64,14 +71,14 @@ public struct ConversationStatistics: Sendable {
   }
 
   /// The line for `index/message-ids.ndjson`: `["<id>","<conversation>",<line>]`.
-  public static func messageIndexLine(id: String, conversation: String, line: Int64) -> [UInt8] {
+  public static func messageIndexLine(id: Identifier, conversation: Identifier, line: Int64) -> [UInt8] {
     // Written directly (one per message, so no JSON tree): the same bytes as serializing
     // the array `[id, conversation, line]`.
     var bytes: [UInt8] = [UInt8(ascii: "[")]
-    bytes.reserveCapacity(id.utf8.count + conversation.utf8.count + 32)
-    JSONWriter.writeString(id, to: &bytes)
+    bytes.reserveCapacity(id.text.utf8.count + conversation.text.utf8.count + 32)
+    JSONWriter.writeString(id.text, to: &bytes)
     bytes.append(UInt8(ascii: ","))
-    JSONWriter.writeString(conversation, to: &bytes)
+    JSONWriter.writeString(conversation.text, to: &bytes)
     bytes.append(UInt8(ascii: ","))
     bytes.append(contentsOf: String(line).utf8)
     bytes.append(UInt8(ascii: "]"))

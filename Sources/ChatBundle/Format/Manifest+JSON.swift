@@ -17,7 +17,7 @@ extension Manifest {
     object.append(
       "generator", JSONValue.object(JSONObject(["name": .string(generatorName), "version": .string(generatorVersion)])))
     var sourceObject = JSONObject()
-    sourceObject.append("platform", source.platform)
+    sourceObject.append("platform", source.platform.text)
     sourceObject.append("time_zone", source.timeZone)
     sourceObject.append(
       "inputs",
@@ -82,7 +82,7 @@ extension Manifest {
         throw DecodingProblem.notThisFormat("format \(version) predates 1.0 and is not supported")
       }
       formatVersion = version
-      guard let features = try fields.stringArray("required_features") else {
+      guard let features = try fields.identifierArray("required_features")?.map(\.text) else {
         throw RecordError(field: "required_features", message: "is required")
       }
       if let unknown = features.first(where: { !Manifest.supportedFeatures.contains($0) }) {
@@ -134,7 +134,7 @@ extension Manifest {
       for (index, element) in conversationElements.enumerated() {
         conversations.append(try ConversationEntry(FieldReader(element, prefix: "conversations[\(index)]")))
       }
-      try requireBytewiseOrder(conversations.map(\.id), field: "conversations", strictly: true)
+      try requireBytewiseOrder(conversations.map(\.id.text), field: "conversations", strictly: true)
       if version < FormatVersion.withExternalMembers,
         let index = conversations.firstIndex(where: { $0.externalMembers != nil })
       {
@@ -204,8 +204,8 @@ extension ExportScope {
     var object = JSONObject()
     object.append("since", since.map { JSONValue.string(UTCTime.timestamp(milliseconds: $0)) } ?? .null)
     object.append("until", until.map { JSONValue.string(UTCTime.timestamp(milliseconds: $0)) } ?? .null)
-    object.append("conversations", conversations.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null)
-    object.append("members", members.map { JSONValue.array($0.map(JSONValue.string)) } ?? .null)
+    object.append("conversations", conversations.map(JSONValue.identifiers) ?? .null)
+    object.append("members", members.map(JSONValue.identifiers) ?? .null)
     return .object(object)
   }
 
@@ -221,10 +221,10 @@ extension ExportScope {
       }
       return parsed
     }
-    func list(_ key: String) throws(RecordError) -> [String]? {
+    func list(_ key: String) throws(RecordError) -> [Identifier]? {
       guard let value = fields.object[key], value != .null else { return nil }
-      let values = try fields.stringArray(key)
-      try requireBytewiseOrder(values ?? [], field: fields.path(key), strictly: true)
+      let values = try fields.identifierArray(key)
+      try requireBytewiseOrder((values ?? []).map(\.text), field: fields.path(key), strictly: true)
       return values
     }
     since = try time("since")
@@ -292,8 +292,8 @@ extension Manifest.FileEntry {
 extension Manifest.MissingMedia {
   func jsonValue() -> JSONValue {
     var object = JSONObject()
-    object.append("message", message)
-    object.append("conversation", conversation)
+    object.append("message", message.text)
+    object.append("conversation", conversation.text)
     object.append("field", field)
     object.append("name", name)
     object.append("source_ref", sourceReference)
@@ -334,12 +334,12 @@ extension Manifest.SkippedRecord {
 extension ConversationEntry {
   func jsonValue() -> JSONValue {
     var object = JSONObject()
-    object.append("id", id)
+    object.append("id", id.text)
     object.append("kind", kind.rawValue)
     object.append("name", name)
-    object.append("participants", participants.map { JSONValue.array($0.map(JSONValue.string)) })
-    object.append("external_members", externalMembers.map { JSONValue.array($0.map(JSONValue.string)) })
-    object.append("source_id", sourceID)
+    object.append("participants", participants.map(JSONValue.identifiers))
+    object.append("external_members", externalMembers.map(JSONValue.identifiers))
+    object.append("source_id", sourceID?.text)
     object.append("path", path)
     object.append("message_count", messageCount)
     object.append("first_ts", firstTimestamp)
@@ -354,16 +354,16 @@ extension ConversationEntry {
     }
     self.init(
       id: try fields.requiredIdentifier("id"), kind: kind, name: try fields.string("name"),
-      participants: try fields.stringArray("participants"), sourceID: try fields.identifier("source_id"),
+      participants: try fields.identifierArray("participants"), sourceID: try fields.identifier("source_id"),
       path: try fields.requiredString("path"), messageCount: try required(fields, "message_count"),
       firstTimestamp: try required(fields, "first_ts", in: 0...BundleLimits.maximumTimestamp),
       lastTimestamp: try required(fields, "last_ts", in: 0...BundleLimits.maximumTimestamp),
-      externalMembers: try fields.stringArray("external_members"))
+      externalMembers: try fields.identifierArray("external_members"))
     if let externalMembers {
       guard !externalMembers.isEmpty else {
         throw RecordError(field: fields.path("external_members"), message: "must be absent rather than empty")
       }
-      try requireBytewiseOrder(externalMembers, field: fields.path("external_members"), strictly: true)
+      try requireBytewiseOrder(externalMembers.map(\.text), field: fields.path("external_members"), strictly: true)
     }
   }
 }

@@ -23,7 +23,7 @@ public struct Manifest: Sendable, Equatable {
   public init() {}
 
   public struct Source: Sendable, Equatable {
-    public var platform = ""
+    public var platform: Identifier = ""
     /// IANA name of the zone the source's users live in; times themselves are UTC.
     public var timeZone = "UTC"
     public var inputs: [InputFile] = []
@@ -76,8 +76,8 @@ public struct Manifest: Sendable, Equatable {
   }
 
   public struct MissingMedia: Sendable, Equatable {
-    public var message: String
-    public var conversation: String
+    public var message: Identifier
+    public var conversation: Identifier
     /// The message field that refers to the file (`media`, `thumbnail`, `parts[0].media`).
     public var field: String
     public var name: String?
@@ -85,7 +85,7 @@ public struct Manifest: Sendable, Equatable {
     public var reason: String
     public var detail: String?
     public init(
-      message: String, conversation: String, field: String, name: String?, sourceReference: String?,
+      message: Identifier, conversation: Identifier, field: String, name: String?, sourceReference: String?,
       reason: String, detail: String? = nil
     ) {
       self.message = message
@@ -121,9 +121,11 @@ public struct ExportScope: Sendable, Equatable {
   public var since: Int64?
   /// Milliseconds since the epoch, exclusive.
   public var until: Int64?
-  public var conversations: [String]?
-  public var members: [String]?
-  public init(since: Int64? = nil, until: Int64? = nil, conversations: [String]? = nil, members: [String]? = nil) {
+  public var conversations: [Identifier]?
+  public var members: [Identifier]?
+  public init(
+    since: Int64? = nil, until: Int64? = nil, conversations: [Identifier]? = nil, members: [Identifier]? = nil
+  ) {
     self.since = since
     self.until = until
     self.conversations = conversations
@@ -141,25 +143,25 @@ public struct ConversationEntry: Sendable, Equatable {
     case group
     case chatroom
   }
-  public var id: String
+  public var id: Identifier
   public var kind: Kind
   public var name: String?
   /// For a direct conversation, its two parties in bytewise order.
-  public var participants: [String]?
+  public var participants: [Identifier]?
   /// Members known to belong to another organisation (WeCom external contacts), sorted
   /// bytewise; nil when the source marks nobody. Since format 1.1.
-  public var externalMembers: [String]?
+  public var externalMembers: [Identifier]?
   /// The source's id for a group or chat room.
-  public var sourceID: String?
+  public var sourceID: Identifier?
   public var path: String
   public var messageCount: Int64
   public var firstTimestamp: Int64
   public var lastTimestamp: Int64
 
   public init(
-    id: String, kind: Kind, name: String? = nil, participants: [String]? = nil, sourceID: String? = nil,
+    id: Identifier, kind: Kind, name: String? = nil, participants: [Identifier]? = nil, sourceID: Identifier? = nil,
     path: String, messageCount: Int64 = 0, firstTimestamp: Int64 = 0, lastTimestamp: Int64 = 0,
-    externalMembers: [String]? = nil
+    externalMembers: [Identifier]? = nil
   ) {
     self.id = id
     self.kind = kind

@@ -1,32 +1,22 @@
 extension Message {
-  /// The message as the JSON object stored on one line of a conversation file.
+  /// The message as the JSON object stored on one line of a conversation file, members in
+  /// the order of spec §8.1.
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
-    object.append("id", id)
-    object.append("conversation", conversation)
+    object.members.reserveCapacity(12)
+    object.append("id", id.text)
+    object.append("conversation", conversation.text)
     object.append("ts", timestamp)
-    object.append("sender", sender)
+    object.append("sender", sender?.text)
     object.append("kind", kind.rawValue)
-    appendContent(to: &object)
-    object.append("thumbnail", thumbnail.map { $0.jsonValue() })
-    object.append("command", command)
-    object.append("custom", custom.map { $0.jsonValue() })
-    object.append("members", members.map { JSONValue.array($0.map(JSONValue.string)) })
-    object.append("recall_target", recallTarget)
+    contentMembers.append(to: &object, level: .message)
     object.append("reply_to", replyTo.map { $0.jsonValue() })
-    object.append("mentions", mentions.map { JSONValue.array($0.map(JSONValue.string)) })
+    if !mentions.isEmpty { object.append("mentions", JSONValue.identifiers(mentions)) }
     if mentionsAll { object.append("mentions_all", JSONValue.bool(true)) }
-    object.append("parts", parts.map { JSONValue.array($0.map { $0.jsonValue() }) })
-    object.append("source", JSONValue.object(JSONObject(["platform": .string(platform), "raw": raw])))
+    if !parts.isEmpty { object.append("parts", JSONValue.array(parts.map { $0.jsonValue() })) }
+    object.append(
+      "source", JSONValue.object(JSONObject(["platform": .string(source.platform.text), "raw": source.raw])))
     return .object(object)
-  }
-
-  private func appendContent(to object: inout JSONObject) {
-    object.append("text", text)
-    object.append("media", media.map { $0.jsonValue() })
-    object.append("location", location.map { $0.jsonValue() })
-    object.append("merged", merged.map { $0.jsonValue() })
-    object.append("source_type", sourceType)
   }
 
   /// One NDJSON line, newline included.
@@ -44,58 +34,71 @@ extension Message {
     guard let timestamp = try fields.integer("ts", in: 0...BundleLimits.maximumTimestamp) else {
       throw RecordError(field: "ts", message: "is required")
     }
-    let kindName = try fields.requiredString("kind")
-    guard let kind = MessageKind(rawValue: kindName) else {
-      throw RecordError(field: "kind", message: "unknown kind \"\(kindName)\"")
-    }
+    let kind = try fields.kind()
     guard let source = try fields.nested("source") else {
       throw RecordError(field: "source", message: "is required")
     }
     let platform = try source.requiredIdentifier("platform")
     guard let raw = source.object["raw"] else { throw RecordError(field: "source.raw", message: "is required") }
-    self.init(
-      id: id, conversation: conversation, timestamp: timestamp, sender: try fields.identifier("sender"),
-      kind: kind, platform: platform, raw: raw)
-    text = try fields.string("text")
-    media = try fields.nested("media").map { reader throws(RecordError) in try MediaReference(reader) }
-    thumbnail = try fields.nested("thumbnail").map { reader throws(RecordError) in try MediaReference(reader) }
-    location = try fields.nested("location").map { reader throws(RecordError) in try Location(reader) }
-    command = try fields.string("command")
-    custom = try fields.nested("custom").map { reader throws(RecordError) in try CustomEvent(reader) }
-    merged = try fields.nested("merged").map { reader throws(RecordError) in try MergedRecord(reader, depth: 1) }
-    members = try fields.stringArray("members")
-    recallTarget = try fields.identifier("recall_target")
-    replyTo = try fields.nested("reply_to").map { reader throws(RecordError) in try ReplyReference(reader) }
-    mentions = try fields.stringArray("mentions")
-    mentionsAll = try fields.bool("mentions_all") ?? false
-    sourceType = try fields.string("source_type")
-    if let elements = try fields.array("parts") {
-      var decoded: [MessagePart] = []
-      for (index, element) in elements.enumerated() {
-        decoded.append(try MessagePart(FieldReader(element, prefix: "parts[\(index)]"), depth: 1))
-      }
-      parts = decoded
-    }
-    if kind == .recall && recallTarget == nil {
+    let members = try ContentMembers(fields, level: .message, depth: 1)
+    if kind == .recall && members.recallTarget == nil {
       throw RecordError(field: "recall_target", message: "is required for a recall")
     }
-  }
-
-  /// Every attachment the message refers to, with the field it sits in.
-  public var mediaReferences: [(field: String, reference: MediaReference)] {
-    var result: [(String, MediaReference)] = []
-    if let media { result.append(("media", media)) }
-    if let thumbnail { result.append(("thumbnail", thumbnail)) }
-    for (index, part) in (parts ?? []).enumerated() {
-      result += part.mediaReferences.map { ("parts[\(index)].\($0.0)", $0.1) }
-    }
-    if let merged {
-      for (index, item) in merged.items.enumerated() {
-        result += item.mediaReferences.map { ("merged.items[\(index)].\($0.0)", $0.1) }
+    let (body, unused) = members.body(as: kind, level: .message)
+    self.init(
+      id: id, conversation: conversation, timestamp: timestamp, sender: try fields.identifier("sender"), body: body,
+      source: SourceRecord(platform: platform, raw: raw))
+    unusedMembers = unused
+    replyTo = try fields.nested("reply_to").map { reader throws(RecordError) in try ReplyReference(reader) }
+    mentions = try fields.identifierArray("mentions") ?? []
+    mentionsAll = try fields.bool("mentions_all") ?? false
+    if let elements = try fields.array("parts") {
+      parts.reserveCapacity(elements.count)
+      for (index, element) in elements.enumerated() {
+        parts.append(try MessagePart(FieldReader(element, prefix: "parts[\(index)]"), depth: 1))
       }
     }
-    return result
   }
+}
+
+extension ContentMembers {
+  /// Appends the members present, in the order of spec §8.1 (a message) or §8.8 (a part).
+  func append(to object: inout JSONObject, level: Level) {
+    object.append("text", text)
+    object.append("media", media.map { $0.jsonValue() })
+    object.append("location", location.map { $0.jsonValue() })
+    object.append("merged", merged.map { $0.jsonValue() })
+    object.append("source_type", sourceType)
+    guard level == .message else { return }
+    object.append("thumbnail", thumbnail.map { $0.jsonValue() })
+    object.append("command", command)
+    object.append("custom", custom.map { $0.jsonValue() })
+    object.append("members", members.map(JSONValue.identifiers))
+    object.append("recall_target", recallTarget?.text)
+  }
+
+  /// Reads the content members of a message line or a part, each checked against its
+  /// schema, whatever the kind.
+  init(_ fields: FieldReader, level: Level, depth: Int) throws(RecordError) {
+    self.init()
+    text = try fields.string("text")
+    media = try fields.nested("media").map { reader throws(RecordError) in try MediaReference(reader) }
+    location = try fields.nested("location").map { reader throws(RecordError) in try Location(reader) }
+    merged = try fields.nested("merged").map { reader throws(RecordError) in
+      try MergedRecord(reader, depth: depth)
+    }
+    sourceType = try fields.string("source_type")
+    guard level == .message else { return }
+    thumbnail = try fields.nested("thumbnail").map { reader throws(RecordError) in try MediaReference(reader) }
+    command = try fields.string("command")
+    custom = try fields.nested("custom").map { reader throws(RecordError) in try CustomEvent(reader) }
+    members = try fields.identifierArray("members")
+    recallTarget = try fields.identifier("recall_target")
+  }
+}
+
+extension JSONValue {
+  static func identifiers(_ ids: [Identifier]) -> JSONValue { .array(ids.map { .string($0.text) }) }
 }
 
 extension MediaReference {
@@ -161,6 +164,7 @@ extension Location {
 }
 
 extension CustomEvent {
+  /// The `custom` object; the attachment is written as the enclosing `media`.
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
     object.append("event", event)
@@ -184,10 +188,7 @@ extension CustomEvent {
 }
 
 extension MergedRecord {
-  /// Nesting deeper than this is refused; merged records inside merged records are rare,
-  /// and an unbounded depth would let a hostile file exhaust the stack.
-  public static let maximumDepth = 16
-
+  /// The `merged` object; the attachment is written as the enclosing `media`.
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
     object.append("title", title)
@@ -214,8 +215,8 @@ extension MergedRecord {
 extension ReplyReference {
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
-    object.append("id", id)
-    object.append("sender", sender)
+    object.append("id", id.text)
+    object.append("sender", sender?.text)
     object.append("preview", preview)
     return .object(object)
   }
@@ -231,38 +232,21 @@ extension MessagePart {
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
     object.append("kind", kind.rawValue)
-    object.append("sender", sender)
+    object.append("sender", sender?.text)
     object.append("ts", timestamp)
-    object.append("text", text)
-    object.append("media", media.map { $0.jsonValue() })
-    object.append("location", location.map { $0.jsonValue() })
-    object.append("merged", merged.map { $0.jsonValue() })
-    object.append("source_type", sourceType)
+    contentMembers.append(to: &object, level: .part)
     return .object(object)
   }
 
+  /// - Parameter depth: how many `merged` objects enclose the part (its own `merged` is
+  ///   one deeper).
   init(_ fields: FieldReader, depth: Int) throws(RecordError) {
-    let kindName = try fields.requiredString("kind")
-    guard let kind = MessageKind(rawValue: kindName) else {
-      throw RecordError(field: fields.path("kind"), message: "unknown kind \"\(kindName)\"")
-    }
+    let kind = try fields.kind()
+    let members = try ContentMembers(fields, level: .part, depth: depth + 1)
+    let (body, unused) = members.body(as: kind, level: .part)
     self.init(
-      kind: kind, sender: try fields.identifier("sender"),
-      timestamp: try fields.integer("ts", in: 0...BundleLimits.maximumTimestamp), text: try fields.string("text"))
-    media = try fields.nested("media").map { reader throws(RecordError) in try MediaReference(reader) }
-    location = try fields.nested("location").map { reader throws(RecordError) in try Location(reader) }
-    merged = try fields.nested("merged").map { reader throws(RecordError) in
-      try MergedRecord(reader, depth: depth + 1)
-    }
-    sourceType = try fields.string("source_type")
-  }
-
-  var mediaReferences: [(String, MediaReference)] {
-    var result: [(String, MediaReference)] = []
-    if let media { result.append(("media", media)) }
-    for (index, item) in (merged?.items ?? []).enumerated() {
-      result += item.mediaReferences.map { ("merged.items[\(index)].\($0.0)", $0.1) }
-    }
-    return result
+      body, sender: try fields.identifier("sender"),
+      timestamp: try fields.integer("ts", in: 0...BundleLimits.maximumTimestamp))
+    unusedMembers = unused
   }
 }

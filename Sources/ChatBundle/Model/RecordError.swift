@@ -42,15 +42,24 @@ struct FieldReader {
   }
 
   /// An identifier: a non-empty string of at most 512 bytes with no control characters.
-  func identifier(_ key: String) throws(RecordError) -> String? {
+  func identifier(_ key: String) throws(RecordError) -> Identifier? {
     guard let text = try string(key) else { return nil }
     if let problem = Identifier.problem(text) { throw RecordError(field: path(key), message: problem) }
-    return text
+    return Identifier(text)
   }
 
-  func requiredIdentifier(_ key: String) throws(RecordError) -> String {
-    guard let text = try identifier(key) else { throw RecordError(field: path(key), message: "is required") }
-    return text
+  func requiredIdentifier(_ key: String) throws(RecordError) -> Identifier {
+    guard let id = try identifier(key) else { throw RecordError(field: path(key), message: "is required") }
+    return id
+  }
+
+  /// The `kind` member: one of the kinds of spec §8.2.
+  func kind() throws(RecordError) -> MessageKind {
+    let name = try requiredString("kind")
+    guard let kind = MessageKind(rawValue: name) else {
+      throw RecordError(field: path("kind"), message: "unknown kind \"\(name)\"")
+    }
+    return kind
   }
 
   func integer(_ key: String, in range: ClosedRange<Int64> = 0...Int64.max) throws(RecordError) -> Int64? {
@@ -88,14 +97,15 @@ struct FieldReader {
     return elements
   }
 
-  func stringArray(_ key: String) throws(RecordError) -> [String]? {
+  func identifierArray(_ key: String) throws(RecordError) -> [Identifier]? {
     guard let elements = try array(key) else { return nil }
-    var result: [String] = []
+    var result: [Identifier] = []
+    result.reserveCapacity(elements.count)
     for (index, element) in elements.enumerated() {
       guard case .string(let text) = element, Identifier.problem(text) == nil else {
         throw RecordError(field: "\(path(key))[\(index)]", message: "expected an identifier string")
       }
-      result.append(text)
+      result.append(Identifier(text))
     }
     return result
   }
@@ -109,22 +119,4 @@ struct FieldReader {
 private func shortText(_ value: JSONValue) -> String {
   let bytes = JSONWriter.serialize(value)
   return String(decoding: bytes.prefix(40), as: UTF8.self)
-}
-
-/// The rule every id in a bundle follows (message, conversation, user).
-public enum Identifier {
-  public static let maximumBytes = 512
-
-  /// Why `text` is not acceptable as an id, or nil when it is.
-  public static func problem(_ text: String) -> String? {
-    if text.isEmpty { return "must not be empty" }
-    if text.utf8.count > maximumBytes { return "is longer than \(maximumBytes) bytes" }
-    // Control characters are single bytes in UTF-8, and no other character's bytes are
-    // below 0x80, so the bytes tell without decoding.
-    var copy = text
-    if copy.withUTF8({ bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F } }) {
-      return "contains a control character"
-    }
-    return nil
-  }
 }

@@ -3,11 +3,11 @@
 public final class BundleInspector: BundleReadingDelegate {
   public private(set) var manifest: Manifest?
   public private(set) var bundleID: String?
-  public private(set) var people: [String: String] = [:]
+  public private(set) var people: [Identifier: String] = [:]
   /// Per-conversation index lines, parsed.
-  public private(set) var conversationIndex: [String: JSONObject] = [:]
+  public private(set) var conversationIndex: [Identifier: JSONObject] = [:]
   private var indexLines = LineAccumulator(maximumLineBytes: 16 << 20)
-  private var declared: Set<String> = []
+  private var declared: Set<Identifier> = []
   private var indexDone = false
   private let readEverything: Bool
 
@@ -22,7 +22,7 @@ public final class BundleInspector: BundleReadingDelegate {
     declared = Set(manifest.conversations.map(\.id))
   }
 
-  public func didReadPerson(id: String, name: String) { people[id] = name }
+  public func didReadPerson(id: Identifier, name: String) { people[id] = name }
 
   public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.path == BundleLayout.conversationIndex }
 
@@ -30,8 +30,8 @@ public final class BundleInspector: BundleReadingDelegate {
   /// hostile index cannot make inspect hold more than the manifest already describes.
   public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
     indexLines.push(chunk) { line, _ in
-      guard let object = (try? JSONParser.parse(line))?.objectValue, let id = object["id"]?.stringValue,
-        declared.contains(id)
+      guard let object = (try? JSONParser.parse(line))?.objectValue,
+        let text = object["id"]?.stringValue, case let id = Identifier(text), declared.contains(id)
       else { return }
       conversationIndex[id] = object
     }

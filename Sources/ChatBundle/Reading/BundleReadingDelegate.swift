@@ -10,7 +10,7 @@ public protocol BundleReadingDelegate: AnyObject {
   func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry)
   func didFinishEntry(_ entry: Manifest.FileEntry)
   func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry)
-  func didReadPerson(id: String, name: String)
+  func didReadPerson(id: Identifier, name: String)
   /// Return true to end the pass early (inspect stops after the indexes).
   var wantsToStop: Bool { get }
   /// Return false when messages may arrive with `raw` set to `null`: every source record is
@@ -24,7 +24,7 @@ extension BundleReadingDelegate {
   public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {}
   public func didFinishEntry(_ entry: Manifest.FileEntry) {}
   public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {}
-  public func didReadPerson(id: String, name: String) {}
+  public func didReadPerson(id: Identifier, name: String) {}
   public var wantsToStop: Bool { false }
   public var wantsSourceRecords: Bool { true }
 }

@@ -43,7 +43,7 @@ final class VerificationPass {
 
   private var expected: [String: ExpectedEntry] = [:]
   private var conversationsByPath: [String: ConversationEntry] = [:]
-  private var indexLineDigests: [String: [UInt8]] = [:]
+  private var indexLineDigests: [Identifier: [UInt8]] = [:]
   private var manifest: Manifest?
   private var seenNames: Set<String> = []
   private var seenFoldedNames: [String: String] = [:]
@@ -386,7 +386,7 @@ final class VerificationPass {
 
   private func checkConversations(_ manifest: Manifest) {
     let name = BundleLayout.manifest
-    var ids: Set<String> = []
+    var ids: Set<Identifier> = []
     for conversation in manifest.conversations {
       if !ids.insert(conversation.id).inserted {
         add(.conversationMismatch, name, "conversation '\(conversation.id)' is declared twice")
@@ -430,13 +430,13 @@ final class VerificationPass {
 
   func conversation(at path: String) -> ConversationEntry? { conversationsByPath[path] }
 
-  func recordIndexLine(conversation: String, digest: [UInt8]) -> Bool {
+  func recordIndexLine(conversation: Identifier, digest: [UInt8]) -> Bool {
     guard indexLineDigests[conversation] == nil else { return false }
     indexLineDigests[conversation] = digest
     return true
   }
 
-  func takeIndexLine(conversation: String) -> [UInt8]? {
+  func takeIndexLine(conversation: Identifier) -> [UInt8]? {
     indexLineDigests.removeValue(forKey: conversation)
   }
 
@@ -511,11 +511,13 @@ final class VerificationPass {
 }
 
 func missingLine(
-  _ message: String, _ conversation: String, _ field: String, _ reason: String, _ name: String?, _ reference: String?
+  _ message: Identifier, _ conversation: Identifier, _ field: String, _ reason: String, _ name: String?,
+  _ reference: String?
 ) -> [UInt8] {
   JSONWriter.serialize(
     .array([
-      .string(message), .string(conversation), .string(field), .string(reason), name.map(JSONValue.string) ?? .null,
+      .string(message.text), .string(conversation.text), .string(field), .string(reason),
+      name.map(JSONValue.string) ?? .null,
       reference.map(JSONValue.string) ?? .null,
     ]))
 }

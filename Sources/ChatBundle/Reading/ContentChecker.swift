@@ -119,7 +119,7 @@ struct ContentChecker {
         .conversationMismatch, line: number,
         "message \(message.id) belongs to '\(message.conversation)', not '\(conversation.id)'")
     }
-    let key = (message.timestamp, Array(message.id.utf8))
+    let key = (message.timestamp, message.id.bytes)
     if let previous = previousKey {
       if previous.0 == key.0 && previous.1 == key.1 {
         report(.duplicateMessageID, line: number, "message \(message.id) appears twice")
@@ -128,7 +128,8 @@ struct ContentChecker {
       }
     }
     previousKey = key
-    for (field, reference) in message.mediaReferences {
+    for (path, reference) in message.mediaReferences {
+      let field = path.description
       if let sha = reference.sha256 {
         guard let stored = pass.markReferenced(sha256: sha) else {
           report(.unresolvedMedia, line: number, "\(field) refers to \(sha), which the manifest does not list as media")
@@ -156,12 +157,12 @@ struct ContentChecker {
 
   private mutating func checkPerson(_ value: JSONValue, number: Int64) {
     guard case .object(let object) = value, object.keys == ["id", "name"],
-      let id = object["id"]?.stringValue, Identifier.problem(id) == nil, let name = object["name"]?.stringValue
+      let id = Identifier.ifValid(object["id"]?.stringValue), let name = object["name"]?.stringValue
     else {
       report(.recordSchema, line: number, "a person is {\"id\": string, \"name\": string}")
       return
     }
-    if advanceKey(to: id) != .ascending {
+    if advanceKey(to: id.text) != .ascending {
       report(.recordSchema, line: number, "people must be sorted by id without repeats")
     }
     pass.delegate?.didReadPerson(id: id, name: name)
@@ -175,7 +176,7 @@ struct ContentChecker {
     if advanceKey(to: id) != .ascending {
       report(.indexMismatch, line: number, "index lines must be sorted by conversation id without repeats")
     }
-    if !pass.recordIndexLine(conversation: id, digest: SHA256Digest().updated(line)) {
+    if !pass.recordIndexLine(conversation: Identifier(id), digest: SHA256Digest().updated(line)) {
       report(.indexMismatch, line: number, "conversation '\(id)' has two index lines")
     }
   }
@@ -183,7 +184,8 @@ struct ContentChecker {
   private mutating func checkMessageIndex(_ value: JSONValue, line: [UInt8], number: Int64) {
     guard case .array(let items) = value, items.count == 3, let id = items[0].stringValue,
       let conversationID = items[1].stringValue, let lineNumber = items[2].int64Value, lineNumber > 0,
-      ConversationStatistics.messageIndexLine(id: id, conversation: conversationID, line: lineNumber) == line
+      ConversationStatistics.messageIndexLine(
+        id: Identifier(id), conversation: Identifier(conversationID), line: lineNumber) == line
     else {
       report(.indexMismatch, line: number, "an index line is [\"<message id>\",\"<conversation id>\",<line>]")
       return

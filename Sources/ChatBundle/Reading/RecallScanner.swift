@@ -3,13 +3,13 @@ import ArchiveIO
 /// A recall tombstone, seen ahead of the message it recalls.
 public struct RecallNotice: Sendable, Hashable {
   /// The id of the recall message itself.
-  public var id: String
-  public var target: String
+  public var id: Identifier
+  public var target: Identifier
   /// Who recalled it: the tombstone's sender.
-  public var by: String?
+  public var by: Identifier?
   public var timestamp: Int64
 
-  public init(id: String, target: String, by: String?, timestamp: Int64) {
+  public init(id: Identifier, target: Identifier, by: Identifier?, timestamp: Int64) {
     self.id = id
     self.target = target
     self.by = by
@@ -33,11 +33,11 @@ public enum RecallScanner {
 
   /// Recall notices by target id; the first tombstone for a target wins.
   public static func scan(path: String, limits: BundleLimits = BundleLimits(), maximum: Int = 1_000_000) throws
-    -> [String: RecallNotice]
+    -> [Identifier: RecallNotice]
   {
     let reader = try TarGzReader(path: path)
     let prefix = BundleLayout.root + "/" + BundleLayout.conversationsDirectory
-    var notices: [String: RecallNotice] = [:]
+    var notices: [Identifier: RecallNotice] = [:]
     var entries = 0
     while let header = try reader.nextEntry() {
       entries += 1
@@ -86,9 +86,9 @@ public enum RecallScanner {
   private static let marker = Array(#""kind":"recall""#.utf8)
   private static let countKey = Array(#""recall":"#.utf8)
 
-  private static func take(_ line: [UInt8], into notices: inout [String: RecallNotice], maximum: Int) throws {
+  private static func take(_ line: [UInt8], into notices: inout [Identifier: RecallNotice], maximum: Int) throws {
     guard contains(line, marker), let value = try? JSONParser.parse(line), let message = try? Message(json: value),
-      message.kind == .recall, let target = message.recallTarget
+      case .recall(let target?) = message.body
     else { return }
     guard notices[target] == nil else { return }
     guard notices.count < maximum else { throw TooMany(limit: maximum) }

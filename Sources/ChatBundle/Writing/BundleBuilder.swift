@@ -14,10 +14,10 @@ public final class BundleBuilder {
   public let options: PackOptions
   private let workDirectory: String
   private var byID: ExternalSorter
-  private var conversations: [String: ConversationInfo] = [:]
+  private var conversations: [Identifier: ConversationInfo] = [:]
   /// External members seen per conversation, over all its messages: a group's external
   /// contacts show up one message at a time.
-  private var externalMembers: [String: Set<String>] = [:]
+  private var externalMembers: [Identifier: Set<Identifier>] = [:]
   private var inputs: [Manifest.InputFile] = []
   private var skipped: [Manifest.SkippedRecord] = []
   private var storedMedia: [String: StoredMedia] = [:]
@@ -104,12 +104,12 @@ public final class BundleBuilder {
     if let external = conversation.externalMembers, !external.isEmpty {
       externalMembers[conversation.id, default: []].formUnion(external)
     }
-    var key = Array(message.id.utf8)
+    var key = message.id.bytes
     key.append(0)
     appendBigEndian(UInt64(input), to: &key)
     appendBigEndian(UInt64(line), to: &key)
     var payload: [UInt8] = []
-    appendLengthPrefixed(Array(message.conversation.utf8), to: &payload)
+    appendLengthPrefixed(message.conversation.bytes, to: &payload)
     appendBigEndian(UInt64(message.timestamp), to: &payload)
     payload += message.line()
     try byID.add(key: key, payload: payload)
@@ -136,8 +136,8 @@ public final class BundleBuilder {
     manifest.source.timeZone = options.timeZone
     manifest.source.inputs = inputs.sorted { compareBytes(Array($0.name.utf8), Array($1.name.utf8)) < 0 }
     manifest.scope = options.scope
-    manifest.scope.conversations = manifest.scope.conversations.map(sortedUniqueBytewise)
-    manifest.scope.members = manifest.scope.members.map(sortedUniqueBytewise)
+    manifest.scope.conversations = manifest.scope.conversations.map(Identifier.sortedUnique)
+    manifest.scope.members = manifest.scope.members.map(Identifier.sortedUnique)
 
     let byConversation = try deduplicate(into: &manifest)
     let written = try writeConversations(byConversation, into: &manifest)
@@ -213,7 +213,7 @@ public final class BundleBuilder {
   }
 
   private struct WrittenConversations {
-    var referencedPeople: Set<String> = []
+    var referencedPeople: Set<Identifier> = []
     var usedMedia: Set<String> = []
     var newestTimestamp: Int64 = 0
   }
@@ -247,7 +247,7 @@ public final class BundleBuilder {
           id: info.id, kind: info.kind, name: options.people[info.sourceID ?? info.id], participants: info.participants,
           sourceID: info.sourceID, path: path, messageCount: stats.messageCount,
           firstTimestamp: stats.firstTimestamp, lastTimestamp: stats.lastTimestamp,
-          externalMembers: externalMembers[info.id].map { sortedUniqueBytewise(Array($0)) }))
+          externalMembers: externalMembers[info.id].map(Identifier.sortedUnique)))
       try indexWriter.write(stats.indexLine())
       result.referencedPeople.formUnion(info.participants ?? [])
       writer = nil
@@ -267,16 +267,17 @@ public final class BundleBuilder {
       statistics?.add(message, offset: open.size, line: line)
       try open.write(record.payload)
       try messageIndex.add(
-        key: Array(message.id.utf8),
+        key: message.id.bytes,
         payload: ConversationStatistics.messageIndexLine(id: message.id, conversation: message.conversation, line: line)
       )
       manifest.totals.messages += 1
       result.newestTimestamp = max(result.newestTimestamp, message.timestamp)
       if let sender = message.sender { result.referencedPeople.insert(sender) }
-      result.referencedPeople.formUnion(message.members ?? [])
-      result.referencedPeople.formUnion(message.mentions ?? [])
+      if case .membership(let change) = message.body { result.referencedPeople.formUnion(change.members) }
+      result.referencedPeople.formUnion(message.mentions)
       if let quoted = message.replyTo?.sender { result.referencedPeople.insert(quoted) }
-      for (field, reference) in message.mediaReferences {
+      for (path, reference) in message.mediaReferences {
+        let field = path.description
         if let sha = reference.sha256 {
           result.usedMedia.insert(sha)
         } else {
@@ -303,14 +304,12 @@ public final class BundleBuilder {
     return result
   }
 
-  private func writePeople(_ referenced: Set<String>, into manifest: inout Manifest) throws {
+  private func writePeople(_ referenced: Set<Identifier>, into manifest: inout Manifest) throws {
     let writer = try BufferedWriter(creating: workDirectory + "/people", hashing: true)
-    let named = referenced.filter { options.people[$0] != nil }.sorted {
-      compareBytes(Array($0.utf8), Array($1.utf8)) < 0
-    }
+    let named = referenced.filter { options.people[$0] != nil }.sorted()
     for id in named {
       var line = JSONWriter.serialize(
-        .object(JSONObject(["id": .string(id), "name": .string(options.people[id] ?? "")])))
+        .object(JSONObject(["id": .string(id.text), "name": .string(options.people[id] ?? "")])))
       line.append(0x0A)
       try writer.write(line)
     }
@@ -440,17 +439,17 @@ public final class BundleBuilder {
 
 /// A conversation as an importer sees it, before any message is written.
 public struct ConversationInfo: Sendable, Equatable {
-  public var id: String
+  public var id: Identifier
   public var kind: ConversationEntry.Kind
-  public var participants: [String]?
-  public var sourceID: String?
+  public var participants: [Identifier]?
+  public var sourceID: Identifier?
   /// Members from another organisation seen in this message; the builder collects them
   /// over the whole conversation.
-  public var externalMembers: [String]?
+  public var externalMembers: [Identifier]?
 
   public init(
-    id: String, kind: ConversationEntry.Kind, participants: [String]? = nil, sourceID: String? = nil,
-    externalMembers: [String]? = nil
+    id: Identifier, kind: ConversationEntry.Kind, participants: [Identifier]? = nil, sourceID: Identifier? = nil,
+    externalMembers: [Identifier]? = nil
   ) {
     self.id = id
     self.kind = kind
@@ -461,7 +460,7 @@ public struct ConversationInfo: Sendable, Equatable {
 
   /// Whether a `--conversation` value names this conversation: its bundle id, the source's
   /// group or room id, or, for a direct chat, either party.
-  public func matches(_ wanted: String) -> Bool {
+  public func matches(_ wanted: Identifier) -> Bool {
     wanted == id || wanted == sourceID || (kind == .direct && (participants ?? []).contains(wanted))
   }
 }
@@ -471,10 +470,6 @@ public struct StoredMedia: Sendable, Equatable {
   public var sha256: String
   public var size: Int64
   public var mediaType: String
-}
-
-func sortedUniqueBytewise(_ values: [String]) -> [String] {
-  Array(Set(values)).sorted { compareBytes(Array($0.utf8), Array($1.utf8)) < 0 }
 }
 
 private func appendLengthPrefixed(_ value: [UInt8], to bytes: inout [UInt8]) {

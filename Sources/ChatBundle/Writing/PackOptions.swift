@@ -1,12 +1,12 @@
 /// How a bundle is packed, independent of the source service.
 public struct PackOptions: Sendable {
-  public var platform: String
+  public var platform: Identifier
   /// IANA zone of the source's users, recorded in the manifest.
   public var timeZone: String
   public var scope = ExportScope()
   public var generatorVersion = ChatBundleVersion.current
   /// Display names for user, group and chat-room ids.
-  public var people: [String: String] = [:]
+  public var people: [Identifier: String] = [:]
   /// Keep the first copy of a message id whose copies differ, instead of failing.
   public var keepFirstDuplicate = false
   /// Skip malformed records (each recorded in the manifest) instead of failing.
@@ -17,7 +17,7 @@ public struct PackOptions: Sendable {
   /// Where scratch files go; by default beside the output, so the final rename is atomic.
   public var temporaryDirectory: String?
 
-  public init(platform: String, timeZone: String) {
+  public init(platform: Identifier, timeZone: String) {
     self.platform = platform
     self.timeZone = timeZone
   }

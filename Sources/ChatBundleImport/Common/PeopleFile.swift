@@ -7,7 +7,7 @@ import ChatBundle
 /// UTF-8, an optional BOM), a JSON object `{"id": "name"}`, or a JSON array of
 /// `{"id": …, "name": …}` objects.
 public enum PeopleFile {
-  public static func load(_ path: String) throws -> [String: String] {
+  public static func load(_ path: String) throws -> [Identifier: String] {
     var bytes: [UInt8] = []
     do {
       let (stream, _, _) = try openPossiblyCompressedFile(path: path)
@@ -31,14 +31,14 @@ public enum PeopleFile {
     return try parseCSV(bytes, path: path)
   }
 
-  static func parseJSON(_ bytes: [UInt8], path: String) throws -> [String: String] {
+  static func parseJSON(_ bytes: [UInt8], path: String) throws -> [Identifier: String] {
     let value: JSONValue
     do {
       value = try JSONParser.parse(bytes, options: .lenient)
     } catch {
       throw ImportError.invalidPeopleFile(path: path, line: nil, message: "invalid JSON: \(error)")
     }
-    var names: [String: String] = [:]
+    var names: [Identifier: String] = [:]
     switch value {
     case .object(let object):
       for member in object.members {
@@ -46,7 +46,7 @@ public enum PeopleFile {
           throw ImportError.invalidPeopleFile(
             path: path, line: nil, message: "the name of \"\(member.key)\" is not a string")
         }
-        names[member.key] = name
+        names[Identifier(member.key)] = name
       }
     case .array(let elements):
       for (index, element) in elements.enumerated() {
@@ -56,7 +56,7 @@ public enum PeopleFile {
           throw ImportError.invalidPeopleFile(
             path: path, line: nil, message: "element \(index + 1) needs string \"id\" and \"name\"")
         }
-        names[id] = name
+        names[Identifier(id)] = name
       }
     default:
       throw ImportError.invalidPeopleFile(path: path, line: nil, message: "expected an object or an array")
@@ -64,7 +64,7 @@ public enum PeopleFile {
     return names
   }
 
-  static func parseCSV(_ bytes: [UInt8], path: String) throws -> [String: String] {
+  static func parseCSV(_ bytes: [UInt8], path: String) throws -> [Identifier: String] {
     let rows = try CSVReader.rows(String(decoding: bytes, as: UTF8.self), path: path)
     guard let header = rows.first else { return [:] }
     let lowered = header.fields.map { $0.trimmingSpaces.lowercased() }
@@ -72,7 +72,7 @@ public enum PeopleFile {
       throw ImportError.invalidPeopleFile(
         path: path, line: 1, message: "the header must name an 'id' and a 'name' column")
     }
-    var names: [String: String] = [:]
+    var names: [Identifier: String] = [:]
     for row in rows.dropFirst() {
       if row.fields.allSatisfy({ $0.isEmpty }) { continue }
       guard row.fields.count > max(idColumn, nameColumn) else {
@@ -81,7 +81,7 @@ public enum PeopleFile {
       }
       let id = row.fields[idColumn].trimmingSpaces
       guard !id.isEmpty else { throw ImportError.invalidPeopleFile(path: path, line: row.line, message: "empty id") }
-      names[id] = row.fields[nameColumn]
+      names[Identifier(id)] = row.fields[nameColumn]
     }
     return names
   }

@@ -20,29 +20,11 @@ public final class EasemobImporter: SourceImporter {
     try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
   }
 
-  private func resolveMedia(_ mapped: EasemobRecordMapper.Mapped) -> ChatBundle.Message {
-    var message = mapped.message
-    for attachment in mapped.attachments {
-      switch attachment.field {
-      case .media:
-        if let reference = message.media {
-          message.media = EasemobMedia.resolve(
-            reference, url: attachment.url, declaredSize: attachment.declaredSize, directory: mediaDirectory,
-            builder: builder)
-        }
-      case .thumbnail:
-        if let reference = message.thumbnail {
-          message.thumbnail = EasemobMedia.resolve(
-            reference, url: attachment.url, declaredSize: nil, directory: mediaDirectory, builder: builder)
-        }
-      case .part(let index):
-        if let reference = message.parts?[index].media {
-          message.parts?[index].media = EasemobMedia.resolve(
-            reference, url: attachment.url, declaredSize: attachment.declaredSize, directory: mediaDirectory,
-            builder: builder)
-        }
-      }
+  private func resolveMedia(_ mapped: EasemobRecordMapper.Mapped) -> Message {
+    mapped.resolvedMessage { reference, attachment in
+      EasemobMedia.resolve(
+        reference, url: attachment.url, declaredSize: attachment.declaredSize, directory: mediaDirectory,
+        builder: builder)
     }
-    return message
   }
 }

@@ -8,25 +8,13 @@ import ChatBundle
 public struct EasemobRecordMapper: Sendable {
   public init() {}
 
-  /// A record mapped, with its media still to be resolved.
-  public struct Mapped: Sendable {
-    public var message: Message
-    public var conversation: ConversationInfo
-    /// Attachments to resolve: the message field, the chatfiles url, the declared size.
-    public var attachments: [Attachment]
-  }
-
-  public struct Attachment: Sendable {
-    public var field: AttachmentField
+  /// What an attachment needs to find its file: the chatfiles url and the declared size.
+  public struct Attachment: Sendable, Equatable {
     public var url: String?
     public var declaredSize: Int64?
   }
 
-  public enum AttachmentField: Sendable, Equatable {
-    case media
-    case thumbnail
-    case part(Int)
-  }
+  public typealias Mapped = MappedRecord<Attachment>
 
   public func map(_ raw: JSONValue) throws(RecordError) -> Mapped {
     guard case .object(let record) = raw else {
@@ -35,12 +23,12 @@ public struct EasemobRecordMapper: Sendable {
     let id = try messageID(record)
     let timestamp = try timestampValue(record)
     let payload = record["payload"]?.objectValue ?? JSONObject()
-    let sender = payload["from"]?.stringValue ?? record["from"]?.stringValue
-    let receiver = payload["to"]?.stringValue ?? record["to"]?.stringValue
-    guard let sender, Identifier.problem(sender) == nil else {
+    let sender = Identifier.ifValid(payload["from"]?.stringValue ?? record["from"]?.stringValue)
+    let receiver = Identifier.ifValid(payload["to"]?.stringValue ?? record["to"]?.stringValue)
+    guard let sender else {
       throw RecordError(field: "payload.from", message: "the sender is missing or not a valid id")
     }
-    guard let receiver, Identifier.problem(receiver) == nil else {
+    guard let receiver else {
       throw RecordError(field: "payload.to", message: "the receiver is missing or not a valid id")
     }
     let chatType = record["chat_type"]?.stringValue ?? "chat"
@@ -49,56 +37,41 @@ public struct EasemobRecordMapper: Sendable {
     case "chat":
       conversation = DirectConversation.info(sender, receiver)
     case "groupchat":
-      conversation = ConversationInfo(id: "group:" + receiver, kind: .group, sourceID: receiver)
+      conversation = ConversationInfo(id: Identifier("group:" + receiver.text), kind: .group, sourceID: receiver)
     case "chatroom":
-      conversation = ConversationInfo(id: "chatroom:" + receiver, kind: .chatroom, sourceID: receiver)
+      conversation = ConversationInfo(
+        id: Identifier("chatroom:" + receiver.text), kind: .chatroom, sourceID: receiver)
     default:
       throw RecordError(
         field: "chat_type", message: "\"\(chatType)\" is not a history message type (chat, groupchat or chatroom)")
     }
     var message = Message(
-      id: id, conversation: conversation.id, timestamp: timestamp, sender: sender, kind: .unknown,
-      platform: "easemob", raw: raw)
-    var attachments: [Attachment] = []
+      id: id, conversation: conversation.id, timestamp: timestamp, sender: sender,
+      body: .unknown(UnknownContent(sourceType: nil)),
+      source: SourceRecord(platform: "easemob", raw: raw))
+    var attachments: [MediaPath: Attachment] = [:]
     let bodies = payload["bodies"]?.arrayValue ?? []
-    for (index, body) in bodies.enumerated() {
-      guard case .object(let fields) = body else {
+    for (index, element) in bodies.enumerated() {
+      guard case .object(let fields) = element else {
         throw RecordError(field: "payload.bodies[\(index)]", message: "a body must be an object")
       }
-      let part = try mapBody(fields, index: index)
+      let body = try mapBody(fields, index: index)
+      let steps: [MediaPath.Step] = index == 0 ? [] : [.part(message.parts.count)]
+      if let media = body.media {
+        attachments[MediaPath(steps)] = Attachment(url: body.mediaURL, declaredSize: media.size)
+      }
       if index == 0 {
-        message.kind = part.kind
-        message.text = part.text
-        message.location = part.location
-        message.merged = part.merged
-        message.sourceType = part.sourceType
-        message.command = part.command
-        message.custom = part.custom
-        message.media = part.media
-        message.thumbnail = part.thumbnail
-        if part.media != nil {
-          attachments.append(Attachment(field: .media, url: part.mediaURL, declaredSize: part.media?.size))
-        }
-        if part.thumbnail != nil { attachments.append(Attachment(field: .thumbnail, url: part.thumbnailURL)) }
+        message.body = body.body
+        if body.thumbnail != nil { attachments[.thumbnail] = Attachment(url: body.thumbnailURL) }
       } else {
-        var extra = MessagePart(kind: part.kind, text: part.text ?? part.command)
-        extra.location = part.location
-        extra.merged = part.merged
-        extra.sourceType = part.sourceType
-        extra.media = part.media
-        if part.media != nil {
-          attachments.append(
-            Attachment(field: .part((message.parts ?? []).count), url: part.mediaURL, declaredSize: part.media?.size))
-        }
-        message.parts = (message.parts ?? []) + [extra]
+        message.parts.append(MessagePart(body.body))
       }
     }
     if let ext = payload["ext"]?.objectValue {
       message.replyTo = quote(from: ext)
       switch ext["em_at_list"] {
       case .array(let users)?:
-        let ids = users.compactMap(\.stringValue).filter { Identifier.problem($0) == nil }
-        if !ids.isEmpty { message.mentions = ids }
+        message.mentions = users.compactMap { Identifier.ifValid($0.stringValue) }
       case .string(let text)? where text.lowercased() == "all":
         message.mentionsAll = true
       default: break
@@ -107,54 +80,61 @@ public struct EasemobRecordMapper: Sendable {
     return Mapped(message: message, conversation: conversation, attachments: attachments)
   }
 
+  /// One body, with the urls its files are to be found by.
   private struct Body {
-    var kind: MessageKind
-    var text: String?
-    var media: MediaReference?
+    var body: MessageBody
     var mediaURL: String?
-    var thumbnail: MediaReference?
     var thumbnailURL: String?
-    var location: Location?
-    var merged: MergedRecord?
-    var command: String?
-    var custom: CustomEvent?
-    var sourceType: String?
+
+    var media: MediaReference? {
+      switch body {
+      case .media(let content): content.reference
+      case .merged(let record): record.attachment
+      default: nil
+      }
+    }
+
+    var thumbnail: MediaReference? {
+      if case .media(let content) = body { return content.thumbnail }
+      return nil
+    }
   }
 
   private func mapBody(_ body: JSONObject, index: Int) throws(RecordError) -> Body {
     let type = body["type"]?.stringValue
     let isCombine = type == "combine" || body["subType"]?.stringValue == "sub_combine" || body["combineLevel"] != nil
     func attachment() -> MediaReference {
-      MediaReference(
-        size: integer(body["file_length"]), name: body["filename"]?.stringValue,
-        width: integer(body["size"]?.objectValue?["width"]), height: integer(body["size"]?.objectValue?["height"]),
-        durationMilliseconds: integer(body["length"]).map { $0 * 1000 },
+      let size = body["size"]?.objectValue
+      return MediaReference(
+        size: SourceCount.count(body["file_length"]), name: body["filename"]?.stringValue,
+        width: SourceCount.count(size?["width"]),
+        height: SourceCount.count(size?["height"]),
+        durationMilliseconds: SourceCount.milliseconds(seconds: body["length"]),
         sourceReference: body["url"]?.stringValue.flatMap(EasemobMedia.fileKey(fromURL:)))
     }
     if isCombine {
-      var result = Body(kind: .merged)
-      result.merged = MergedRecord(
-        title: body["title"]?.stringValue, summary: body["summary"]?.stringValue, level: integer(body["combineLevel"]))
-      if body["url"] != nil || body["filename"] != nil {
-        result.media = attachment()
-        result.mediaURL = body["url"]?.stringValue
-      }
-      return result
+      var record = MergedRecord(
+        title: body["title"]?.stringValue, summary: body["summary"]?.stringValue,
+        level: SourceCount.count(body["combineLevel"]))
+      if body["url"] != nil || body["filename"] != nil { record.attachment = attachment() }
+      return Body(body: .merged(record), mediaURL: body["url"]?.stringValue)
     }
     switch type {
     case "txt":
-      return Body(kind: .text, text: body["msg"]?.stringValue ?? "")
+      return Body(body: .text(body["msg"]?.stringValue ?? ""))
     case "img", "audio", "file", "video":
-      let kind: MessageKind = type == "img" ? .image : type == "audio" ? .audio : type == "file" ? .file : .video
-      var result = Body(kind: kind, media: attachment(), mediaURL: body["url"]?.stringValue)
+      let kind: MediaContent.Kind = type == "img" ? .image : type == "audio" ? .audio : type == "file" ? .file : .video
+      var content = MediaContent(kind, reference: attachment())
+      var result = Body(body: .media(content), mediaURL: body["url"]?.stringValue)
       if kind == .video, let thumb = body["thumb"]?.stringValue, !thumb.isEmpty {
-        result.thumbnail = MediaReference(sourceReference: EasemobMedia.fileKey(fromURL: thumb))
-        result.thumbnailURL = thumb
         // In a video body `size` is the thumbnail's size, not the video's.
-        result.thumbnail?.width = result.media?.width
-        result.thumbnail?.height = result.media?.height
-        result.media?.width = nil
-        result.media?.height = nil
+        content.thumbnail = MediaReference(
+          width: content.reference?.width, height: content.reference?.height,
+          sourceReference: EasemobMedia.fileKey(fromURL: thumb))
+        content.reference?.width = nil
+        content.reference?.height = nil
+        result.body = .media(content)
+        result.thumbnailURL = thumb
       }
       return result
     case "loc":
@@ -162,14 +142,13 @@ public struct EasemobRecordMapper: Sendable {
         throw RecordError(field: "payload.bodies[\(index)]", message: "a location needs numeric lat and lng")
       }
       return Body(
-        kind: .location,
-        location: Location(address: body["addr"]?.stringValue, latitude: latitude, longitude: longitude))
+        body: .location(Location(address: body["addr"]?.stringValue, latitude: latitude, longitude: longitude)))
     case "cmd":
-      return Body(kind: .command, command: body["action"]?.stringValue ?? "")
+      return Body(body: .command(body["action"]?.stringValue ?? ""))
     case "custom":
-      return Body(kind: .custom, custom: customEvent(body))
+      return Body(body: .custom(customEvent(body)))
     default:
-      return Body(kind: .unknown, sourceType: type ?? "(no type)")
+      return Body(body: .unknown(UnknownContent(sourceType: type ?? "(no type)")))
     }
   }
 
@@ -195,24 +174,24 @@ public struct EasemobRecordMapper: Sendable {
     var quote = ext["msgQuote"]
     if case .string(let text)? = quote { quote = try? JSONParser.parse(text, options: .lenient) }
     guard let fields = quote?.objectValue,
-      let id = fields["msgID"]?.stringValue ?? fields["msgID"]?.numberLiteral, Identifier.problem(id) == nil
+      let id = Identifier.ifValid(fields["msgID"]?.stringValue ?? fields["msgID"]?.numberLiteral)
     else { return nil }
-    let sender = fields["msgSender"]?.stringValue.flatMap { Identifier.problem($0) == nil ? $0 : nil }
+    let sender = Identifier.ifValid(fields["msgSender"]?.stringValue)
     return ReplyReference(id: id, sender: sender, preview: fields["msgPreview"]?.stringValue)
   }
 
-  private func messageID(_ record: JSONObject) throws(RecordError) -> String {
+  private func messageID(_ record: JSONObject) throws(RecordError) -> Identifier {
     switch record["msg_id"] {
     case .string(let text)?:
       if let problem = Identifier.problem(text) { throw RecordError(field: "msg_id", message: problem) }
-      return text
+      return Identifier(text)
     case .number(let literal)?:
       // Kept exactly: the parser keeps the literal, so ids beyond 2^53 lose nothing.
       guard literal.allSatisfy(\.isASCIIDigit) else {
         throw RecordError(
           field: "msg_id", message: "the number \(literal) is not an integer, so its exact digits are lost")
       }
-      return literal
+      return Identifier(literal)
     case nil:
       throw RecordError(field: "msg_id", message: "is missing")
     case let other?:
@@ -228,12 +207,6 @@ public struct EasemobRecordMapper: Sendable {
         field: "timestamp", message: value == nil ? "is missing" : "expected milliseconds since 1970 as an integer")
     }
     return timestamp
-  }
-
-  private func integer(_ value: JSONValue?) -> Int64? {
-    guard let literal = value?.numberLiteral ?? value?.stringValue else { return nil }
-    if let whole = Int64(literal) { return whole }
-    return Double(literal).flatMap { $0.isFinite && abs($0) < 9e15 ? Int64($0.rounded()) : nil }
   }
 
   private func coordinate(_ value: JSONValue?) -> String? {

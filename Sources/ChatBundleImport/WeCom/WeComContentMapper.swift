@@ -11,15 +11,15 @@ struct WeComContentMapper: Sendable {
   /// bundle format allows 16, and a hostile file could nest far more.
   static let maximumDepth = 8
 
-  /// A file the part refers to. `path` is empty for the part's own `media`; `[i, j]` is the
-  /// media of `merged.items[i].merged.items[j]`.
+  /// A file the body refers to, by its place inside the body: `[]` is the body's own
+  /// `media`, `[.item(i), .item(j)]` the media of `merged.items[i].merged.items[j]`.
   struct PendingMedia: Sendable, Equatable {
-    var path: [Int]
+    var steps: [MediaPath.Step]
     var source: WeComMedia.Source
   }
 
   struct Mapped: Sendable {
-    var part: MessagePart
+    var body: MessageBody
     var media: [PendingMedia] = []
   }
 
@@ -33,20 +33,20 @@ struct WeComContentMapper: Sendable {
   func map(type: String, payload: JSONObject, depth: Int) -> Mapped {
     switch Self.normalizedType(type) {
     case "text", "markdown":
-      return Mapped(part: MessagePart(kind: .text, text: payload["content"]?.stringValue ?? ""))
+      return Mapped(body: .text(payload["content"]?.stringValue ?? ""))
     case "image", "emotion":
       var media = reference(payload, sizeKey: payload["imagesize"] != nil ? "imagesize" : "filesize")
-      media.width = integer(payload["width"])
-      media.height = integer(payload["height"])
+      media.width = SourceCount.count(payload["width"])
+      media.height = SourceCount.count(payload["height"])
       media.name = payload["title"]?.stringValue
       return withMedia(.image, media, payload)
     case "voice":
       var media = reference(payload, sizeKey: "voice_size")
-      media.durationMilliseconds = integer(payload["play_length"]).map { $0 * 1000 }
+      media.durationMilliseconds = SourceCount.milliseconds(seconds: payload["play_length"])
       return withMedia(.audio, media, payload)
     case "video":
       var media = reference(payload, sizeKey: "filesize")
-      media.durationMilliseconds = integer(payload["play_length"]).map { $0 * 1000 }
+      media.durationMilliseconds = SourceCount.milliseconds(seconds: payload["play_length"])
       return withMedia(.video, media, payload)
     case "file", "voip_doc_share":
       var media = reference(payload, sizeKey: "filesize")
@@ -54,22 +54,22 @@ struct WeComContentMapper: Sendable {
       return withMedia(.file, media, payload)
     case "location":
       guard let latitude = payload["latitude"]?.numberLiteral, let longitude = payload["longitude"]?.numberLiteral
-      else { return Mapped(part: MessagePart(kind: .text, text: summary(payload))) }
-      var part = MessagePart(kind: .location)
-      part.location = Location(
-        address: payload["address"]?.stringValue, name: payload["title"]?.stringValue, latitude: latitude,
-        longitude: longitude)
-      return Mapped(part: part)
+      else { return Mapped(body: .text(summary(payload))) }
+      return Mapped(
+        body: .location(
+          Location(
+            address: payload["address"]?.stringValue, name: payload["title"]?.stringValue, latitude: latitude,
+            longitude: longitude)))
     case "chatrecord", "mixed":
       return merged(payload, depth: depth + 1)
     case "revoke", "agree", "disagree", "link", "weapp", "card", "news", "calendar", "todo", "vote", "collect",
       "redpacket", "external_redpacket", "meeting", "docmsg", "doc", "sphfeed", "meeting_voice_call":
       // A part has no custom event; inside a forwarded record these read best as text.
-      return Mapped(part: MessagePart(kind: .text, text: summary(payload)))
+      return Mapped(body: .text(summary(payload)))
     default:
-      var part = MessagePart(kind: .unknown, text: payload["content"]?.stringValue)
-      part.sourceType = type.isEmpty ? "(no type)" : type
-      return Mapped(part: part)
+      return Mapped(
+        body: .unknown(
+          UnknownContent(sourceType: type.isEmpty ? "(no type)" : type, text: payload["content"]?.stringValue)))
     }
   }
 
@@ -77,24 +77,21 @@ struct WeComContentMapper: Sendable {
   /// met inside one, as a merged record whose items are mapped in turn.
   func merged(_ payload: JSONObject, depth: Int) -> Mapped {
     guard depth <= Self.maximumDepth else {
-      var part = MessagePart(
-        kind: .unknown,
-        text: "(a chat record nested deeper than \(Self.maximumDepth) levels; the original is in source.raw)")
-      part.sourceType = "chatrecord"
-      return Mapped(part: part)
+      return Mapped(
+        body: .unknown(
+          UnknownContent(
+            sourceType: "chatrecord",
+            text: "(a chat record nested deeper than \(Self.maximumDepth) levels; the original is in source.raw)")))
     }
     var record = MergedRecord(title: payload["title"]?.stringValue, summary: nil, level: nil)
     var media: [PendingMedia] = []
     for (index, element) in (payload["item"]?.arrayValue ?? []).enumerated() {
       let item = element.objectValue ?? JSONObject()
-      var mapped = mapItem(item, depth: depth)
-      mapped.part.timestamp = Self.itemTimestamp(item["msgtime"])
-      record.items.append(mapped.part)
-      media += mapped.media.map { PendingMedia(path: [index] + $0.path, source: $0.source) }
+      let mapped = mapItem(item, depth: depth)
+      record.items.append(MessagePart(mapped.body, timestamp: Self.itemTimestamp(item["msgtime"])))
+      media += mapped.media.map { PendingMedia(steps: [.item(index)] + $0.steps, source: $0.source) }
     }
-    var part = MessagePart(kind: .merged)
-    part.merged = record
-    return Mapped(part: part, media: media)
+    return Mapped(body: .merged(record), media: media)
   }
 
   /// One item of `mixed` or `chatrecord`: `type` and a `content` that is JSON in a string.
@@ -104,7 +101,7 @@ struct WeComContentMapper: Sendable {
     switch item["content"] {
     case .string(let text)?:
       guard case .object(let parsed)? = try? JSONParser.parse(text, options: .lenient) else {
-        return Mapped(part: MessagePart(kind: .text, text: text))
+        return Mapped(body: .text(text))
       }
       content = parsed
     case .object(let object)?:
@@ -125,24 +122,21 @@ struct WeComContentMapper: Sendable {
     return milliseconds <= BundleLimits.maximumTimestamp ? milliseconds : nil
   }
 
-  private func withMedia(_ kind: MessageKind, _ media: MediaReference, _ payload: JSONObject) -> Mapped {
-    var part = MessagePart(kind: kind)
-    part.media = media
-    return Mapped(part: part, media: [PendingMedia(path: [], source: WeComMedia.Source(payload))])
+  private func withMedia(_ kind: MediaContent.Kind, _ media: MediaReference, _ payload: JSONObject) -> Mapped {
+    Mapped(
+      body: .media(MediaContent(kind, reference: media)),
+      media: [PendingMedia(steps: [], source: WeComMedia.Source(payload))])
   }
 
   private func reference(_ payload: JSONObject, sizeKey: String) -> MediaReference {
-    MediaReference(size: integer(payload[sizeKey]), sourceReference: payload["sdkfileid"]?.stringValue)
+    MediaReference(
+      size: SourceCount.count(payload[sizeKey]),
+      sourceReference: payload["sdkfileid"]?.stringValue)
   }
 
   /// The payload's non-empty scalar values, one a line, for content a part cannot model.
   private func summary(_ payload: JSONObject) -> String {
     WeComCustomFields.fields(payload, skipping: ["sdkfileid", "md5sum"]).map(\.value).filter { !$0.isEmpty }
       .joined(separator: "\n")
-  }
-
-  private func integer(_ value: JSONValue?) -> Int64? {
-    guard let literal = value?.numberLiteral ?? value?.stringValue else { return nil }
-    return Int64(literal)
   }
 }

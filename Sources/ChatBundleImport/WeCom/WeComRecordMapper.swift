@@ -7,9 +7,9 @@ import ChatBundle
 /// the payload sits under a key that is usually, but not always, the msgtype. The record
 /// itself travels as `raw`. The mapping is spec Appendix C.
 public struct WeComRecordMapper: Sendable {
-  public static let platform = "wecom"
+  public static let platform: Identifier = "wecom"
   /// The conversation that collects `switch` records, which belong to no chat.
-  public static let switchConversation = "wecom:switch"
+  public static let switchConversation: Identifier = "wecom:switch"
   /// Msgtypes shown as a `custom` event named after the msgtype.
   static let customTypes: Set<String> = [
     "agree", "disagree", "card", "link", "weapp", "news", "calendar", "todo", "vote", "collect", "redpacket",
@@ -25,36 +25,13 @@ public struct WeComRecordMapper: Sendable {
 
   public init() {}
 
-  /// A record mapped, with its media still to be resolved.
-  public struct Mapped: Sendable {
-    public var message: Message
-    public var conversation: ConversationInfo
-    public var attachments: [Attachment]
-  }
-
-  public struct Attachment: Sendable, Equatable {
-    public var field: AttachmentField
-    public var source: WeComMedia.Source
-
-    public init(field: AttachmentField, source: WeComMedia.Source) {
-      self.field = field
-      self.source = source
-    }
-  }
-
-  public enum AttachmentField: Sendable, Equatable {
-    case media
-    case part(Int)
-    /// The media of an item of a merged record: `items` is the index at each level, in the
-    /// message's own `merged` (part nil) or in a part's.
-    case mergedItem(part: Int?, items: [Int])
-  }
+  public typealias Mapped = MappedRecord<WeComMedia.Source>
 
   /// WeCom's external_userid: `wm` (a WeChat user) or `wo` (another corporation's member)
   /// and 30 more characters of `[A-Za-z0-9_-]`. Internal userids are chosen by the
   /// corporation and could begin with `wm`, so the length and alphabet are required too.
-  public static func isExternalContact(_ id: String) -> Bool {
-    let bytes = Array(id.utf8)
+  public static func isExternalContact(_ id: Identifier) -> Bool {
+    let bytes = id.bytes
     guard bytes.count == 32, bytes[0] == UInt8(ascii: "w"),
       bytes[1] == UInt8(ascii: "m") || bytes[1] == UInt8(ascii: "o")
     else { return false }
@@ -88,71 +65,52 @@ public struct WeComRecordMapper: Sendable {
       record[msgtype]?.objectValue ?? record[Self.payloadKey(for: msgtype)]?.objectValue ?? JSONObject()
     // A consent event's `userid` is the external contact who answered; a card's is only
     // the contact it shows, who need not be in the chat.
-    let consenting = msgtype == "agree" || msgtype == "disagree" ? payload["userid"]?.stringValue : nil
+    let consenting =
+      msgtype == "agree" || msgtype == "disagree" ? payload["userid"]?.stringValue.map { Identifier($0) } : nil
     let conversation = try conversationInfo(record, sender: sender, consenting: consenting)
     var message = Message(
-      id: id, conversation: conversation.id, timestamp: timestamp, sender: sender, kind: .unknown,
-      platform: Self.platform, raw: raw)
-    var attachments: [Attachment] = []
+      id: id, conversation: conversation.id, timestamp: timestamp, sender: sender,
+      body: .unknown(UnknownContent(sourceType: msgtype)), source: SourceRecord(platform: Self.platform, raw: raw))
+    var attachments: [MediaPath: WeComMedia.Source] = [:]
     if msgtype == "revoke" {
-      message.kind = .recall
-      message.recallTarget = try identifier(payload["pre_msgid"], field: "revoke.pre_msgid")
+      message.body = .recall(target: try identifier(payload["pre_msgid"], field: "revoke.pre_msgid"))
     } else if msgtype == "mixed" {
       attachments = mixed(payload, into: &message)
     } else if Self.contentTypes.contains(msgtype) {
       let mapped = content.map(type: msgtype, payload: payload, depth: 0)
-      attachments = adopt(mapped, into: &message)
+      message.body = mapped.body
+      for pending in mapped.media { attachments[MediaPath(pending.steps)] = pending.source }
     } else if Self.customTypes.contains(msgtype) {
-      message.kind = .custom
-      message.custom = customEvent(msgtype, record: record, payload: payload)
+      var event = customEvent(msgtype, record: record, payload: payload)
       if msgtype == "meeting_voice_call", let sdkFileID = payload["sdkfileid"]?.stringValue, !sdkFileID.isEmpty {
         // The call's recording: no md5sum is declared, so it is found by sdkfileid only.
-        message.media = MediaReference(sourceReference: sdkFileID)
-        attachments.append(Attachment(field: .media, source: WeComMedia.Source(payload)))
+        event.attachment = MediaReference(sourceReference: sdkFileID)
+        attachments[.media] = WeComMedia.Source(payload)
       }
-    } else {
-      message.sourceType = msgtype
+      message.body = .custom(event)
     }
     return Mapped(message: message, conversation: conversation, attachments: attachments)
   }
 
   /// `mixed.item[]`: the first item gives the message's kind and content, the others
   /// become `parts`, as Easemob's further bodies do.
-  private func mixed(_ payload: JSONObject, into message: inout Message) -> [Attachment] {
+  private func mixed(_ payload: JSONObject, into message: inout Message) -> [MediaPath: WeComMedia.Source] {
     let items = payload["item"]?.arrayValue?.map { $0.objectValue ?? JSONObject() } ?? []
     guard let first = items.first else {
-      message.kind = .text
-      message.text = ""
-      return []
+      message.body = .text("")
+      return [:]
     }
-    var attachments = adopt(content.mapItem(first, depth: 0), into: &message)
-    var parts: [MessagePart] = []
+    var attachments: [MediaPath: WeComMedia.Source] = [:]
+    let mapped = content.mapItem(first, depth: 0)
+    message.body = mapped.body
+    for pending in mapped.media { attachments[MediaPath(pending.steps)] = pending.source }
     for item in items.dropFirst() {
       let mapped = content.mapItem(item, depth: 0)
-      let index = parts.count
-      for pending in mapped.media {
-        let field: AttachmentField =
-          pending.path.isEmpty ? .part(index) : .mergedItem(part: index, items: pending.path)
-        attachments.append(Attachment(field: field, source: pending.source))
-      }
-      parts.append(mapped.part)
+      let index = message.parts.count
+      for pending in mapped.media { attachments[MediaPath([.part(index)] + pending.steps)] = pending.source }
+      message.parts.append(MessagePart(mapped.body))
     }
-    if !parts.isEmpty { message.parts = parts }
     return attachments
-  }
-
-  private func adopt(_ mapped: WeComContentMapper.Mapped, into message: inout Message) -> [Attachment] {
-    let part = mapped.part
-    message.kind = part.kind
-    message.text = part.text
-    message.media = part.media
-    message.location = part.location
-    message.merged = part.merged
-    message.sourceType = part.sourceType
-    return mapped.media.map { pending in
-      Attachment(
-        field: pending.path.isEmpty ? .media : .mergedItem(part: nil, items: pending.path), source: pending.source)
-    }
   }
 
   private func customEvent(_ msgtype: String, record: JSONObject, payload: JSONObject) -> CustomEvent {
@@ -178,36 +136,33 @@ public struct WeComRecordMapper: Sendable {
   }
 
   /// `action: switch` (a member switched enterprise) has only `msgid`, `time` and `user`.
-  private func switchNotice(_ record: JSONObject, id: String, raw: JSONValue) throws(RecordError) -> Mapped {
+  private func switchNotice(_ record: JSONObject, id: Identifier, raw: JSONValue) throws(RecordError) -> Mapped {
     let timestamp = try time(record, field: "time")
-    let user = record["user"]?.stringValue.flatMap { Identifier.problem($0) == nil ? $0 : nil }
-    var message = Message(
-      id: id, conversation: Self.switchConversation, timestamp: timestamp, sender: user, kind: .notice,
-      platform: Self.platform, raw: raw)
-    message.text = "switched enterprise"
-    let conversation = ConversationInfo(id: Self.switchConversation, kind: .group)
-    return Mapped(message: message, conversation: conversation, attachments: [])
+    let message = Message(
+      id: id, conversation: Self.switchConversation, timestamp: timestamp,
+      sender: Identifier.ifValid(record["user"]?.stringValue), body: .notice("switched enterprise"),
+      source: SourceRecord(platform: Self.platform, raw: raw))
+    return Mapped(message: message, conversation: ConversationInfo(id: Self.switchConversation, kind: .group))
   }
 
   /// A group when `roomid` is set; otherwise the direct chat of `from` and the one
   /// `tolist` entry. Several receivers without a room (seen in calls) make an ad-hoc group
   /// named by a hash of the sorted parties, so the same parties meet in one conversation.
-  private func conversationInfo(_ record: JSONObject, sender: String, consenting: String?) throws(RecordError)
-    -> ConversationInfo
+  private func conversationInfo(_ record: JSONObject, sender: Identifier, consenting: Identifier?)
+    throws(RecordError) -> ConversationInfo
   {
-    var receivers: [String] = []
+    var receivers: [Identifier] = []
     for (index, element) in (record["tolist"]?.arrayValue ?? []).enumerated() {
       receivers.append(try identifier(element, field: "tolist[\(index)]"))
     }
     var everyone = [sender] + receivers
     if let consenting { everyone.append(consenting) }
-    let external = Array(Set(everyone.filter(Self.isExternalContact))).sorted {
-      Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
-    }
+    let external = Identifier.sortedUnique(everyone.filter(Self.isExternalContact))
     let externalMembers = external.isEmpty ? nil : external
     if let room = record["roomid"]?.stringValue, !room.isEmpty {
       if let problem = Identifier.problem(room) { throw RecordError(field: "roomid", message: problem) }
-      return ConversationInfo(id: "group:" + room, kind: .group, sourceID: room, externalMembers: externalMembers)
+      return ConversationInfo(
+        id: Identifier("group:" + room), kind: .group, sourceID: Identifier(room), externalMembers: externalMembers)
     }
     switch Set(receivers).count {
     case 0:
@@ -215,27 +170,25 @@ public struct WeComRecordMapper: Sendable {
     case 1:
       return DirectConversation.info(sender, receivers[0], externalMembers: externalMembers)
     default:
-      let parties = Array(Set(everyone.prefix(receivers.count + 1))).sorted {
-        Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
-      }
-      let digest = SHA256Digest.hex(of: Array(parties.joined(separator: "\n").utf8))
+      let parties = Identifier.sortedUnique(everyone.prefix(receivers.count + 1))
+      let digest = SHA256Digest.hex(of: Array(parties.map(\.text).joined(separator: "\n").utf8))
       return ConversationInfo(
-        id: "party:" + digest.prefix(24), kind: .group, externalMembers: externalMembers)
+        id: Identifier("party:" + digest.prefix(24)), kind: .group, externalMembers: externalMembers)
     }
   }
 
-  private func messageID(_ record: JSONObject) throws(RecordError) -> String {
+  private func messageID(_ record: JSONObject) throws(RecordError) -> Identifier {
     switch record["msgid"] {
     case .string(let text)?:
       if let problem = Identifier.problem(text) { throw RecordError(field: "msgid", message: problem) }
-      return text
+      return Identifier(text)
     case .number(let literal)?:
       // Kept exactly: the parser keeps the literal, so ids beyond 2^63 lose nothing.
       guard literal.allSatisfy(\.isASCIIDigit) else {
         throw RecordError(
           field: "msgid", message: "the number \(literal) is not an integer, so its exact digits are lost")
       }
-      return literal
+      return Identifier(literal)
     case nil:
       throw RecordError(field: "msgid", message: "is missing")
     case let other?:
@@ -253,12 +206,12 @@ public struct WeComRecordMapper: Sendable {
     return timestamp
   }
 
-  private func identifier(_ value: JSONValue?, field: String) throws(RecordError) -> String {
+  private func identifier(_ value: JSONValue?, field: String) throws(RecordError) -> Identifier {
     guard let value else { throw RecordError(field: field, message: "is missing") }
     guard let text = value.stringValue else {
       throw RecordError(field: field, message: "expected a string, found \(value.typeName)")
     }
     if let problem = Identifier.problem(text) { throw RecordError(field: field, message: problem) }
-    return text
+    return Identifier(text)
   }
 }
