@@ -97,4 +97,22 @@ import Testing
       #expect(error.offset == 6 && error.description.contains("byte 7"))
     }
   }
+
+  /// "é" as one code point and as `e` + U+0301 are canonically equivalent strings but
+  /// different keys, for this parser as for every other JSON reader; the built and the
+  /// unbuilt (skipped) paths agree, and a lenient parse keeps both members.
+  @Test func keysThatAreCanonicallyEquivalentAreStillDistinct() throws {
+    let nfc = "caf\u{E9}"
+    let nfd = "cafe\u{301}"
+    let text = "{\"\(nfc)\":1,\"\(nfd)\":2}"
+    let value = try JSONParser.parse(text)
+    #expect(value.objectValue?.members.count == 2)
+    #expect(value.objectValue?[nfd] == .number("2") && value.objectValue?[nfc] == .number("1"))
+    var skipping = JSONParser.Options.strict
+    skipping.unbuiltPath = ["raw"]
+    #expect(throws: Never.self) { try JSONParser.parse("{\"raw\":\(text)}", options: skipping) }
+    #expect(try JSONParser.parse(text, options: .lenient).objectValue?.members.count == 2)
+    let many = (0..<20).map { "\"k\($0)\":0" }.joined(separator: ",")
+    #expect(try JSONParser.parse("{\(many),\(text.dropFirst().dropLast())}").objectValue?.members.count == 22)
+  }
 }

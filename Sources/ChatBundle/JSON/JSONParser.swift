@@ -126,7 +126,10 @@ private struct Cursor {
     var members: [JSONObject.Member] = []
     // A message line has about eight members: room for them at once, not by doubling.
     members.reserveCapacity(8)
-    var seen: Set<String>? = nil
+    // Keys compare as bytes, as other JSON readers compare them: `String ==` would take
+    // "é" and "e\u{301}" for one key and call a valid object a duplicate (or, lenient,
+    // drop a member of a source record).
+    var seen: Set<[UInt8]>? = nil
     skipWhitespace()
     if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
       position += 1
@@ -158,12 +161,11 @@ private struct Cursor {
       // Linear search for small objects; a set once they grow.
       var duplicate = false
       if members.count < 12 {
-        // Lengths first: comparing unequal small strings takes the slow path.
         let length = key.utf8.count
-        duplicate = members.contains { $0.key.utf8.count == length && $0.key == key }
+        duplicate = members.contains { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) }
       } else {
-        if seen == nil { seen = Set(members.map(\.key)) }
-        duplicate = !(seen?.insert(key).inserted ?? true)
+        if seen == nil { seen = Set(members.map { Array($0.key.utf8) }) }
+        duplicate = !(seen?.insert(Array(key.utf8)).inserted ?? true)
       }
       if duplicate {
         if options.rejectDuplicateKeys { throw fail("duplicate key \"\(key)\"", at: keyStart) }

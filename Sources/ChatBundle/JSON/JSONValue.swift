@@ -80,13 +80,15 @@ public struct JSONObject: Sendable, Hashable {
     members = pairs.map { Member($0.key, $0.value) }
   }
 
-  /// The first member with this key; objects here are small, so a scan is cheapest.
+  /// The first member with this key, compared as bytes; objects here are small, so a scan
+  /// is cheapest.
   public subscript(key: String) -> JSONValue? {
     // Lengths first: comparing unequal small strings takes the slow path, and a message is
     // read by looking up some twenty keys.
     let length = key.utf8.count
     let first = key.utf8.first
-    for member in members where member.key.utf8.count == length && member.key.utf8.first == first && member.key == key {
+    for member in members
+    where member.key.utf8.count == length && member.key.utf8.first == first && member.key.utf8.elementsEqual(key.utf8) {
       return member.value
     }
     return nil
