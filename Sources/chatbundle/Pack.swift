@@ -109,7 +109,7 @@ extension ChatBundleCommand {
       do {
         try OutputPlacement.checkFile(output, existing: existing)
       } catch {
-        throw ValidationError("\(error)")
+        throw refusal("\(error)")
       }
       var options = PackOptions(platform: source.rawValue, timeZone: zone)
       options.scope = ExportScope(
@@ -158,6 +158,9 @@ extension ChatBundleCommand {
       } catch let error as ValidationError {
         progress.finish()
         throw error
+      } catch let error as ExitCode {
+        progress.finish()
+        throw error
       } catch {
         progress.finish()
         FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
@@ -173,7 +176,7 @@ extension ChatBundleCommand {
         for file in files + [people, mediaDirectory].compactMap({ $0 }) {
           var info = stat()
           if stat(file, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
-            throw ValidationError("-o \(output) is the input \(file); packing would overwrite it")
+            throw refusal("-o \(output) is the input \(file); packing would overwrite it")
           }
         }
       }
@@ -189,10 +192,16 @@ extension ChatBundleCommand {
         // The walk passes over hidden directories, so a bundle inside one is not read.
         let below = parent.dropFirst(root.count).split(separator: "/")
         if below.contains(where: { $0.hasPrefix(".") }) { continue }
-        throw ValidationError(
+        throw refusal(
           "-o \(output) is inside the input directory \(input) under a name that would be read as an export file "
             + "next time; write the bundle elsewhere or name it .tar.gz")
       }
+    }
+
+    /// Reports a refused output and gives the usage exit code, without the usage text.
+    private func refusal(_ message: String) -> ExitCode {
+      FileStream.standardError.write("error: \(message)".terminalSafe + "\n")
+      return ExitCode(2)
     }
 
     private func printSummary(_ summary: PackSummary) {
