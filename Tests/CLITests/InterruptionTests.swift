@@ -24,7 +24,8 @@ import Testing
   static func makeBundle(at path: String) throws {
     let media = try TemporaryDirectory("interruption-media")
     let builder = try BundleBuilder(options: PackOptions(platform: "test", timeZone: "Asia/Shanghai"), outputPath: path)
-    let input = builder.addInput(name: "generated.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
+    let input = builder.addInput(
+      name: "generated.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
     var stored: [StoredMedia] = []
     for index in 0..<6 {
       let file = try media.write(
@@ -92,10 +93,12 @@ import Testing
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
   }
 
+  /// An uninterrupted run's files (relative path to SHA-256) and how long it took.
+  typealias Reference = ([String: String], Double)
+
   /// The uninterrupted output of each command and how long it took.
-  static func references(bundle: String, in directory: TemporaryDirectory) throws -> [String: ([String: String], Double)]
-  {
-    var result: [String: ([String: String], Double)] = [:]
+  static func references(bundle: String, in directory: TemporaryDirectory) throws -> [String: Reference] {
+    var result: [String: Reference] = [:]
     for command in commands {
       let output = directory.file("reference-" + command.name)
       try resetEmpty(output)
@@ -194,7 +197,8 @@ import Testing
     let parent = try TemporaryDirectory("interruption-out")
     var random = RandomMessages(seed: 11)
     var interrupted = 0
-    let plan = Self.commands.flatMap { command in Array(repeating: (command, SIGTERM), count: 6) }
+    let plan =
+      Self.commands.flatMap { command in Array(repeating: (command, SIGTERM), count: 6) }
       + Array(repeating: (Self.commands[1], SIGINT), count: 6)
     for (command, signal) in plan {
       let output = parent.file(command.name)
