@@ -46,16 +46,28 @@ public final class FileByteStream: ByteStream {
 
   public init(path: String) throws(ArchiveError) {
     self.path = path
-    descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // Without O_NONBLOCK, opening a FIFO waits for a writer, forever if none comes; with
+    // it, the open returns at once and fstat tells what the file is.
+    descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       throw ArchiveError(.io, operation: "open", message: systemErrorText(), path: path)
     }
     var info = stat()
-    if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    guard fstat(descriptor, &info) == 0 else {
+      let message = systemErrorText()
       close(descriptor)
       descriptor = -1
-      throw ArchiveError(.io, operation: "open", message: "is a directory", path: path)
+      throw ArchiveError(.io, operation: "fstat", message: message, path: path)
     }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      close(descriptor)
+      descriptor = -1
+      throw ArchiveError(
+        .io, operation: "open", message: "is \(fileTypeDescription(info.st_mode)); only regular files are read",
+        path: path)
+    }
+    let flags = fcntl(descriptor, F_GETFL)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
   }
 
   deinit { if descriptor >= 0 { close(descriptor) } }
@@ -130,6 +142,20 @@ public func openPossiblyCompressedFile(
     return (try GzipInflater(source: prefixed, name: path), true, file)
   }
   return (prefixed, false, file)
+}
+
+/// What a file is, by its `st_mode`, for messages: "a directory", "a FIFO (named pipe)"…
+package func fileTypeDescription(_ mode: mode_t) -> String {
+  switch mode & S_IFMT {
+  case S_IFREG: "a regular file"
+  case S_IFDIR: "a directory"
+  case S_IFLNK: "a symbolic link"
+  case S_IFIFO: "a FIFO (named pipe)"
+  case S_IFSOCK: "a socket"
+  case S_IFCHR: "a character device"
+  case S_IFBLK: "a block device"
+  default: "not a regular file"
+  }
 }
 
 func systemErrorText() -> String {

@@ -168,23 +168,23 @@ public final class CSVExporter: ExportingDelegate {
     if let zone = options.timeZone, LocalClock(identifier: zone) == nil {
       throw ExportError.output("unknown time zone '\(zone)'")
     }
-    let target = OutputPlacement.trimmed(destination)
-    let state = try OutputPlacement.checkDirectory(target, force: options.force)
-    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: target), prefix: ".chatbundle-csv")
-    ScratchRegistry.shared.register(scratch)
-    defer {
-      removeTree(scratch)
-      ScratchRegistry.shared.unregister(scratch)
+    let placement = try placing {
+      try OutputPlacement(
+        directory: destination, label: "csv",
+        existing: options.force
+          ? .replaceExport(suffix: ".csv", what: "a directory of an earlier CSV export (.csv files only)")
+          : .refuse(hint: "pass --force to replace it"))
     }
-    let built = scratch + "/csv"
+    defer { placement.discard() }
+    let target = placement.destination
+    let built = placement.scratch + "/csv"
     guard mkdir(built, 0o755) == 0 else {
       throw ExportError.output("cannot create \(built): \(String(cString: strerror(errno)))")
     }
     let exporter = CSVExporter(directory: built, timeZone: options.timeZone)
     let (report, bundleID) = try verifiedExport(bundle, into: exporter)
     try exporter.writeIndex()
-    chmod(built, 0o755)
-    try OutputPlacement.commitDirectory(built, to: target, state: state, scratch: scratch)
+    try placing { try placement.commit(built) }
     return CSVExportSummary(
       directory: target, bundleID: bundleID, timeZone: exporter.clock?.identifier ?? "UTC",
       conversations: exporter.written.count, messages: exporter.messages,

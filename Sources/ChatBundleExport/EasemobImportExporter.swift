@@ -188,34 +188,32 @@ public final class EasemobImportExporter: ExportingDelegate {
   {
     let reportPath = options.reportPath ?? EasemobImportOptions.defaultReportPath(for: output)
     guard reportPath != output else { throw ExportError.output("the report and the output are the same file") }
-    try OutputPlacement.checkFile(output, force: options.force)
-    try OutputPlacement.checkFile(reportPath, force: options.force)
-    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: output), prefix: ".chatbundle-easemob")
-    ScratchRegistry.shared.register(scratch)
-    var reportScratch = scratch
-    if parentDirectory(of: reportPath) != parentDirectory(of: output) {
-      reportScratch = try makeTemporaryDirectory(in: parentDirectory(of: reportPath), prefix: ".chatbundle-easemob")
-      ScratchRegistry.shared.register(reportScratch)
+    let existing: OutputPlacement.Existing =
+      options.force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
+    let (placement, reportPlacement) = try placing {
+      (try OutputPlacement(file: output, existing: existing), try OutputPlacement(file: reportPath, existing: existing))
     }
     defer {
-      for path in Set([scratch, reportScratch]) {
-        removeTree(path)
-        ScratchRegistry.shared.unregister(path)
-      }
+      placement.discard()
+      reportPlacement.discard()
     }
+    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: output), prefix: ".chatbundle-easemob")
+    defer { ScratchRegistry.shared.remove(scratch) }
     let exporter = EasemobImportExporter(
       mediaBaseURL: options.mediaBaseURL, scratch: scratch, memoryBudget: options.memoryBudget)
     let (report, bundleID) = try verifiedExport(bundle, into: exporter)
 
-    let builtOutput = scratch + "/output.ndjson"
     let items = scratch + "/items"
-    try exporter.writeSorted(output: builtOutput, items: items)
-    let builtReport = reportScratch + "/report.json"
-    try exporter.writeReport(to: builtReport, items: items, bundleID: bundleID, outputName: baseName(of: output))
-    chmod(builtOutput, 0o644)
-    chmod(builtReport, 0o644)
-    try OutputPlacement.move(builtReport, to: reportPath)
-    try OutputPlacement.move(builtOutput, to: output)
+    try exporter.writeSorted(output: placement.scratch, items: items)
+    try exporter.writeReport(
+      to: reportPlacement.scratch, items: items, bundleID: bundleID, outputName: baseName(of: output))
+    chmod(placement.scratch, 0o644)
+    chmod(reportPlacement.scratch, 0o644)
+    // The report first: an output without its report would look complete.
+    try placing {
+      try reportPlacement.commit(reportPlacement.scratch)
+      try placement.commit(placement.scratch)
+    }
     return EasemobImportSummary(
       output: output, report: reportPath, bundleID: bundleID, messages: exporter.messages,
       imported: exporter.imported, partial: exporter.partial, skipped: exporter.skipped,

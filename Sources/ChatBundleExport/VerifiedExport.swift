@@ -17,3 +17,12 @@ func verifiedExport(_ bundle: String, into exporter: some ExportingDelegate) thr
   guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
   return (report, bundleID)
 }
+
+/// Runs a step of an output's placement, reporting its refusal as an export's output error.
+func placing<Result>(_ body: () throws -> Result) throws -> Result {
+  do {
+    return try body()
+  } catch let error as ChatBundleError {
+    throw ExportError.output(error.description)
+  }
+}

@@ -23,23 +23,19 @@ extension SiteGenerator {
   /// The names every template directory must provide.
   public static let templateNames = ["layout", "index", "conversation", "search", "style.css", "search.js"]
 
-  /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty.
+  /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty;
+  /// the site appears there whole or not at all.
   public static func render(bundle: String, to output: String, options: RenderOptions) throws -> RenderSummary {
     let (library, stylesheet, script) = try loadTemplates(options.templatesDirectory)
-    let manager = FileManager.default
-    var isDirectory: ObjCBool = false
-    let exists = manager.fileExists(atPath: output, isDirectory: &isDirectory)
-    if exists {
-      let contents = isDirectory.boolValue ? try manager.contentsOfDirectory(atPath: output) : ["(a file)"]
-      if !contents.isEmpty { throw RenderError.output("\(output) exists and is not an empty directory") }
+    let placement: OutputPlacement
+    do {
+      placement = try OutputPlacement(directory: output, label: "site", existing: .refuse(hint: nil))
+    } catch let error as ChatBundleError {
+      throw RenderError.output(error.description)
     }
-    let trimmed = output.hasSuffix("/") && output.count > 1 ? String(output.dropLast()) : output
-    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: trimmed), prefix: ".chatbundle-site")
-    ScratchRegistry.shared.register(scratch)
-    defer {
-      removeTree(scratch)
-      ScratchRegistry.shared.unregister(scratch)
-    }
+    defer { placement.discard() }
+    let scratch = placement.scratch
+    let trimmed = placement.destination
     let generator = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
     // Whatever happens, the indexing thread ends before the scratch directory goes.
@@ -63,13 +59,10 @@ extension SiteGenerator {
       let closing = Date().timeIntervalSince(streamed)
       FileHandle.standardError.write(Data("timing: stream \(stream) s, finish \(closing) s\n".utf8))
     }
-    let site = scratch + "/site"
-    if exists {
-      for name in try manager.contentsOfDirectory(atPath: site) {
-        try manager.moveItem(atPath: site + "/" + name, toPath: trimmed + "/" + name)
-      }
-    } else {
-      try manager.moveItem(atPath: site, toPath: trimmed)
+    do {
+      try placement.commit(scratch + "/site")
+    } catch let error as ChatBundleError {
+      throw RenderError.output(error.description)
     }
     return RenderSummary(
       output: trimmed, indexPage: trimmed + "/index.html",

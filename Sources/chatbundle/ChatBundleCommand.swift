@@ -41,16 +41,24 @@ struct ChatBundleCommand: ParsableCommand {
 
 /// On SIGINT or SIGTERM, remove scratch files and partial output before exiting, from a
 /// dispatch queue rather than inside the signal handler, where file calls are unsafe.
+///
+/// The command's own threads (render's page, search and read-ahead threads, the verifier)
+/// are not stopped one by one: the registry renames each scratch path away and fences its
+/// name before removing it, so a thread still running can create nothing there, and it
+/// holds its lock until the exit, so a thread that reaches a commit or a cleanup of its own
+/// waits there instead of exiting with another status.
 private func installSignalCleanup() -> [DispatchSourceSignal] {
   [SIGINT, SIGTERM].map { number in
     signal(number, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
     source.setEventHandler {
-      ScratchRegistry.shared.removeAll()
-      // Commands that write one output commit it only at the end; pull and push keep what
-      // they completed and resume from it.
-      FileStream.standardError.write("\ninterrupted; partial files were removed\n")
-      Foundation.exit(128 + number)
+      ScratchRegistry.shared.removeAll {
+        // Commands that write one output commit it only at the end; pull and push keep what
+        // they completed and resume from it.
+        FileStream.standardError.write("\ninterrupted; partial files were removed\n")
+        // Not exit(): atexit handlers would run while the other threads still do.
+        _exit(128 + number)
+      }
     }
     source.resume()
     return source

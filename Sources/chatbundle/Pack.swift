@@ -105,8 +105,11 @@ extension ChatBundleCommand {
     func run() throws {
       let zone = sourceTz ?? "Asia/Shanghai"
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
-      if FileManager.default.fileExists(atPath: output) && !force {
-        throw ValidationError("\(output) exists; pass --force to replace it")
+      let existing: OutputPlacement.Existing = force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
+      do {
+        try OutputPlacement.checkFile(output, existing: existing)
+      } catch {
+        throw refusal("\(error)")
       }
       var options = PackOptions(platform: Identifier(source.rawValue), timeZone: zone)
       options.scope = ExportScope(
@@ -133,7 +136,8 @@ extension ChatBundleCommand {
         if expanded.files.isEmpty {
           throw ValidationError("no export files found in \(inputs.joined(separator: ", "))")
         }
-        let builder = try BundleBuilder(options: options, outputPath: output)
+        try refuseOutputAmongInputs(expanded.files)
+        let builder = try BundleBuilder(options: options, outputPath: output, existing: existing)
         builder.progress = { progress.update($0) }
         var fileNumber = 0
         let onFile = { (path: String) in
@@ -154,11 +158,50 @@ extension ChatBundleCommand {
       } catch let error as ValidationError {
         progress.finish()
         throw error
+      } catch let error as ExitCode {
+        progress.finish()
+        throw error
       } catch {
         progress.finish()
         FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
         throw ExitCode.failure
       }
+    }
+
+    /// The bundle must not overwrite an input, nor land where the next pack of the same
+    /// inputs would read it as one.
+    private func refuseOutputAmongInputs(_ files: [String]) throws {
+      var target = stat()
+      if stat(output, &target) == 0 {
+        for file in files + [people, mediaDirectory].compactMap({ $0 }) {
+          var info = stat()
+          if stat(file, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
+            throw refusal("-o \(output) is the input \(file); packing would overwrite it")
+          }
+        }
+      }
+      guard InputFiles.takes(baseName(of: output)), let parent = canonicalPath(parentDirectory(of: output)) else {
+        return
+      }
+      for input in inputs {
+        var info = stat()
+        guard stat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, let root = canonicalPath(input) else {
+          continue
+        }
+        guard parent == root || parent.hasPrefix(root == "/" ? "/" : root + "/") else { continue }
+        // The walk passes over hidden directories, so a bundle inside one is not read.
+        let below = parent.dropFirst(root.count).split(separator: "/")
+        if below.contains(where: { $0.hasPrefix(".") }) { continue }
+        throw refusal(
+          "-o \(output) is inside the input directory \(input) under a name that would be read as an export file "
+            + "next time; write the bundle elsewhere or name it .tar.gz")
+      }
+    }
+
+    /// Reports a refused output and gives the usage exit code, without the usage text.
+    private func refusal(_ message: String) -> ExitCode {
+      FileStream.standardError.write("error: \(message)".terminalSafe + "\n")
+      return ExitCode(2)
     }
 
     private func printSummary(_ summary: PackSummary) {
@@ -177,6 +220,13 @@ extension ChatBundleCommand {
       for line in lines { printSafe(line) }
     }
   }
+}
+
+/// The absolute path with every link resolved, or nil if it does not exist.
+func canonicalPath(_ path: String) -> String? {
+  guard let resolved = realpath(path, nil) else { return nil }
+  defer { free(resolved) }
+  return String(cString: resolved)
 }
 
 /// `--since`/`--until`: RFC 3339, a date (midnight in the source zone), or epoch milliseconds.

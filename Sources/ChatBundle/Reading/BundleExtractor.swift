@@ -82,40 +82,20 @@ public final class BundleExtractor: BundleReadingDelegate {
 
   /// Verifies and extracts `bundle` into `destination`, which must not exist or be empty.
   public static func extract(bundle: String, into destination: String) throws -> Outcome {
-    let manager = FileManager.default
-    var isDirectory: ObjCBool = false
-    let exists = manager.fileExists(atPath: destination, isDirectory: &isDirectory)
-    if exists {
-      guard isDirectory.boolValue, (try manager.contentsOfDirectory(atPath: destination)).isEmpty else {
-        throw ChatBundleError.io(path: destination, message: "exists and is not an empty directory")
-      }
+    let placement = try OutputPlacement(
+      directory: destination, label: "extract", existing: .refuse(hint: nil))
+    defer { placement.discard() }
+    let built = placement.scratch + "/bundle"
+    guard mkdir(built, 0o700) == 0 else {
+      throw ChatBundleError.io(path: built, message: "cannot create: \(String(cString: strerror(errno)))")
     }
-    let trimmed = destination.hasSuffix("/") && destination.count > 1 ? String(destination.dropLast()) : destination
-    let scratch = try makeTemporaryDirectory(in: parentDirectory(of: trimmed), prefix: ".chatbundle-extract")
-    var keepScratch = false
-    ScratchRegistry.shared.register(scratch)
-    defer {
-      if !keepScratch { removeTree(scratch) }
-      ScratchRegistry.shared.unregister(scratch)
-    }
-    let extractor = BundleExtractor(scratch: scratch)
+    let extractor = BundleExtractor(scratch: built)
     let verifier = BundleVerifier(path: bundle)
     verifier.delegate = extractor
     let report = verifier.verify()
     if let failure = extractor.failure { throw ChatBundleError.io(path: destination, message: failure) }
     guard report.isValid else { return .invalid(report) }
-    if exists {
-      for name in try manager.contentsOfDirectory(atPath: scratch) {
-        try manager.moveItem(atPath: scratch + "/" + name, toPath: trimmed + "/" + name)
-      }
-    } else {
-      guard rename(scratch, trimmed) == 0 else {
-        throw ChatBundleError.io(
-          path: destination, message: "cannot move into place: \(String(cString: strerror(errno)))")
-      }
-      keepScratch = true
-      chmod(trimmed, 0o755)
-    }
+    try placement.commit(built)
     return .extracted(report)
   }
 }

@@ -15,18 +15,10 @@ package func baseName(of path: String) -> String {
   return String(path[path.index(after: slash)...])
 }
 
-/// Creates a new private directory with an unpredictable name (mkdtemp).
+/// Creates a new private directory with an unpredictable name (mkdtemp) that carries this
+/// process's pid, `<prefix>-<pid>-XXXXXX`, registered for removal on an interrupt.
 package func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
-  var template = Array((parent + "/" + prefix + "-XXXXXX").utf8CString)
-  let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-    guard let base = buffer.baseAddress else { return false }
-    return mkdtemp(base) != nil
-  }
-  guard created else {
-    throw ChatBundleError.io(
-      path: parent, message: "cannot create a scratch directory: \(String(cString: strerror(errno)))")
-  }
-  return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  try ScratchRegistry.shared.makeDirectory(in: parent, prefix: prefix)
 }
 
 package func removeTree(_ path: String) {

@@ -8,11 +8,13 @@ import ArchiveIO
 /// (plus the manifest's file list), however large the input.
 ///
 /// An importer calls `accepts` (the export's scope), resolves media with `storeMedia`,
-/// then `add`s each message; `finish` writes the bundle to a temporary file and renames it
-/// into place, so a failed pack leaves nothing at the output path.
+/// then `add`s each message; `finish` writes the bundle to `.<name>.partial-<pid>` beside
+/// the output and renames it into place, so a failed or killed pack leaves nothing at the
+/// output path (see `OutputPlacement`).
 public final class BundleBuilder {
   public let options: PackOptions
   private let workDirectory: String
+  private let placement: OutputPlacement
   private var byID: ExternalSorter
   private var conversations: [Identifier: ConversationInfo] = [:]
   /// External members seen per conversation, over all its messages: a group's external
@@ -29,11 +31,16 @@ public final class BundleBuilder {
   private var scratch = [UInt8](repeating: 0, count: 1 << 20)
   public var progress: ((PackProgress) -> Void)?
 
-  public init(options: PackOptions, outputPath: String) throws {
+  /// `existing` says what may be at `outputPath` already: by default a regular file, which
+  /// the bundle replaces (never a directory, link, FIFO or device).
+  public init(options: PackOptions, outputPath: String, existing: OutputPlacement.Existing = .replaceRegularFile)
+    throws
+  {
     self.options = options
+    placement = try OutputPlacement(file: outputPath, existing: existing)
+    if let directory = options.temporaryDirectory { ScratchRegistry.shared.removeStale(in: directory) }
     let directory = options.temporaryDirectory ?? parentDirectory(of: outputPath)
     workDirectory = try makeTemporaryDirectory(in: directory, prefix: ".chatbundle-work")
-    ScratchRegistry.shared.register(workDirectory)
     byID = ExternalSorter(directory: workDirectory, name: "by-id", memoryBudget: options.sortMemoryBytes)
   }
 
@@ -99,6 +106,16 @@ public final class BundleBuilder {
         input: inputs.indices.contains(input) ? inputs[input].name : "input", line: line,
         message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
     }
+    let serialized = message.line()
+    // Refused here rather than packed into a bundle that verify would then reject.
+    let limit = BundleLimits().lineBytes
+    if serialized.count - 1 > limit {
+      try skip(
+        input: input, line: line,
+        reason: "the message is \(serialized.count - 1) bytes as a bundle line, over the format's limit of \(limit)",
+        messageID: message.id)
+      return
+    }
     records += 1
     if conversations[conversation.id] == nil { conversations[conversation.id] = conversation }
     if let external = conversation.externalMembers, !external.isEmpty {
@@ -111,7 +128,7 @@ public final class BundleBuilder {
     var payload: [UInt8] = []
     appendLengthPrefixed(message.conversation.bytes, to: &payload)
     appendBigEndian(UInt64(message.timestamp), to: &payload)
-    payload += message.line()
+    payload += serialized
     try byID.add(key: key, payload: payload)
     if records % 10_000 == 0 { progress?(PackProgress(phase: .reading, done: records)) }
   }
@@ -334,14 +351,11 @@ public final class BundleBuilder {
 
   /// Writes the tar.gz in the spec's entry order to a temporary file, then renames it.
   private func writeArchive(manifest: Manifest, manifestBytes: [UInt8], outputPath: String) throws -> Int64 {
-    let temporary = parentDirectory(of: outputPath) + "/." + baseName(of: outputPath) + ".partial-\(getpid())"
-    unlink(temporary)
-    ScratchRegistry.shared.register(temporary)
-    var renamed = false
-    defer {
-      if !renamed { unlink(temporary) }
-      ScratchRegistry.shared.unregister(temporary)
-    }
+    let placement =
+      outputPath == self.placement.destination
+      ? self.placement : try OutputPlacement(file: outputPath, existing: .replaceRegularFile)
+    defer { placement.discard() }
+    let temporary = placement.scratch
     let archive = try TarGzWriter(path: temporary)
     let mtime = manifest.created
     try archive.beginEntry(
@@ -387,11 +401,7 @@ public final class BundleBuilder {
     }
     try archive.finish()
     let size = archive.compressedBytes
-    guard rename(temporary, outputPath) == 0 else {
-      throw ChatBundleError.io(
-        path: outputPath, message: "cannot rename into place: \(String(cString: strerror(errno)))")
-    }
-    renamed = true
+    try placement.commit(temporary)
     return size
   }
 
@@ -432,8 +442,8 @@ public final class BundleBuilder {
   private func cleanUp() {
     guard !cleanedUp else { return }
     cleanedUp = true
-    removeTree(workDirectory)
-    ScratchRegistry.shared.unregister(workDirectory)
+    ScratchRegistry.shared.remove(workDirectory)
+    placement.discard()
   }
 }
 
