@@ -113,7 +113,7 @@ public final class BundleBuilder {
       try skip(
         input: input, line: line,
         reason: "the message is \(serialized.count - 1) bytes as a bundle line, over the format's limit of \(limit)",
-        messageID: message.id)
+        messageID: message.id.text)
       return
     }
     records += 1
