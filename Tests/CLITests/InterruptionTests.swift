@@ -34,18 +34,21 @@ import Testing
     }
     var random = RandomMessages(seed: 2025)
     for index in 0..<2_400 {
-      let group = "g\(index % 60)"
-      let conversation = ConversationInfo(id: "group:" + group, kind: .group, sourceID: group)
-      let image = index % 400 == 0
-      var message = Message(
-        id: "m\(index)", conversation: conversation.id, timestamp: 1_700_000_000_000 + Int64(index) * 1_800_000,
-        sender: "u\(index % 9)", kind: image ? .image : .text, platform: "test", raw: .null)
-      if image {
+      let group = Identifier("g\(index % 60)")
+      let conversation = ConversationInfo(id: Identifier("group:" + group.text), kind: .group, sourceID: group)
+      let body: MessageBody
+      if index % 400 == 0 {
         let file = stored[(index / 400) % stored.count]
-        message.media = MediaReference(sha256: file.sha256, size: file.size, name: "p.png", mediaType: file.mediaType)
+        body = .media(
+          MediaContent(
+            .image,
+            reference: MediaReference(sha256: file.sha256, size: file.size, name: "p.png", mediaType: file.mediaType)))
       } else {
-        message.text = random.text(maximum: 30)
+        body = .text(random.text(maximum: 30))
       }
+      let message = Message.test(
+        Identifier("m\(index)"), in: conversation.id, at: 1_700_000_000_000 + Int64(index) * 1_800_000,
+        from: Identifier("u\(index % 9)"), body)
       try builder.add(message, conversation: conversation, input: input, line: Int64(index + 1))
     }
     _ = try builder.finish(outputPath: path)
