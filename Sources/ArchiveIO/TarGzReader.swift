@@ -91,25 +91,32 @@ public final class TarGzReader {
   /// Holes (sparse data) are reported as an error rather than filled.
   @discardableResult
   public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-    guard let handle else { return 0 }
     var total: Int64 = 0
+    while let block = try nextDataBlock() {
+      try body(block)
+      total += Int64(block.count)
+    }
+    return total
+  }
+
+  /// The current entry's next block of data, nil at its end: the same bytes as `readData`
+  /// for a reader that pulls. A block is valid until the next call on this reader.
+  public func nextDataBlock() throws -> UnsafeRawBufferPointer? {
+    guard let handle else { return nil }
     while true {
       var block: UnsafeRawPointer?
       var size = 0
       var offset: la_int64_t = 0
       let status = archive_read_data_block(handle, &block, &size, &offset)
-      if status == ARCHIVE_EOF { return total }
+      if status == ARCHIVE_EOF { return nil }
       if status != ARCHIVE_OK { throw failure("archive_read_data_block", status: status) }
       guard offset == expectedOffset else {
         throw ArchiveError(
           .malformedTar, operation: "archive_read_data_block",
           message: "entry data has a hole at offset \(expectedOffset)", path: path)
       }
-      if size > 0, let block {
-        try body(UnsafeRawBufferPointer(start: block, count: size))
-      }
       expectedOffset += Int64(size)
-      total += Int64(size)
+      if size > 0, let block { return UnsafeRawBufferPointer(start: block, count: size) }
     }
   }
 

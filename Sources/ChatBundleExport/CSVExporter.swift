@@ -35,7 +35,7 @@ public struct CSVExportSummary: Sendable {
 /// and memory holds one row at a time (plus the people list and one line per conversation
 /// for the index). File names come from the conversation's bundle path, which is a hash of
 /// its id, never from the data.
-public final class CSVExporter: ExportingDelegate {
+public final class CSVExporter: BundleExporter {
   public static let messageHeader = [
     "time", "utc_offset", "time_utc", "sender_id", "sender_name", "kind", "text", "media", "reply_to", "message_id",
   ]
@@ -49,15 +49,11 @@ public final class CSVExporter: ExportingDelegate {
   private var clock: LocalClock?
   private var summary = MessageSummary()
   private var manifest: Manifest?
-  private var conversationsByPath: [String: ConversationEntry] = [:]
   private var writer: BufferedWriter?
   private var senders: Set<Identifier> = []
   /// Conversation id to the members cell of its index row.
   private var members: [Identifier: String] = [:]
   private var written: Set<String> = []
-  private(set) var failure: Error?
-  /// CSV rows come from a message's fields, never its source record.
-  public var wantsSourceRecords: Bool { false }
   private(set) var messages: Int64 = 0
 
   init(directory: String, timeZone: String?) {
@@ -67,38 +63,36 @@ public final class CSVExporter: ExportingDelegate {
 
   /// `conversations/<hash>.ndjson` to `<hash>.csv`; nil for any other shape.
   static func fileName(forConversationPath path: String) -> String? {
-    guard BundleLayout.group(of: path) == 4, BundleLayout.isKnownShape(path) else { return nil }
+    guard BundleLayout.group(of: path) == .conversations, BundleLayout.isKnownShape(path) else { return nil }
     return String(path.dropFirst(BundleLayout.conversationsDirectory.count).prefix(24)) + ".csv"
   }
 
-  // MARK: - Delegate
+  // MARK: - Events
 
-  public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
-    self.manifest = manifest
-    for conversation in manifest.conversations { conversationsByPath[conversation.path] = conversation }
-    clock = LocalClock(identifier: requestedZone ?? manifest.source.timeZone) ?? LocalClock(identifier: "UTC")
+  func handle(_ event: BundleEvent) throws {
+    switch event {
+    case .manifest(let record):
+      manifest = record.manifest
+      clock = LocalClock(identifier: requestedZone ?? record.manifest.source.timeZone) ?? LocalClock(identifier: "UTC")
+    case .person(let id, let name): summary.people[id] = name
+    case .conversationStarted(let conversation): try open(conversation)
+    case .message(let message, _): try write(message)
+    case .conversationFinished(let conversation): try close(conversation)
+    default: break
+    }
   }
 
-  public func didReadPerson(id: Identifier, name: String) { summary.people[id] = name }
-
-  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
-    guard failure == nil, entry.role == .messages, let name = Self.fileName(forConversationPath: entry.path) else {
-      return false
-    }
-    do {
-      let writer = try BufferedWriter(creating: directory + "/" + name, capacity: 1 << 16)
-      try writer.write(CSV.byteOrderMark)
-      try writer.write(CSV.record(Self.messageHeader))
-      self.writer = writer
-      written.insert(entry.path)
-    } catch {
-      failure = error
-    }
-    return false
+  private func open(_ conversation: ConversationEntry) throws {
+    guard let name = Self.fileName(forConversationPath: conversation.path) else { return }
+    let writer = try BufferedWriter(creating: directory + "/" + name, capacity: 1 << 16)
+    try writer.write(CSV.byteOrderMark)
+    try writer.write(CSV.record(Self.messageHeader))
+    self.writer = writer
+    written.insert(conversation.path)
   }
 
-  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
-    guard failure == nil, let writer, let clock else { return }
+  private func write(_ message: Message) throws {
+    guard let writer, let clock else { return }
     messages += 1
     if let sender = message.sender { senders.insert(sender) }
     let offset = clock.offset(message.timestamp)
@@ -108,31 +102,19 @@ public final class CSVExporter: ExportingDelegate {
       message.sender?.text ?? "", summary.name(of: message.sender), message.kind.rawValue,
       summary.text(of: message), summary.mediaColumn(of: message), message.replyTo?.id.text ?? "", message.id.text,
     ]
-    do {
-      try writer.write(CSV.record(row))
-    } catch {
-      failure = error
-    }
+    try writer.write(CSV.record(row))
   }
 
-  public func didFinishEntry(_ entry: Manifest.FileEntry) {
-    guard entry.role == .messages, let writer else { return }
+  private func close(_ conversation: ConversationEntry) throws {
+    guard let writer else { return }
     self.writer = nil
-    do {
-      try writer.close()
-      chmod(writer.path, 0o644)
-    } catch {
-      if failure == nil { failure = error }
-    }
-    if let conversation = conversationsByPath[entry.path] {
-      let ids = conversation.participants ?? senders.sorted()
-      members[conversation.id] = ids.map { id in summary.people[id].map { "\($0) (\(id))" } ?? id.text }
-        .joined(separator: "; ")
-    }
+    try writer.close()
+    chmod(writer.path, 0o644)
+    let ids = conversation.participants ?? senders.sorted()
+    members[conversation.id] = ids.map { id in summary.people[id].map { "\($0) (\(id))" } ?? id.text }
+      .joined(separator: "; ")
     senders = []
   }
-
-  public var wantsToStop: Bool { failure != nil }
 
   // MARK: - Index
 

@@ -52,13 +52,11 @@ public struct EasemobImportSummary: Sendable {
 /// across conversations. The one verifying pass feeds every line to an external sorter
 /// keyed by (time, message id), which holds a bounded amount in memory and spills sorted
 /// runs to scratch files; the merged runs are written out only once the bundle verified.
-public final class EasemobImportExporter: ExportingDelegate {
+public final class EasemobImportExporter: BundleExporter {
   private let mediaBaseURL: String
   private let sorter: ExternalSorter
   private var counts: [String: Int64] = [:]
-  private(set) var failure: Error?
-  /// Import bodies come from a message's fields, never its source record.
-  public var wantsSourceRecords: Bool { false }
+  private var conversation: ConversationEntry?
   private(set) var messages: Int64 = 0
   private(set) var imported: Int64 = 0
   private(set) var partial: Int64 = 0
@@ -72,29 +70,31 @@ public final class EasemobImportExporter: ExportingDelegate {
     sorter = ExternalSorter(directory: scratch, name: "easemob-import", memoryBudget: memoryBudget)
   }
 
-  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
-    guard failure == nil else { return }
-    messages += 1
-    do {
-      switch EasemobImportMapping.map(message, in: conversation, mediaBaseURL: mediaBaseURL) {
-      case .request(let endpoint, let body, let notCarried):
-        imported += 1
-        let line = EasemobImportMapping.envelope(endpoint: endpoint, messageID: message.id, body: body)
-        try sorter.add(key: key(message, tag: Self.requestTag), payload: JSONWriter.serialize(line))
-        if !notCarried.isEmpty {
-          partial += 1
-          try addReportItem(message, status: "partial", reasons: notCarried, detail: nil)
-        }
-      case .skipped(let reason, let detail):
-        skipped += 1
-        try addReportItem(message, status: "skipped", reasons: [reason], detail: detail)
-      }
-    } catch {
-      failure = error
+  func handle(_ event: BundleEvent) throws {
+    switch event {
+    case .conversationStarted(let conversation): self.conversation = conversation
+    case .message(let message, _): try add(message)
+    default: break
     }
   }
 
-  public var wantsToStop: Bool { failure != nil }
+  private func add(_ message: Message) throws {
+    guard let conversation else { return }
+    messages += 1
+    switch EasemobImportMapping.map(message, in: conversation, mediaBaseURL: mediaBaseURL) {
+    case .request(let endpoint, let body, let notCarried):
+      imported += 1
+      let line = EasemobImportMapping.envelope(endpoint: endpoint, messageID: message.id, body: body)
+      try sorter.add(key: key(message, tag: Self.requestTag), payload: JSONWriter.serialize(line))
+      if !notCarried.isEmpty {
+        partial += 1
+        try addReportItem(message, status: "partial", reasons: notCarried, detail: nil)
+      }
+    case .skipped(let reason, let detail):
+      skipped += 1
+      try addReportItem(message, status: "skipped", reasons: [reason], detail: detail)
+    }
+  }
 
   private func addReportItem(_ message: Message, status: String, reasons: [String], detail: String?) throws {
     for reason in reasons { counts[reason, default: 0] += 1 }

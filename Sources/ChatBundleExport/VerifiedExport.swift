@@ -1,18 +1,23 @@
 import ChatBundle
 
-/// A bundle reader that may fail while it is handed the content.
-protocol ExportingDelegate: BundleReadingDelegate {
-  var failure: Error? { get }
+/// An exporter: it takes the events of a verifying pass and may fail while it does.
+protocol BundleExporter: AnyObject {
+  /// What the pass must hand over besides the messages.
+  static var readingOptions: BundleReadingOptions { get }
+  func handle(_ event: BundleEvent) throws
+}
+
+extension BundleExporter {
+  static var readingOptions: BundleReadingOptions { BundleReadingOptions() }
 }
 
 /// Runs the verifying pass that feeds an exporter, and stops unless the bundle is valid:
 /// the exporter's own failure first, then an unreadable file, then an invalid bundle.
 /// Returns the report and the bundle id.
-func verifiedExport(_ bundle: String, into exporter: some ExportingDelegate) throws -> (VerificationReport, String) {
-  let verifier = BundleVerifier(path: bundle)
-  verifier.delegate = exporter
-  let report = verifier.verify()
-  if let failure = exporter.failure { throw failure }
+func verifiedExport<Exporter: BundleExporter>(_ bundle: String, into exporter: Exporter) throws
+  -> (VerificationReport, String)
+{
+  let report = try BundleReader(path: bundle, options: Exporter.readingOptions).run { try exporter.handle($0) }
   if let readError = report.readError { throw ExportError.unreadable("cannot read \(bundle): \(readError)") }
   guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
   return (report, bundleID)

@@ -42,12 +42,8 @@ extension SiteGenerator {
     defer { generator.searchQueue.finish() }
     // An unreadable archive yields no notices here; the verifying pass reports why.
     generator.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
-    let verifier = BundleVerifier(path: bundle)
-    let pipeline = RenderPipeline(generator: generator)
-    verifier.delegate = pipeline
     let started = Date()
-    let report = verifier.verify()
-    pipeline.finish()
+    let report = RenderPipeline.run(bundle, into: generator)
     let streamed = Date()
     if let failure = generator.failure { throw failure }
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }

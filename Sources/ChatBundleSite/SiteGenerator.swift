@@ -11,13 +11,17 @@ import Mustache
 /// replies and recalls pointing at other pages) are placeholders that `finish` resolves in
 /// a second pass over the pages only. The scratch directory becomes the output only when
 /// the bundle is valid (or `force` is set).
-public final class SiteGenerator: BundleReadingDelegate {
+public final class SiteGenerator {
   let options: RenderOptions
   let scratch: String
   let library: MustacheLibrary
   let stylesheet: String
   let script: String
   var manifest: Manifest?
+  /// The conversation whose file the messages are coming from.
+  var openConversation: ConversationEntry?
+  /// The listed entry whose data is arriving.
+  var currentEntry: Manifest.FileEntry?
   var bundleID = ""
   var people: [Identifier: String] = [:]
   var renderer: MessageRenderer?
@@ -89,83 +93,90 @@ public final class SiteGenerator: BundleReadingDelegate {
     searchQueue = BatchQueue { [search] entry in search.add(entry) }
   }
 
-  // MARK: - Delegate
+  // MARK: - Events
 
-  public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
-    self.manifest = manifest
-    self.bundleID = bundleID
-    let zone = options.timeZone ?? manifest.source.timeZone
+  /// What the site reads besides the messages: media files, and the message-id index
+  /// that resolves replies across pages.
+  static let readingOptions = BundleReadingOptions(
+    data: EntrySelection(roles: [.media], paths: [BundleLayout.messageIndex]))
+
+  /// Handles one event of the verifying pass, on the rendering thread.
+  func handle(_ event: BundleEvent) {
+    switch event {
+    case .manifest(let record): read(record)
+    case .person(let id, let name):
+      people[id] = name
+      peopleChanged = true
+    case .entryStarted(let entry): startEntry(entry)
+    case .data(let bytes): consume(bytes)
+    case .entryFinished(let entry): finishEntry(entry)
+    case .conversationStarted(let conversation): openConversation = conversation
+    case .issue, .finished: break
+    case .message(let message, let line): render(message, line: line)
+    case .conversationFinished:
+      do {
+        try endConversation()
+      } catch {
+        failure = error
+      }
+    }
+  }
+
+  private func read(_ record: ManifestRecord) {
+    manifest = record.manifest
+    bundleID = record.bundleID
+    let zone = options.timeZone ?? record.manifest.source.timeZone
     clock = LocalClock(identifier: zone) ?? LocalClock(identifier: "UTC")
     guard let clock else { return }
     var renderer = MessageRenderer(people: [:], clock: clock, strings: strings)
-    for file in manifest.files where file.role == .media {
+    for file in record.manifest.files where file.role == .media {
       renderer.mediaNames[file.sha256] = file.sha256 + "." + SiteMedia.fileExtension(for: file.mediaType)
     }
     self.renderer = renderer
   }
 
-  public func didReadPerson(id: Identifier, name: String) {
-    people[id] = name
-    peopleChanged = true
-  }
-
-  /// The entries whose bytes the site needs: media files, and the message-id index that
-  /// resolves replies across pages.
-  static func wantsData(of entry: Manifest.FileEntry) -> Bool {
-    switch entry.role {
-    case .media: true
-    case .index: entry.path == BundleLayout.messageIndex
-    default: false
+  private func startEntry(_ entry: Manifest.FileEntry) {
+    currentEntry = entry
+    guard entry.role == .media else { return }
+    // Media only hidden messages use stay out of the site.
+    if options.hideRecalled && hiddenMedia.contains(entry.sha256) && !shownMedia.contains(entry.sha256) {
+      mediaFile = nil
+      return
     }
+    let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
+    let path = scratch + "/site/media/" + name
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
+    mediaFile = FileHandle(forWritingAtPath: path)
+    if mediaFile == nil && failure == nil { failure = RenderError.output("cannot create \(path)") }
   }
 
-  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
-    guard Self.wantsData(of: entry) else { return false }
-    if entry.role == .media {
-      // Media only hidden messages use stay out of the site.
-      if options.hideRecalled && hiddenMedia.contains(entry.sha256) && !shownMedia.contains(entry.sha256) {
-        mediaFile = nil
-        return true
+  private func consume(_ bytes: [UInt8]) {
+    do {
+      if currentEntry?.role == .media {
+        try mediaFile?.write(contentsOf: bytes)
+      } else {
+        try bytes.withUnsafeBytes { try lookup.consume($0) }
       }
-      let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
-      let path = scratch + "/site/media/" + name
-      _ = FileManager.default.createFile(atPath: path, contents: nil)
-      mediaFile = FileHandle(forWritingAtPath: path)
-      if mediaFile == nil && failure == nil { failure = RenderError.output("cannot create \(path)") }
+    } catch {
+      failure = error
     }
-    return true
   }
 
-  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
+  private func finishEntry(_ entry: Manifest.FileEntry) {
+    currentEntry = nil
     do {
       if entry.role == .media {
-        try mediaFile?.write(contentsOf: Data(chunk))
-      } else {
-        try lookup.consume(chunk)
-      }
-    } catch {
-      failure = error
-    }
-  }
-
-  public func didFinishEntry(_ entry: Manifest.FileEntry) {
-    do {
-      switch entry.role {
-      case .media:
         try mediaFile?.close()
         mediaFile = nil
-      case .index where entry.path == BundleLayout.messageIndex:
+      } else if entry.path == BundleLayout.messageIndex {
         try lookup.finish()
-      case .messages:
-        try endConversation()
-      default: break
       }
     } catch {
       failure = error
     }
   }
 
-  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
+  private func render(_ message: Message, line: Int64) {
     // People come before every message; the renderer takes the finished list once.
     if peopleChanged, let old = renderer {
       var updated = MessageRenderer(people: people, clock: old.clock, strings: strings)
@@ -173,7 +184,7 @@ public final class SiteGenerator: BundleReadingDelegate {
       renderer = updated
       peopleChanged = false
     }
-    guard failure == nil, let clock, let renderer else { return }
+    guard failure == nil, let clock, let renderer, let conversation = openConversation else { return }
     do {
       if current?.entry.id != conversation.id {
         try endConversation()

@@ -62,6 +62,33 @@ public struct FixtureBundle {
     manifest.totals.bytes = manifest.files.reduce(0) { $0 + $1.size }
   }
 
+  /// Works out the conversation index, the manifest's per-conversation counts and
+  /// `totals.messages` again from the conversation files, as a forger who changed messages
+  /// would, and reseals; the message-id index is left for the caller to set. Only what
+  /// `verify` cross-checks can then tell the bundle is wrong.
+  public mutating func rederiveConversationFacts() throws {
+    var indexLines: [(Identifier, [UInt8])] = []
+    var total: Int64 = 0
+    for (position, conversation) in manifest.conversations.enumerated() {
+      var statistics = ConversationStatistics(conversation: conversation.id)
+      var offset: Int64 = 0
+      var number: Int64 = 0
+      for line in (bytes(of: conversation.path) ?? []).split(separator: 0x0A) {
+        number += 1
+        statistics.add(try Message(json: JSONParser.parse(Array(line))), offset: offset, line: number)
+        offset += Int64(line.count) + 1
+      }
+      manifest.conversations[position].messageCount = statistics.messageCount
+      manifest.conversations[position].firstTimestamp = statistics.firstTimestamp
+      manifest.conversations[position].lastTimestamp = statistics.lastTimestamp
+      total += statistics.messageCount
+      indexLines.append((conversation.id, statistics.indexLine()))
+    }
+    replace(BundleLayout.conversationIndex, with: indexLines.sorted { $0.0 < $1.0 }.flatMap(\.1))
+    manifest.totals.messages = total
+    reseal()
+  }
+
   public var conversationPaths: [String] { files.map(\.path).filter { $0.hasPrefix("conversations/") } }
   public var mediaPaths: [String] { files.map(\.path).filter { $0.hasPrefix("media/") } }
 

@@ -135,30 +135,40 @@ public enum SampleBundle {
 }
 
 /// Collects everything a verifying pass delivers, for round-trip assertions.
-public final class CollectingDelegate: BundleReadingDelegate {
+public final class BundleCollector {
   public var messages: [Message] = []
   public var lines: [Int64] = []
   public var people: [Identifier: String] = [:]
   public var media: [String: [UInt8]] = [:]
-  private var current: [UInt8] = []
+  public var events: [BundleEvent] = []
+  private var current: (entry: Manifest.FileEntry, bytes: [UInt8])?
 
   public init() {}
 
-  public func didReadMessage(_ message: Message, line: Int64, in conversation: ConversationEntry) {
-    messages.append(message)
-    lines.append(line)
+  /// Reads `path` with source records built and media delivered, collecting it all.
+  public static func read(_ path: String, limits: BundleLimits = BundleLimits()) -> (
+    BundleCollector, VerificationReport
+  ) {
+    let collector = BundleCollector()
+    var options = BundleReadingOptions(data: EntrySelection(roles: [.media]), buildsSourceRecords: true)
+    options.limits = limits
+    let report = BundleReader(path: path, options: options).run { collector.handle($0) }
+    return (collector, report)
   }
 
-  public func didReadPerson(id: Identifier, name: String) { people[id] = name }
-
-  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool { entry.role == .media }
-
-  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
-    current.append(contentsOf: chunk)
-  }
-
-  public func didFinishEntry(_ entry: Manifest.FileEntry) {
-    if entry.role == .media { media[entry.sha256] = current }
-    current = []
+  public func handle(_ event: BundleEvent) {
+    events.append(event)
+    switch event {
+    case .message(let message, let line):
+      messages.append(message)
+      lines.append(line)
+    case .person(let id, let name): people[id] = name
+    case .entryStarted(let entry): current = (entry, [])
+    case .data(let bytes): current?.bytes += bytes
+    case .entryFinished:
+      if let current { media[current.entry.sha256] = current.bytes }
+      current = nil
+    default: break
+    }
   }
 }

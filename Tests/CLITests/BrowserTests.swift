@@ -77,10 +77,7 @@ import Testing
   /// The ids of example messages whose searchable text satisfies `needle`, from the bundle.
   func messages(containing needle: (String) -> Bool) throws -> Set<String> {
     guard let (directory, _) = Self.site else { throw SkipBrowser() }
-    let delegate = CollectingDelegate()
-    let verifier = BundleVerifier(path: directory.file("example.tar.gz"))
-    verifier.delegate = delegate
-    _ = verifier.verify()
+    let (delegate, _) = BundleCollector.read(directory.file("example.tar.gz"))
     return Set(
       delegate.messages.filter { message in
         let members = message.contentMembers

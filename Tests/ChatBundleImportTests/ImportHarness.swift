@@ -21,9 +21,6 @@ func packThroughImporter(
   let builder = try BundleBuilder(options: options, outputPath: output)
   try importer(builder, mediaDirectory).importFiles(try InputFiles.expand([directory.file("export")]).files)
   let summary = try builder.finish(outputPath: output)
-  let delegate = CollectingDelegate()
-  let verifier = BundleVerifier(path: output)
-  verifier.delegate = delegate
-  let report = verifier.verify()
+  let (delegate, report) = BundleCollector.read(output)
   return (summary, delegate.messages, report)
 }

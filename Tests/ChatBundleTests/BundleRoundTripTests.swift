@@ -4,11 +4,9 @@ import Foundation
 import Testing
 
 @Suite struct BundleRoundTripTests {
-  func readBack(_ path: String) -> (VerificationReport, CollectingDelegate) {
-    let delegate = CollectingDelegate()
-    let verifier = BundleVerifier(path: path)
-    verifier.delegate = delegate
-    return (verifier.verify(), delegate)
+  func readBack(_ path: String) -> (VerificationReport, BundleCollector) {
+    let (delegate, report) = BundleCollector.read(path)
+    return (report, delegate)
   }
 
   @Test func everyKindPacksVerifiesAndReadsBackEqual() throws {
@@ -100,10 +98,8 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
     let kept = try pack(keepFirst: true)
     #expect(kept.messages == 1 && kept.duplicates == 1 && kept.skipped == 1)
-    let delegate = CollectingDelegate()
-    let verifier = BundleVerifier(path: directory.file("d-true.tar.gz"))
-    verifier.delegate = delegate
-    #expect(verifier.verify().isValid)
+    let (delegate, report) = BundleCollector.read(directory.file("d-true.tar.gz"))
+    #expect(report.isValid)
     // "First" means first by input and line, not first added.
     #expect(delegate.messages.first?.body.text == "one")
   }

@@ -78,10 +78,7 @@ import Testing
         Issue.record("seed \(seed): pack failed: \(error)")
         return
       }
-      let delegate = CollectingDelegate()
-      let verifier = BundleVerifier(path: output)
-      verifier.delegate = delegate
-      let report = verifier.verify()
+      let (delegate, report) = BundleCollector.read(output)
       #expect(report.isValid, "seed \(seed): \(report.issues.map(\.description))")
       let order: (Message, Message) -> Bool = {
         ($0.conversation, $0.timestamp, $0.id.bytes) < ($1.conversation, $1.timestamp, $1.id.bytes)

@@ -21,21 +21,41 @@ public enum BundleLayout {
 
   public static func entryName(_ path: String) -> String { root + "/" + path }
 
-  /// The order entries must appear in: manifest, people, the two indexes, conversations,
-  /// then media; each group in bytewise path order. Streaming readers rely on it.
-  public static func group(of path: String) -> Int {
+  /// The groups of entries, in the order they must appear (spec §4.3): manifest, people,
+  /// the two indexes, conversations, then media; each group in bytewise path order.
+  /// Streaming readers rely on it.
+  public enum Group: Int, Sendable, Comparable, CaseIterable {
+    case manifest, people, conversationIndex, messageIndex, conversations, media
+    /// A path the format does not define.
+    case other
+
+    public static func < (lhs: Group, rhs: Group) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The role a listed file of this group has.
+    public var role: Manifest.FileEntry.Role? {
+      switch self {
+      case .people: .people
+      case .conversationIndex, .messageIndex: .index
+      case .conversations: .messages
+      case .media: .media
+      case .manifest, .other: nil
+      }
+    }
+  }
+
+  public static func group(of path: String) -> Group {
     switch path {
-    case manifest: 0
-    case people: 1
-    case conversationIndex: 2
-    case messageIndex: 3
+    case manifest: .manifest
+    case people: .people
+    case conversationIndex: .conversationIndex
+    case messageIndex: .messageIndex
     default:
       if path.hasPrefix(conversationsDirectory) {
-        4
+        .conversations
       } else if path.hasPrefix(mediaDirectory) {
-        5
+        .media
       } else {
-        6
+        .other
       }
     }
   }
@@ -43,16 +63,16 @@ public enum BundleLayout {
   /// Whether a path has the shape of a file the format defines.
   public static func isKnownShape(_ path: String) -> Bool {
     switch group(of: path) {
-    case 0, 1, 2, 3: return true
-    case 4:
+    case .manifest, .people, .conversationIndex, .messageIndex: return true
+    case .conversations:
       let name = path.dropFirst(conversationsDirectory.count)
       return name.count == 31 && name.hasSuffix(".ndjson")
         && name.prefix(24).utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    case 5:
+    case .media:
       let parts = path.split(separator: "/", omittingEmptySubsequences: false)
       return parts.count == 3 && SHA256Digest.isValidHex(String(parts[2]))
         && parts[1] == parts[2].prefix(2)
-    default: return false
+    case .other: return false
     }
   }
 }

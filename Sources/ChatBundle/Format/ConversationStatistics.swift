@@ -132,34 +132,3 @@ public struct ConversationStatistics: Sendable {
     return (id, conversation, number)
   }
 }
-
-/// An order-independent digest of a set of lines: the sum, modulo 2^128, of the first 16
-/// bytes of each line's SHA-256. Lets the verifier compare the message-id index (sorted
-/// by id) with the conversation files (sorted by time) without holding either in memory.
-public struct MultisetDigest: Sendable, Equatable {
-  public private(set) var high: UInt64 = 0
-  public private(set) var low: UInt64 = 0
-  public private(set) var count: Int64 = 0
-
-  public init() {}
-
-  public mutating func add(_ line: [UInt8]) {
-    line.withUnsafeBytes { add($0, newline: false) }
-  }
-
-  /// Adds `line` followed by a newline when `newline` is set, without copying it.
-  public mutating func add(_ line: ArraySlice<UInt8>, newline: Bool) {
-    line.withUnsafeBytes { add($0, newline: newline) }
-  }
-
-  private mutating func add(_ line: UnsafeRawBufferPointer, newline: Bool) {
-    var digest = SHA256Digest()
-    digest.update(line)
-    if newline { digest.update([0x0A]) }
-    let (addHigh, addLow) = digest.finalizeFirst128Bits()
-    let (newLow, carry) = low.addingReportingOverflow(addLow)
-    low = newLow
-    high = high &+ addHigh &+ (carry ? 1 : 0)
-    count += 1
-  }
-}

@@ -15,6 +15,13 @@ public struct JSONParser {
     /// strictly as any other but not built: the result holds `null` in its place. Readers
     /// that never look at a value save the allocations of its tree.
     public var unbuiltPath: [String] = []
+    /// When set, members of the top-level object whose key is not in it are checked as
+    /// strictly as any other but not built (`null` in their place): a manifest's members
+    /// this version does not know cannot make a reader hold their tree.
+    public var builtTopLevelMembers: Set<String>?
+    /// An object with more members is refused: a set of its keys is what duplicate
+    /// detection holds, so this bounds it even where the values are not built.
+    public var maxObjectMembers = 1_000_000
 
     public init(rejectDuplicateKeys: Bool = true, replaceLoneSurrogates: Bool = false, maxDepth: Int = 64) {
       self.rejectDuplicateKeys = rejectDuplicateKeys
@@ -60,7 +67,12 @@ public struct JSONParser {
       throw JSONParseError(offset: 0, message: "a byte order mark is not allowed")
     }
     parser.skipWhitespace()
-    let value = try parser.parseValue(depth: 0, matched: options.unbuiltPath.isEmpty ? nil : 0)
+    let value: JSONValue
+    if let kept = options.builtTopLevelMembers, parser.position < buffer.count, buffer[parser.position] == 0x7B {
+      value = try parser.parseObject(depth: 1, keeping: kept)
+    } else {
+      value = try parser.parseValue(depth: 0, matched: options.unbuiltPath.isEmpty ? nil : 0)
+    }
     parser.skipWhitespace()
     if parser.position < buffer.count {
       throw JSONParseError(offset: parser.position, message: "unexpected data after the JSON value")
@@ -120,7 +132,10 @@ private struct Cursor {
     position += count
   }
 
-  mutating func parseObject(depth: Int, matched: Int? = nil) throws(JSONParseError) -> JSONValue {
+  /// - Parameter keeping: build only the members with these keys (the rest are skipped).
+  mutating func parseObject(depth: Int, matched: Int? = nil, keeping: Set<String>? = nil) throws(JSONParseError)
+    -> JSONValue
+  {
     guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }
     position += 1
     var members: [JSONObject.Member] = []
@@ -148,7 +163,10 @@ private struct Cursor {
       position += 1
       skipWhitespace()
       let value: JSONValue
-      if let matched, options.unbuiltPath[matched] == key {
+      if let keeping, !keeping.contains(key) {
+        try skipValue(depth: depth)
+        value = .null
+      } else if let matched, options.unbuiltPath[matched] == key {
         if matched + 1 == options.unbuiltPath.count {
           try skipValue(depth: depth)
           value = .null
@@ -170,6 +188,9 @@ private struct Cursor {
       if duplicate {
         if options.rejectDuplicateKeys { throw fail("duplicate key \"\(key)\"", at: keyStart) }
       } else {
+        guard members.count < options.maxObjectMembers else {
+          throw fail("an object with more than \(options.maxObjectMembers) members", at: keyStart)
+        }
         members.append(JSONObject.Member(key, value))
       }
       skipWhitespace()
@@ -311,7 +332,7 @@ private struct Cursor {
         guard let key = try skipString(), count < Self.stackKeys else {
           // Escaped keys compare by their decoded text, and long objects by a set.
           position = objectStart
-          _ = try parseObject(depth: depth)
+          try skipObjectWithKeySet(depth: depth)
           return
         }
         skipWhitespace()
@@ -335,6 +356,40 @@ private struct Cursor {
   }
 
   private static let stackKeys = 16
+
+  /// `skipObject` for objects with escaped or many keys: the keys are decoded and kept in
+  /// a set, as `parseObject` keeps them, but no value is built, so a skipped object costs
+  /// its keys only, however large its values. Errors are those `parseObject` reports.
+  private mutating func skipObjectWithKeySet(depth: Int) throws(JSONParseError) {
+    position += 1
+    var seen: Set<[UInt8]> = []
+    skipWhitespace()
+    if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+      position += 1
+      return
+    }
+    while true {
+      skipWhitespace()
+      guard position < bytes.count else { throw fail("unexpected end of input in an object") }
+      guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+      let keyStart = position
+      let key = try parseString()
+      skipWhitespace()
+      guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+        throw fail("expected ':' after a key")
+      }
+      position += 1
+      skipWhitespace()
+      try skipValue(depth: depth)
+      if !seen.insert(Array(key.utf8)).inserted {
+        if options.rejectDuplicateKeys { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+      } else if seen.count > options.maxObjectMembers {
+        throw fail("an object with more than \(options.maxObjectMembers) members", at: keyStart)
+      }
+      skipWhitespace()
+      if try !moreElements(closing: UInt8(ascii: "}"), in: "object") { return }
+    }
+  }
 
   private mutating func skipArray(depth: Int) throws(JSONParseError) {
     guard depth <= options.maxDepth else { throw fail("nesting deeper than \(options.maxDepth)") }

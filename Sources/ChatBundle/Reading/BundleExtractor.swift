@@ -8,7 +8,7 @@ import Foundation
 /// destination only if the bundle is valid. Paths come from the manifest after they have
 /// passed the path grammar, files are created with O_EXCL|O_NOFOLLOW, and nothing is
 /// written outside the scratch directory.
-public final class BundleExtractor: BundleReadingDelegate {
+public final class BundleExtractor {
   private let scratch: String
   private var current: Int32 = -1
   private var failure: String?
@@ -19,28 +19,35 @@ public final class BundleExtractor: BundleReadingDelegate {
 
   deinit { if current >= 0 { close(current) } }
 
-  public func didReadManifest(_ manifest: Manifest, bundleID: String, bytes: [UInt8]) {
-    let descriptor = create(BundleLayout.manifest)
-    guard descriptor >= 0 else { return }
-    bytes.withUnsafeBytes { writeAll(descriptor, $0) }
-    close(descriptor)
-  }
+  /// Everything is extracted, the manifest first.
+  static let options = BundleReadingOptions(data: .all)
 
-  public func willReadEntry(_ entry: Manifest.FileEntry) -> Bool {
-    guard failure == nil, PathRules.problem(relativePath: entry.path) == nil else { return false }
-    current = create(entry.path)
-    return current >= 0
-  }
-
-  public func didReadData(_ chunk: UnsafeRawBufferPointer, of entry: Manifest.FileEntry) {
-    if current >= 0 { writeAll(current, chunk) }
-  }
-
-  public func didFinishEntry(_ entry: Manifest.FileEntry) {
-    if current >= 0 {
-      if fsync(current) != 0 { failure = "fsync failed for \(entry.path)" }
-      close(current)
-      current = -1
+  func handle(_ event: BundleEvent) {
+    guard failure == nil else { return }
+    switch event {
+    case .manifest(let record):
+      let descriptor = create(BundleLayout.manifest)
+      guard descriptor >= 0 else { return }
+      record.bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+      close(descriptor)
+    case .entryStarted(let entry):
+      // Listed paths have passed the grammar already; checked again because they become
+      // file names here.
+      guard PathRules.problem(relativePath: entry.path) == nil else {
+        failure = "refusing to create '\(entry.path)'"
+        return
+      }
+      current = create(entry.path)
+    case .data(let bytes):
+      if current >= 0 { bytes.withUnsafeBytes { writeAll(current, $0) } }
+    case .entryFinished(let entry):
+      if current >= 0 {
+        if fsync(current) != 0 { failure = "fsync failed for \(entry.path)" }
+        close(current)
+        current = -1
+      }
+    default:
+      break
     }
   }
 
@@ -90,9 +97,7 @@ public final class BundleExtractor: BundleReadingDelegate {
       throw ChatBundleError.io(path: built, message: "cannot create: \(String(cString: strerror(errno)))")
     }
     let extractor = BundleExtractor(scratch: built)
-    let verifier = BundleVerifier(path: bundle)
-    verifier.delegate = extractor
-    let report = verifier.verify()
+    let report = BundleReader(path: bundle, options: Self.options).run { extractor.handle($0) }
     if let failure = extractor.failure { throw ChatBundleError.io(path: destination, message: failure) }
     guard report.isValid else { return .invalid(report) }
     try placement.commit(built)

@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 
 /// Incremental SHA-256 with lowercase hex output, the only digest format in a bundle.
 public struct SHA256Digest {
@@ -13,19 +14,6 @@ public struct SHA256Digest {
   public func finalizeBytes() -> [UInt8] { Array(hasher.finalize()) }
 
   public func finalizeHex() -> String { Self.hex(finalizeBytes()) }
-
-  /// The digest's first 16 bytes as two big-endian integers, without an array in between.
-  public func finalizeFirst128Bits() -> (UInt64, UInt64) {
-    hasher.finalize().withUnsafeBytes { bytes in
-      var high: UInt64 = 0
-      var low: UInt64 = 0
-      for index in 0..<8 {
-        high = high << 8 | UInt64(bytes[index])
-        low = low << 8 | UInt64(bytes[index + 8])
-      }
-      return (high, low)
-    }
-  }
 
   public static func hex(of bytes: [UInt8]) -> String {
     var digest = SHA256Digest()
@@ -49,4 +37,17 @@ public struct SHA256Digest {
     text.utf8.count == 64
       && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
   }
+}
+
+/// A SHA-256 fed from another thread (the file's bytes, hashed as the read-ahead thread
+/// reads them) and read once that thread has stopped.
+final class DigestSink: Sendable {
+  private let digest = Mutex(SHA256Digest())
+
+  func update(_ bytes: UnsafeRawBufferPointer) {
+    let copy = Array(bytes)
+    digest.withLock { $0.update(copy) }
+  }
+
+  func finalizeHex() -> String { digest.withLock { $0.finalizeHex() } }
 }

@@ -10,7 +10,8 @@ import ArchiveIO
 /// Keys compare bytewise; the callers make them unique, so the order is total and the
 /// output never depends on the order records arrived in.
 package final class ExternalSorter {
-  private let directory: String
+  /// Where runs are spilled, asked for only when the first one is.
+  private let directory: () throws -> String
   private let name: String
   private let memoryBudget: Int
   /// Keys and payloads back to back, so a record costs its bytes plus one `Slot`, with no
@@ -26,7 +27,11 @@ package final class ExternalSorter {
     var payloadLength: Int
   }
 
-  package init(directory: String, name: String, memoryBudget: Int) {
+  package convenience init(directory: String, name: String, memoryBudget: Int) {
+    self.init(name: name, memoryBudget: memoryBudget) { directory }
+  }
+
+  package init(name: String, memoryBudget: Int, directory: @escaping () throws -> String) {
     self.directory = directory
     self.name = name
     self.memoryBudget = max(memoryBudget, 1024)
@@ -69,7 +74,7 @@ package final class ExternalSorter {
   }
 
   private func spill() throws {
-    let path = directory + "/\(name)-run-\(runs.count)"
+    let path = try directory() + "/\(name)-run-\(runs.count)"
     let writer = try BufferedWriter(creating: path)
     let order = sortedSlots()
     try arena.withUnsafeBytes { bytes in
