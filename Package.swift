@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: [
     // The only two C modules. Nothing but ArchiveIO imports them.
@@ -43,7 +44,11 @@ let package = Package(
     // CSV for people and a migration file for Easemob's import API, from a verified bundle.
     .target(name: "ChatBundleExport", dependencies: ["ChatBundle"]),
     // Network connectors: pulls Easemob history and media, replays import bodies.
-    .target(name: "ChatBundleConnect", dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
+    .target(
+      name: "ChatBundleConnect",
+      dependencies: [
+        "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     // A stand-in Easemob server for the connector tests (127.0.0.1 only).
     .executableTarget(name: "fake-easemob", dependencies: ["ArchiveIO", "ChatBundle"]),
     .executableTarget(

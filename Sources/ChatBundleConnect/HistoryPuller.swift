@@ -294,8 +294,10 @@ public final class HistoryPuller {
     }
     for item in partials {
       DurableFile.syncFile(item.partial)
-      guard rename(item.partial, historyDirectory + "/" + item.name) == 0 else {
-        return .failed("cannot rename into history/\(item.name): \(DurableFile.lastError())")
+      do {
+        try DurableFile.moveIntoPlace(item.partial, to: historyDirectory + "/" + item.name)
+      } catch {
+        return .failed("cannot rename into history/\(item.name): \(error)")
       }
       ScratchRegistry.shared.unregister(item.partial)
     }
@@ -366,10 +368,11 @@ public final class HistoryPuller {
           outcome.reason = "got \(result.bytes) bytes, but the message says file_length \(declared)"
         } else {
           DurableFile.syncFile(partial)
-          if rename(partial, path) == 0 {
+          do {
+            try DurableFile.moveIntoPlace(partial, to: path)
             outcome = AttachmentRecord(status: .complete, bytes: result.bytes, hour: hour)
-          } else {
-            outcome.reason = "cannot rename into media/: \(DurableFile.lastError())"
+          } catch {
+            outcome.reason = "cannot rename into media/: \(error)"
           }
         }
       } else if status == 401 && client.isAPIHost(reference.url) {
