@@ -16,6 +16,11 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    // Test support only: the stand-in Easemob server runs inside the connector tests. No
+    // default traits, so swift-configuration is not built for it.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // The only two C modules. Nothing but ArchiveIO imports them.
@@ -49,8 +54,6 @@ let package = Package(
       dependencies: [
         "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
       ]),
-    // A stand-in Easemob server for the connector tests (127.0.0.1 only).
-    .executableTarget(name: "fake-easemob", dependencies: ["ArchiveIO", "ChatBundle"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
@@ -75,7 +78,14 @@ let package = Package(
       ], exclude: ["Golden"]),
     .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
-    .testTarget(name: "ConnectTests", dependencies: ["ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport"]),
+    // The fake Easemob server (Hummingbird, on 127.0.0.1) lives in these tests, not in the product.
+    .testTarget(
+      name: "ConnectTests",
+      dependencies: [
+        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )
