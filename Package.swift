@@ -15,6 +15,12 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    // Test support only: the stand-in Easemob server runs inside the connector tests. No
+    // default traits, so swift-configuration is not built for it.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // The only two C modules. Nothing but ArchiveIO imports them.
@@ -43,9 +49,11 @@ let package = Package(
     // CSV for people and a migration file for Easemob's import API, from a verified bundle.
     .target(name: "ChatBundleExport", dependencies: ["ChatBundle"]),
     // Network connectors: pulls Easemob history and media, replays import bodies.
-    .target(name: "ChatBundleConnect", dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
-    // A stand-in Easemob server for the connector tests (127.0.0.1 only).
-    .executableTarget(name: "fake-easemob", dependencies: ["ArchiveIO", "ChatBundle"]),
+    .target(
+      name: "ChatBundleConnect",
+      dependencies: [
+        "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
@@ -70,7 +78,14 @@ let package = Package(
       ], exclude: ["Golden"]),
     .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
-    .testTarget(name: "ConnectTests", dependencies: ["ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport"]),
+    // The fake Easemob server (Hummingbird, on 127.0.0.1) lives in these tests, not in the product.
+    .testTarget(
+      name: "ConnectTests",
+      dependencies: [
+        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -11,44 +12,36 @@ import Foundation
 enum DurableFile {
   static func store(_ bytes: [UInt8], at path: String) throws(ConnectError) {
     let temporary = path + ".tmp"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw .io(path: temporary, message: "cannot create: \(lastError())") }
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      if written < 0 {
-        if errno == EINTR { continue }
-        let message = lastError()
-        close(descriptor)
-        throw .io(path: temporary, message: "write failed: \(message)")
+    do {
+      let file = try FileDescriptor.open(
+        temporary, .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite])
+      try file.closeAfter {
+        _ = try file.writeAll(bytes)
+        try sync(file)
       }
-      offset += written
+    } catch {
+      throw .io(path: temporary, message: "cannot write: \(error)")
     }
-    guard fsync(descriptor) == 0 else {
-      let message = lastError()
-      close(descriptor)
-      throw .io(path: temporary, message: "fsync failed: \(message)")
+    do {
+      try moveIntoPlace(temporary, to: path)
+    } catch {
+      throw .io(path: path, message: "rename failed: \(error)")
     }
-    close(descriptor)
-    guard rename(temporary, path) == 0 else { throw .io(path: path, message: "rename failed: \(lastError())") }
     syncDirectory(of: path)
+  }
+
+  /// Puts a whole file in its place in one step (rename), replacing what was there.
+  static func moveIntoPlace(_ source: String, to destination: String) throws(Errno) {
+    guard rename(source, destination) == 0 else { throw Errno(rawValue: errno) }
   }
 
   /// Makes a rename in the directory durable.
   static func syncDirectory(of path: String) {
     let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-    let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard descriptor >= 0 else { return }
-    _ = fsync(descriptor)
-    close(descriptor)
+    syncQuietly(directory.isEmpty ? "/" : directory, options: [.directory, .closeOnExec])
   }
 
-  static func syncFile(_ path: String) {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return }
-    _ = fsync(descriptor)
-    close(descriptor)
-  }
+  static func syncFile(_ path: String) { syncQuietly(path, options: [.closeOnExec]) }
 
   static func size(of path: String) -> Int64? {
     var info = stat()
@@ -56,5 +49,14 @@ enum DurableFile {
     return Int64(info.st_size)
   }
 
-  static func lastError() -> String { String(cString: strerror(errno)) }
+  /// Best effort: a file system that cannot sync a file or directory still keeps the
+  /// rename, only with less of a promise after a power loss.
+  private static func syncQuietly(_ path: String, options: FileDescriptor.OpenOptions) {
+    guard let file = try? FileDescriptor.open(path, .readOnly, options: options) else { return }
+    try? file.closeAfter { try sync(file) }
+  }
+
+  private static func sync(_ file: FileDescriptor) throws(Errno) {
+    guard fsync(file.rawValue) == 0 else { throw Errno(rawValue: errno) }
+  }
 }

@@ -1,30 +1,10 @@
 import ChatBundle
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
-
-/// Errors that stop a connector run. None of their texts holds a token or a secret.
-public enum ConnectError: Error, Sendable, CustomStringConvertible {
-  /// A bad argument: host, org, app, hour key.
-  case usage(String)
-  /// The server refused the token (401): the run cannot go on.
-  case unauthorized(String)
-  /// The token endpoint did not give a token.
-  case tokenRequestFailed(String)
-  /// A local file could not be read or written.
-  case io(path: String, message: String)
-
-  public var description: String {
-    switch self {
-    case .usage(let message): return message
-    case .unauthorized(let message): return message
-    case .tokenRequestFailed(let message): return "cannot get an app token: \(message)"
-    case .io(let path, let message): return "\(path): \(message)"
-    }
-  }
-}
 
 /// How the client proves itself to Easemob.
 public enum EasemobCredentials: Sendable {
@@ -40,17 +20,24 @@ public enum EasemobCredentials: Sendable {
 ///
 /// The token and client secret are never put in an error, a notice or a file: texts that
 /// come back from the server pass through ``redact(_:)`` before anyone sees them.
-public final class EasemobClient: @unchecked Sendable {
+public final class EasemobClient: Sendable {
   public let baseURL: URL
   public let org: String
   public let app: String
   public let retry: RetryPolicy
   /// Told about each retry and wait, for the user to see (already redacted).
-  public var onNotice: ((String) -> Void)?
+  public let onNotice: (@Sendable (String) -> Void)?
 
   let transport: HTTPTransport
   private let credentials: EasemobCredentials
-  private var fetchedToken: String?
+  private let tokens = Mutex(TokenState())
+
+  private struct TokenState {
+    /// The token fetched with the client credentials, once there is one.
+    var fetched: String?
+    /// Whether a fetched token was already dropped after a 401: a second 401 is final.
+    var refreshedOnce = false
+  }
 
   /// - Parameters:
   ///   - host: `https://a1.easemob.com`, `a1.easemob.com` (https is assumed) or an
@@ -58,7 +45,7 @@ public final class EasemobClient: @unchecked Sendable {
   ///   - rate: requests per second, every request counted (API calls and downloads).
   public init(
     host: String, org: String, app: String, credentials: EasemobCredentials, rate: Double = 2,
-    retry: RetryPolicy = RetryPolicy(), timeout: Double = 60
+    retry: RetryPolicy = RetryPolicy(), timeout: Double = 60, onNotice: (@Sendable (String) -> Void)? = nil
   ) throws(ConnectError) {
     baseURL = try Self.baseURL(fromHost: host)
     for (name, value) in [("org", org), ("app", app)] where !Self.isPathSegment(value) {
@@ -76,6 +63,7 @@ public final class EasemobClient: @unchecked Sendable {
     self.app = app
     self.credentials = credentials
     self.retry = retry
+    self.onNotice = onNotice
     transport = HTTPTransport(requestsPerSecond: rate, timeout: timeout)
   }
 
@@ -128,7 +116,7 @@ public final class EasemobClient: @unchecked Sendable {
     case .token(let token): secrets.append(token)
     case .clientCredentials(_, let secret): secrets.append(secret)
     }
-    if let fetchedToken { secrets.append(fetchedToken) }
+    if let fetched = tokens.withLock({ $0.fetched }) { secrets.append(fetched) }
     for secret in secrets where secret.count >= 4 {
       result = result.replacingOccurrences(of: secret, with: "[redacted]")
     }
@@ -138,11 +126,11 @@ public final class EasemobClient: @unchecked Sendable {
   // MARK: Token
 
   /// The app token: the given one, or one fetched with the client credentials.
-  func token() throws(ConnectError) -> String {
+  func token() async throws(ConnectError) -> String {
     switch credentials {
     case .token(let token): return token
     case .clientCredentials(let id, let secret):
-      if let fetchedToken { return fetchedToken }
+      if let fetched = tokens.withLock({ $0.fetched }) { return fetched }
       var body = JSONObject()
       body.append("grant_type", "client_credentials")
       body.append("client_id", id)
@@ -154,7 +142,7 @@ public final class EasemobClient: @unchecked Sendable {
       request.httpBody = Data(JSONWriter.serialize(.object(body)))
       let response: HTTPResponse
       do {
-        response = try perform(request, idempotent: true, what: "token request")
+        response = try await perform(request, idempotent: true, what: "token request")
       } catch let failure as TransportFailure {
         throw .tokenRequestFailed(failure.description)
       } catch {
@@ -172,7 +160,7 @@ public final class EasemobClient: @unchecked Sendable {
       guard let object = (try? JSONParser.parse(response.body, options: .lenient))?.objectValue,
         let token = object["access_token"]?.stringValue, !token.isEmpty, !token.contains(where: \.isNewline)
       else { throw .tokenRequestFailed("the answer holds no access_token") }
-      fetchedToken = token
+      tokens.withLock { $0.fetched = token }
       return token
     }
   }
@@ -180,13 +168,14 @@ public final class EasemobClient: @unchecked Sendable {
   /// After a 401: drops a fetched token so the next request fetches a new one. Returns
   /// false when there is nothing to refresh (a given token, or one fetched just now).
   func refreshTokenAfterRejection() -> Bool {
-    guard case .clientCredentials = credentials, fetchedToken != nil, !refreshedOnce else { return false }
-    fetchedToken = nil
-    refreshedOnce = true
-    return true
+    guard case .clientCredentials = credentials else { return false }
+    return tokens.withLock { state in
+      guard state.fetched != nil, !state.refreshedOnce else { return false }
+      state.fetched = nil
+      state.refreshedOnce = true
+      return true
+    }
   }
-
-  private var refreshedOnce = false
 
   func unauthorizedError(_ response: HTTPResponse) -> ConnectError {
     let hint: String
@@ -202,11 +191,11 @@ public final class EasemobClient: @unchecked Sendable {
   // MARK: Requests
 
   /// An API request with the token.
-  func apiRequest(_ url: URL, method: String = "GET", body: [UInt8]? = nil) throws(ConnectError) -> URLRequest {
+  func apiRequest(_ url: URL, method: String = "GET", body: [UInt8]? = nil) async throws(ConnectError) -> URLRequest {
     var request = URLRequest(url: url)
     request.httpMethod = method
     request.setValue("application/json", forHTTPHeaderField: "Accept")
-    request.setValue("Bearer " + (try token()), forHTTPHeaderField: "Authorization")
+    request.setValue("Bearer " + (try await token()), forHTTPHeaderField: "Authorization")
     if let body {
       request.setValue("application/json", forHTTPHeaderField: "Content-Type")
       request.httpBody = Data(body)
@@ -217,33 +206,37 @@ public final class EasemobClient: @unchecked Sendable {
   /// Sends with retries. Retried: 429 and 503 (the server did not act on the request),
   /// a connection that could not be made, and, when `idempotent`, timeouts, dropped
   /// connections, 500, 502 and 504. Anything else is returned as it came.
-  func perform(_ request: URLRequest, idempotent: Bool, what: String) throws -> HTTPResponse {
-    try withRetries(idempotent: idempotent, what: what) { () throws(TransportFailure) in
-      try transport.send(request)
+  func perform(_ request: URLRequest, idempotent: Bool, what: String) async throws -> HTTPResponse {
+    try await withRetries(idempotent: idempotent, what: what) { () async throws(TransportFailure) in
+      try await transport.send(request)
     }
   }
 
   /// Like ``perform(_:idempotent:what:)`` for a download to a file (always idempotent).
-  func download(_ request: URLRequest, to path: String, what: String) throws -> (response: HTTPResponse, bytes: Int64) {
+  func download(_ request: URLRequest, to path: String, what: String) async throws -> (
+    response: HTTPResponse, bytes: Int64
+  ) {
     var bytes: Int64 = 0
-    let response = try withRetries(idempotent: true, what: what) { () throws(TransportFailure) in
-      let result = try transport.download(request, to: path)
+    let response = try await withRetries(idempotent: true, what: what) { () async throws(TransportFailure) in
+      let result = try await transport.download(request, to: path)
       bytes = result.bytes
       return result.response
     }
     return (response, bytes)
   }
 
+  /// Waits between attempts (backoff, `Retry-After`) are cancellable: a cancelled run
+  /// stops there.
   private func withRetries(
-    idempotent: Bool, what: String, _ attempt: () throws(TransportFailure) -> HTTPResponse
-  ) throws -> HTTPResponse {
+    idempotent: Bool, what: String, _ attempt: () async throws(TransportFailure) -> HTTPResponse
+  ) async throws -> HTTPResponse {
     var number = 0
     while true {
       number += 1
       let last = number >= retry.attempts
       let delay: Double
       do {
-        let response = try attempt()
+        let response = try await attempt()
         let status = response.status
         let retriable = status == 429 || status == 503 || (idempotent && [500, 502, 504].contains(status))
         guard retriable, !last else { return response }
@@ -260,7 +253,7 @@ public final class EasemobClient: @unchecked Sendable {
         delay = retry.backoff(afterAttempt: number)
         notice("\(what): \(error), retrying in \(formatSeconds(delay))")
       }
-      Thread.sleep(forTimeInterval: delay)
+      try await Task.sleep(for: .seconds(delay))
     }
   }
 

@@ -101,12 +101,12 @@ public final class HistoryPuller {
 
   /// Pulls every hour from `from` to `to`, both included. Throws only for local I/O
   /// errors; a refused token ends the run early with `stoppedBy` set.
-  public func pull(from: HourKey, to: HourKey) throws(ConnectError) -> PullReport {
+  public func pull(from: HourKey, to: HourKey) async throws(ConnectError) -> PullReport {
     let keys = HourKey.range(from: from, to: to)
     for (index, key) in keys.enumerated() {
       onEvent?(.hourStarted(key: key.description, position: index + 1, total: keys.count))
       do {
-        try pullHour(key.description)
+        try await pullHour(key.description)
       } catch {
         if case .unauthorized(let message) = error {
           report.stoppedBy = message
@@ -123,7 +123,7 @@ public final class HistoryPuller {
 
   // MARK: Hours
 
-  private func pullHour(_ key: String) throws(ConnectError) {
+  private func pullHour(_ key: String) async throws(ConnectError) {
     var fetched = 0
     var present = 0
     var failed = 0
@@ -151,14 +151,14 @@ public final class HistoryPuller {
       record = adopted.record
       scanned = adopted.scans
     } else {
-      (record, scanned) = try fetchHour(key)
+      (record, scanned) = try await fetchHour(key)
       state.hours[key] = record
       try saveState()
     }
     if record.status == .complete {
       var seen: Set<String> = []
       for reference in scanned.flatMap(\.attachments) where seen.insert(reference.name).inserted {
-        switch try fetchAttachment(reference, hour: key) {
+        switch try await fetchAttachment(reference, hour: key) {
         case .fetched: fetched += 1
         case .present: present += 1
         case .failed: failed += 1
@@ -187,15 +187,15 @@ public final class HistoryPuller {
     return (HourRecord(status: .complete, files: [name], records: scan.records), [scan])
   }
 
-  private func fetchHour(_ key: String) throws(ConnectError) -> (HourRecord, [Scan]) {
+  private func fetchHour(_ key: String) async throws(ConnectError) -> (HourRecord, [Scan]) {
     var lastProblem = ""
     var round = 0
     while round < linkRequests {
       round += 1
       let response: HTTPResponse
       do {
-        let request = try client.apiRequest(client.apiURL("chatmessages/" + key))
-        response = try client.perform(request, idempotent: true, what: "hour \(key)")
+        let request = try await client.apiRequest(client.apiURL("chatmessages/" + key))
+        response = try await client.perform(request, idempotent: true, what: "hour \(key)")
       } catch let error as ConnectError {
         throw error
       } catch {
@@ -232,7 +232,7 @@ public final class HistoryPuller {
         }
         links.append(url)
       }
-      switch downloadHistory(key, links: links) {
+      switch await downloadHistory(key, links: links) {
       case .done(let names, let scans):
         return (HourRecord(status: .complete, files: names, records: scans.reduce(0) { $0 + $1.records }), scans)
       case .linkProblem(let problem):
@@ -254,7 +254,7 @@ public final class HistoryPuller {
     case failed(String)
   }
 
-  private func downloadHistory(_ key: String, links: [URL]) -> HistoryDownload {
+  private func downloadHistory(_ key: String, links: [URL]) async -> HistoryDownload {
     var partials: [(partial: String, name: String)] = []
     var scans: [Scan] = []
     defer {
@@ -273,7 +273,7 @@ public final class HistoryPuller {
       request.setValue("application/octet-stream, application/gzip, */*", forHTTPHeaderField: "Accept")
       let result: (response: HTTPResponse, bytes: Int64)
       do {
-        result = try client.download(request, to: partial, what: "history file \(name)")
+        result = try await client.download(request, to: partial, what: "history file \(name)")
       } catch {
         return .failed("downloading the history file: \(client.redact("\(error)"))")
       }
@@ -294,8 +294,10 @@ public final class HistoryPuller {
     }
     for item in partials {
       DurableFile.syncFile(item.partial)
-      guard rename(item.partial, historyDirectory + "/" + item.name) == 0 else {
-        return .failed("cannot rename into history/\(item.name): \(DurableFile.lastError())")
+      do {
+        try DurableFile.moveIntoPlace(item.partial, to: historyDirectory + "/" + item.name)
+      } catch {
+        return .failed("cannot rename into history/\(item.name): \(error)")
       }
       ScratchRegistry.shared.unregister(item.partial)
     }
@@ -324,8 +326,9 @@ public final class HistoryPuller {
 
   private enum AttachmentOutcome { case fetched, present, failed, alreadyHandled }
 
-  private func fetchAttachment(_ reference: AttachmentReference, hour: String) throws(ConnectError) -> AttachmentOutcome
-  {
+  private func fetchAttachment(
+    _ reference: AttachmentReference, hour: String
+  ) async throws(ConnectError) -> AttachmentOutcome {
     guard handledThisRun.insert(reference.name).inserted else { return .alreadyHandled }
     let path = mediaDirectory + "/" + reference.name
     if let size = DurableFile.size(of: path) {
@@ -353,10 +356,10 @@ public final class HistoryPuller {
       request.setValue(secret, forHTTPHeaderField: "share-secret")
     }
     if client.isAPIHost(reference.url) {
-      request.setValue("Bearer " + (try client.token()), forHTTPHeaderField: "Authorization")
+      request.setValue("Bearer " + (try await client.token()), forHTTPHeaderField: "Authorization")
     }
     do {
-      let result = try client.download(request, to: partial, what: "attachment \(reference.name)")
+      let result = try await client.download(request, to: partial, what: "attachment \(reference.name)")
       let status = result.response.status
       if (200..<300).contains(status) {
         if let problem = lengthProblem(result.response, bytes: result.bytes) {
@@ -365,16 +368,17 @@ public final class HistoryPuller {
           outcome.reason = "got \(result.bytes) bytes, but the message says file_length \(declared)"
         } else {
           DurableFile.syncFile(partial)
-          if rename(partial, path) == 0 {
+          do {
+            try DurableFile.moveIntoPlace(partial, to: path)
             outcome = AttachmentRecord(status: .complete, bytes: result.bytes, hour: hour)
-          } else {
-            outcome.reason = "cannot rename into media/: \(DurableFile.lastError())"
+          } catch {
+            outcome.reason = "cannot rename into media/: \(error)"
           }
         }
       } else if status == 401 && client.isAPIHost(reference.url) {
         if client.refreshTokenAfterRejection() {
           handledThisRun.remove(reference.name)
-          return try fetchAttachment(reference, hour: hour)
+          return try await fetchAttachment(reference, hour: hour)
         }
         throw client.unauthorizedError(result.response)
       } else if status == 403 {

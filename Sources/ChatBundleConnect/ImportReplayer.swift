@@ -112,7 +112,7 @@ public final class ImportReplayer {
   }
 
   /// Checks the whole input, then sends what the checkpoint says is left.
-  public func run(unconfirmed policy: UnconfirmedPolicy? = nil) throws -> ReplayReport {
+  public func run(unconfirmed policy: UnconfirmedPolicy? = nil) async throws -> ReplayReport {
     let (entries, digest) = try readInput()
     var checkpoint = try loadCheckpoint(digest: digest)
     var report = ReplayReport(messages: entries.count, importedBefore: checkpoint.imported)
@@ -137,8 +137,8 @@ public final class ImportReplayer {
       while outcome == nil {
         attempt += 1
         do {
-          let request = try client.apiRequest(url, method: "POST", body: entry.body)
-          let response = try client.perform(request, idempotent: false, what: "line \(entry.line)")
+          let request = try await client.apiRequest(url, method: "POST", body: entry.body)
+          let response = try await client.perform(request, idempotent: false, what: "line \(entry.line)")
           if response.status == 401 && client.refreshTokenAfterRejection() { continue }
           outcome = response
         } catch let failure as TransportFailure {
@@ -151,7 +151,7 @@ public final class ImportReplayer {
           }
           if policy == .resend && attempt < client.retry.attempts {
             client.notice("line \(entry.line): \(failure); sending it again (--unconfirmed resend)")
-            Thread.sleep(forTimeInterval: client.retry.backoff(afterAttempt: attempt))
+            try await Task.sleep(for: .seconds(client.retry.backoff(afterAttempt: attempt)))
             continue
           }
           if policy == .skip {

@@ -3,7 +3,7 @@ import ChatBundle
 import Foundation
 
 @main
-struct ChatBundleCommand: ParsableCommand {
+struct ChatBundleCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "chatbundle",
     abstract: "Turn chat history into an archive that outlives the chat service.",
@@ -20,12 +20,16 @@ struct ChatBundleCommand: ParsableCommand {
     ])
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
-  static func main() {
+  static func main() async {
     let signalSources = installSignalCleanup()
     defer { signalSources.forEach { $0.cancel() } }
     do {
       var command = try parseAsRoot()
-      try command.run()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
     } catch {
       let code = exitCode(for: error)
       if code == .validationFailure {

@@ -54,7 +54,7 @@ extension ChatBundleCommand {
     }
   }
 
-  struct ExportEasemobImport: ParsableCommand {
+  struct ExportEasemobImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "easemob-import",
       abstract: "Write requests for Easemob's message-import API, one per line, in time order.",
@@ -113,13 +113,13 @@ extension ChatBundleCommand {
     var rate: Double = 2
 
     @Option(help: "With --replay: for a line sent but never answered, resend or skip.")
-    var unconfirmed: String?
+    var unconfirmed: UnconfirmedPolicy?
 
     func validate() throws {
       guard let url = URL(string: mediaBaseUrl), let scheme = url.scheme?.lowercased(),
         scheme == "http" || scheme == "https", url.host?.isEmpty == false, url.query == nil, url.fragment == nil
       else { throw ValidationError("--media-base-url must be an http or https URL without a query or fragment") }
-      let connection = [host, org, app, token, clientID, clientSecret, unconfirmed]
+      let connection = [host, org, app, token, clientID, clientSecret, unconfirmed?.rawValue]
       if replay {
         guard host != nil, org != nil, app != nil else {
           throw ValidationError("--replay needs --host, --org and --app")
@@ -129,16 +129,7 @@ extension ChatBundleCommand {
       }
     }
 
-    /// The connection options as `push easemob-import` takes them.
-    func connectionOptions() throws -> EasemobConnectionOptions {
-      var arguments = ["--host", host ?? "", "--org", org ?? "", "--app", app ?? "", "--rate", String(rate)]
-      if let token { arguments += ["--token", token] }
-      if let clientID { arguments += ["--client-id", clientID] }
-      if let clientSecret { arguments += ["--client-secret", clientSecret] }
-      return try EasemobConnectionOptions.parse(arguments)
-    }
-
-    func run() throws {
+    func run() async throws {
       try requireReadableFile(bundle)
       try runExport {
         let options = EasemobImportOptions(mediaBaseURL: mediaBaseUrl, reportPath: report, force: force)
@@ -156,9 +147,10 @@ extension ChatBundleCommand {
         lines.append("bundle id \(summary.bundleID) (verified)")
         for line in lines { printSafe(line) }
       }
-      if replay {
-        try replayEasemobImport(
-          file: output, connection: try connectionOptions(), unconfirmed: unconfirmed, quiet: false)
+      if replay, let host, let org, let app {
+        let connection = EasemobConnection(
+          host: host, org: org, app: app, token: token, clientID: clientID, clientSecret: clientSecret, rate: rate)
+        try await replayEasemobImport(file: output, connection: connection, unconfirmed: unconfirmed, quiet: false)
       }
     }
   }

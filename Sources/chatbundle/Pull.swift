@@ -4,99 +4,15 @@ import ChatBundleConnect
 import Foundation
 
 extension ChatBundleCommand {
-  struct Pull: ParsableCommand {
+  struct Pull: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Download a chat service's history through its API.",
       subcommands: [Easemob.self])
   }
 }
 
-/// `--host`, `--org`, `--app` and the credentials, shared by `pull easemob` and `push easemob-import`.
-struct EasemobConnectionOptions: ParsableArguments {
-  @Option(help: "The REST API host: a1.easemob.com, https://a1.easemob.com, or http://127.0.0.1:PORT.")
-  var host: String
-
-  @Option(help: "The org name.")
-  var org: String
-
-  @Option(help: "The app name.")
-  var app: String
-
-  @Option(help: "An app token. Better: set EASEMOB_TOKEN, so the token is not seen in the process list.")
-  var token: String?
-
-  @Option(name: .customLong("client-id"), help: "Client ID, to fetch an app token (POST /{org}/{app}/token).")
-  var clientID: String?
-
-  @Option(
-    name: .customLong("client-secret"),
-    help: "Client secret, with --client-id. Better: set EASEMOB_CLIENT_SECRET.")
-  var clientSecret: String?
-
-  @Option(help: "Requests per second, every request counted (API calls and downloads).")
-  var rate: Double = 2
-
-  func credentials() throws -> EasemobCredentials {
-    let environment = ProcessInfo.processInfo.environment
-    if let token {
-      guard clientID == nil else { throw ValidationError("give either --token or --client-id, not both") }
-      return .token(token)
-    }
-    if let clientID {
-      guard let secret = clientSecret ?? environment["EASEMOB_CLIENT_SECRET"], !secret.isEmpty else {
-        throw ValidationError("--client-id needs --client-secret (or EASEMOB_CLIENT_SECRET)")
-      }
-      return .clientCredentials(id: clientID, secret: secret)
-    }
-    if clientSecret != nil { throw ValidationError("--client-secret needs --client-id") }
-    if let token = environment["EASEMOB_TOKEN"], !token.isEmpty { return .token(token) }
-    throw ValidationError("give an app token (EASEMOB_TOKEN or --token) or --client-id and --client-secret")
-  }
-
-  func client() throws -> EasemobClient {
-    let client: EasemobClient
-    do {
-      client = try EasemobClient(host: host, org: org, app: app, credentials: try credentials(), rate: rate)
-    } catch let error as ConnectError {
-      throw ValidationError(error.description)
-    }
-    if client.sendsTokenInClear {
-      FileStream.standardError.write(
-        "warning: \(client.baseURL.absoluteString) is plain http: the token crosses the network unencrypted\n"
-          .terminalSafe)
-    }
-    return client
-  }
-}
-
-/// A one-line status on stderr, shown only when stderr is a terminal.
-final class StatusLine {
-  private let enabled: Bool
-  private var drawn = false
-
-  init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
-
-  func show(_ text: String) {
-    guard enabled else { return }
-    FileStream.standardError.write("\r\u{1B}[K" + text.terminalSafe)
-    drawn = true
-  }
-
-  func clear() {
-    guard enabled, drawn else { return }
-    FileStream.standardError.write("\r\u{1B}[K")
-    drawn = false
-  }
-
-  /// Writes a line to stderr, clearing the status first.
-  func note(_ text: String) {
-    clear()
-    FileStream.standardError.write(text.terminalSafe + "\n")
-  }
-}
-
 extension ChatBundleCommand.Pull {
-  struct Easemob: ParsableCommand {
+  struct Easemob: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Download Easemob history files and their attachments, resumably.",
       discussion: """
@@ -130,7 +46,7 @@ extension ChatBundleCommand.Pull {
     var to: String?
 
     @Option(help: "cn: hour keys in Beijing time (UTC+8); global: hour keys in UTC.")
-    var cluster: String = "cn"
+    var cluster: EasemobCluster = .cn
 
     @Option(help: "The directory to pull into (created if absent).")
     var out: String
@@ -138,10 +54,7 @@ extension ChatBundleCommand.Pull {
     @Flag(name: .shortAndLong, help: "Only the final report.")
     var quiet = false
 
-    func run() throws {
-      guard let cluster = EasemobCluster(rawValue: self.cluster) else {
-        throw ValidationError("--cluster must be cn or global")
-      }
+    func run() async throws {
       guard let first = HourKey(from) else { throw ValidationError("--from '\(from)' is not an hour yyyyMMddHH") }
       var last = first
       if let to {
@@ -151,9 +64,9 @@ extension ChatBundleCommand.Pull {
       guard first <= last else { throw ValidationError("--to is before --from") }
       let hours = HourKey.range(from: first, to: last).count
       guard hours <= 24 * 366 else { throw ValidationError("at most a year of hours (\(24 * 366)) per run") }
-      let client = try connection.client()
       let status = StatusLine(enabled: !quiet)
-      client.onNotice = { text in if !quiet { status.note("note: " + text) } }
+      let quiet = quiet
+      let client = try connection.connection.client { text in if !quiet { status.note("note: " + text) } }
       let puller = try makePuller(client: client, cluster: cluster)
       let current = HourKey.containing(Date(), in: cluster)
       if !quiet {
@@ -174,7 +87,7 @@ extension ChatBundleCommand.Pull {
           printSafe(hourLine(result, fetched: fetched, present: present, failed: failed))
         }
       }
-      let report = try pullHours(puller, from: first, to: last, client: client, status: status)
+      let report = try await pullHours(puller, from: first, to: last, client: client, status: status)
       status.clear()
       printReport(report, out: puller.outDirectory)
       if let stoppedBy = report.stoppedBy {
@@ -198,9 +111,9 @@ extension ChatBundleCommand.Pull {
 
     private func pullHours(
       _ puller: HistoryPuller, from first: HourKey, to last: HourKey, client: EasemobClient, status: StatusLine
-    ) throws -> PullReport {
+    ) async throws -> PullReport {
       do {
-        return try puller.pull(from: first, to: last)
+        return try await puller.pull(from: first, to: last)
       } catch {
         status.clear()
         FileStream.standardError.write("error: \(client.redact(error.description))".terminalSafe + "\n")
@@ -269,3 +182,5 @@ private func hourLine(_ result: PullReport.HourResult, fetched: Int, present: In
   }
   return line
 }
+
+extension EasemobCluster: ExpressibleByArgument {}

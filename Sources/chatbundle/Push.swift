@@ -4,7 +4,7 @@ import ChatBundleConnect
 import Foundation
 
 extension ChatBundleCommand {
-  struct Push: ParsableCommand {
+  struct Push: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Send messages to a chat service through its API.",
       subcommands: [EasemobImport.self])
@@ -12,7 +12,7 @@ extension ChatBundleCommand {
 }
 
 extension ChatBundleCommand.Push {
-  struct EasemobImport: ParsableCommand {
+  struct EasemobImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "easemob-import",
       abstract: "Replay Easemob import bodies, one message per request, resumably.",
@@ -41,36 +41,31 @@ extension ChatBundleCommand.Push {
     @OptionGroup var connection: EasemobConnectionOptions
 
     @Option(help: "For a line sent but never answered: resend or skip.")
-    var unconfirmed: String?
+    var unconfirmed: UnconfirmedPolicy?
 
     @Flag(name: .shortAndLong, help: "Only the final report.")
     var quiet = false
 
-    func run() throws {
-      try replayEasemobImport(file: file, connection: connection, unconfirmed: unconfirmed, quiet: quiet)
+    func run() async throws {
+      try await replayEasemobImport(
+        file: file, connection: connection.connection, unconfirmed: unconfirmed, quiet: quiet)
     }
   }
 }
 
 /// Replays import bodies from `file`, as `push easemob-import` and `export easemob-import
 /// --replay` do: the report on standard output, exit 1 when anything was not imported.
-func replayEasemobImport(file: String, connection: EasemobConnectionOptions, unconfirmed: String?, quiet: Bool) throws {
-  var policy: UnconfirmedPolicy?
-  if let unconfirmed {
-    guard let value = UnconfirmedPolicy(rawValue: unconfirmed) else {
-      throw ValidationError("--unconfirmed must be resend or skip")
-    }
-    policy = value
-  }
+func replayEasemobImport(
+  file: String, connection: EasemobConnection, unconfirmed policy: UnconfirmedPolicy?, quiet: Bool
+) async throws {
   guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("\(file) does not exist") }
-  let client = try connection.client()
   let status = StatusLine(enabled: !quiet)
-  client.onNotice = { text in if !quiet { status.note("note: " + text) } }
+  let client = try connection.client { text in if !quiet { status.note("note: " + text) } }
   let replayer = ImportReplayer(client: client, inputPath: file)
   replayer.onProgress = { done, total in status.show("imported \(done)/\(total)") }
   let report: ReplayReport
   do {
-    report = try replayer.run(unconfirmed: policy)
+    report = try await replayer.run(unconfirmed: policy)
   } catch {
     status.clear()
     FileStream.standardError.write("error: \(client.redact("\(error)"))".terminalSafe + "\n")
@@ -103,3 +98,5 @@ func replayEasemobImport(file: String, connection: EasemobConnectionOptions, unc
   }
   if !report.succeeded { throw ExitCode.failure }
 }
+
+extension UnconfirmedPolicy: ExpressibleByArgument {}
