@@ -125,7 +125,7 @@ final class SearchIndexWriter {
   /// addresses, taken from the stored members so that every kind is covered alike.
   static func searchableText(_ message: Message) -> String {
     // Most messages are text alone, which needs no joining.
-    if case .text(let text) = message.body, message.parts.isEmpty, message.unusedMembers.isEmpty { return text }
+    if case .text(let text) = message.body, message.parts.isEmpty, !message.hasUnusedMembers { return text }
     let members = message.contentMembers
     var parts: [String] = []
     if let text = members.text { parts.append(text) }

@@ -180,7 +180,7 @@ private struct Cursor {
       var duplicate = false
       if members.count < 12 {
         let length = key.utf8.count
-        duplicate = members.contains { $0.key.utf8.count == length && $0.key.utf8.elementsEqual(key.utf8) }
+        duplicate = members.contains { $0.key.utf8.count == length && $0.key.hasSameBytes(as: key) }
       } else {
         if seen == nil { seen = Set(members.map { Array($0.key.utf8) }) }
         duplicate = !(seen?.insert(Array(key.utf8)).inserted ?? true)

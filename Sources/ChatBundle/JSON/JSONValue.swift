@@ -88,7 +88,7 @@ public struct JSONObject: Sendable, Hashable {
     let length = key.utf8.count
     let first = key.utf8.first
     for member in members
-    where member.key.utf8.count == length && member.key.utf8.first == first && member.key.utf8.elementsEqual(key.utf8) {
+    where member.key.utf8.count == length && member.key.utf8.first == first && member.key.hasSameBytes(as: key) {
       return member.value
     }
     return nil
@@ -107,5 +107,15 @@ public struct JSONObject: Sendable, Hashable {
 
   public mutating func append<T: BinaryInteger>(_ key: String, _ value: T?) {
     if let value { members.append(Member(key, .number(String(value)))) }
+  }
+}
+
+extension String {
+  /// Whether the two strings are the same bytes, not merely canonically equivalent text
+  /// (which is what `==` asks).
+  package func hasSameBytes(as other: String) -> Bool {
+    var left = self
+    var right = other
+    return left.withUTF8 { leftBytes in right.withUTF8 { rightBytes in leftBytes.elementsEqual(rightBytes) } }
   }
 }

@@ -21,7 +21,18 @@ public struct ContentMembers: Sendable, Hashable {
 
   public init() {}
 
-  public var isEmpty: Bool { self == ContentMembers() }
+  public var isEmpty: Bool {
+    text == nil && media == nil && location == nil && merged == nil && sourceType == nil && thumbnail == nil
+      && command == nil && custom == nil && members == nil && recallTarget == nil
+  }
+
+  /// Immutable storage for members kept out of line.
+  final class Storage: Sendable, Hashable {
+    let members: ContentMembers
+    init(_ members: ContentMembers) { self.members = members }
+    static func == (lhs: Storage, rhs: Storage) -> Bool { lhs.members == rhs.members }
+    func hash(into hasher: inout Hasher) { hasher.combine(members) }
+  }
 
   /// Where a body stands: a part has fewer members than a message line.
   public enum Level: Sendable { case message, part }
@@ -143,7 +154,10 @@ extension Message {
   /// Every content member the stored line holds: the body's and the unused ones. Set,
   /// the members are read as the message's kind, as a stored line would be.
   public var contentMembers: ContentMembers {
-    get { ContentMembers(body, level: .message).adding(unusedMembers) }
+    get {
+      let own = ContentMembers(body, level: .message)
+      return unusedStorage.map { own.adding($0.members) } ?? own
+    }
     set { (body, unusedMembers) = newValue.body(as: kind, level: .message) }
   }
 }
@@ -151,7 +165,10 @@ extension Message {
 extension MessagePart {
   /// Every content member the stored part holds; see `Message.contentMembers`.
   public var contentMembers: ContentMembers {
-    get { ContentMembers(body, level: .part).adding(unusedMembers) }
+    get {
+      let own = ContentMembers(body, level: .part)
+      return unusedStorage.map { own.adding($0.members) } ?? own
+    }
     set { (body, unusedMembers) = newValue.body(as: kind, level: .part) }
   }
 }

@@ -6,6 +6,7 @@
 extension Message {
   /// Every media reference, with its place.
   public var mediaReferences: [(path: MediaPath, reference: MediaReference)] {
+    guard mayHoldMedia else { return [] }
     var result: [(MediaPath, MediaReference)] = []
     var copy = self
     copy.updateMediaReferences { path, reference in result.append((path, reference)) }
@@ -14,6 +15,7 @@ extension Message {
 
   /// Calls `update` with each media reference in order, writing back what it changes.
   public mutating func updateMediaReferences(_ update: (MediaPath, inout MediaReference) throws -> Void) rethrows {
+    guard mayHoldMedia else { return }
     var members = contentMembers
     if var media = members.media {
       try update(.media, &media)
@@ -31,6 +33,17 @@ extension Message {
       members.merged = merged
     }
     contentMembers = members
+  }
+}
+
+extension Message {
+  /// False for the many messages that cannot hold a reference (a text with no parts), so
+  /// that the walk costs them nothing.
+  var mayHoldMedia: Bool {
+    switch body {
+    case .media, .merged, .custom: return true
+    default: return !parts.isEmpty || hasUnusedMembers
+    }
   }
 }
 

@@ -4,7 +4,7 @@ extension Message {
   /// megabytes long.
   public var estimatedSize: Int {
     var total = 128 + id.text.utf8.count + conversation.text.utf8.count
-    if case .text(let text) = body, parts.isEmpty, unusedMembers.isEmpty, replyTo == nil {
+    if case .text(let text) = body, parts.isEmpty, !hasUnusedMembers, replyTo == nil {
       return total + text.utf8.count
     }
     total += contentMembers.estimatedSize

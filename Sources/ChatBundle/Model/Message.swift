@@ -20,7 +20,13 @@ public struct Message: Sendable, Hashable {
   /// Members of the stored line that its kind does not use (spec §8.2 lets a message carry
   /// them). Writers of this tool never produce any; a reader keeps them so that no media
   /// reference a line holds escapes the checks, and so that the line can be written back.
-  public var unusedMembers = ContentMembers()
+  public var unusedMembers: ContentMembers {
+    get { unusedStorage?.members ?? ContentMembers() }
+    set { unusedStorage = newValue.isEmpty ? nil : ContentMembers.Storage(newValue) }
+  }
+  /// Boxed: nearly always empty, and as large as every content member together, so that a
+  /// message stays small to copy between threads and through queues.
+  var unusedStorage: ContentMembers.Storage?
 
   public init(
     id: Identifier, conversation: Identifier, timestamp: Int64, sender: Identifier?, body: MessageBody,
@@ -35,6 +41,9 @@ public struct Message: Sendable, Hashable {
   }
 
   public var kind: MessageKind { body.kind }
+
+  /// Whether the stored line holds members its kind does not use.
+  public var hasUnusedMembers: Bool { unusedStorage != nil }
 }
 
 /// Where a message came from: the service, and the record it was made from.

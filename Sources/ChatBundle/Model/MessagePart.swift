@@ -7,7 +7,11 @@ public struct MessagePart: Sendable, Hashable {
   public var timestamp: Int64?
   public var body: MessageBody
   /// Members of the stored part that its kind does not use; see `Message.unusedMembers`.
-  public var unusedMembers = ContentMembers()
+  public var unusedMembers: ContentMembers {
+    get { unusedStorage?.members ?? ContentMembers() }
+    set { unusedStorage = newValue.isEmpty ? nil : ContentMembers.Storage(newValue) }
+  }
+  var unusedStorage: ContentMembers.Storage?
 
   public init(_ body: MessageBody, sender: Identifier? = nil, timestamp: Int64? = nil) {
     self.body = body

@@ -47,15 +47,23 @@ public final class BundleReader: Sequence, IteratorProtocol {
     case finished
   }
 
-  /// A listed entry whose data is being read.
-  private struct OpenEntry {
-    var entry: Manifest.FileEntry
-    var headerSize: Int64
+  /// A listed entry whose data is being read. A class: its checker's buffers and running
+  /// statistics are mutated in place block after block, never copied.
+  private final class OpenEntry {
+    let entry: Manifest.FileEntry
+    let headerSize: Int64
     var checker: LineChecker?
-    var conversation: ConversationEntry?
-    var delivers: Bool
+    let conversation: ConversationEntry?
+    let delivers: Bool
     var digest = SHA256Digest()
     var size: Int64 = 0
+
+    init(entry: Manifest.FileEntry, headerSize: Int64, conversation: ConversationEntry?, delivers: Bool) {
+      self.entry = entry
+      self.headerSize = headerSize
+      self.conversation = conversation
+      self.delivers = delivers
+    }
   }
 
   /// The pass stops here: a limit was reached or nothing further can be checked.
@@ -139,7 +147,6 @@ public final class BundleReader: Sequence, IteratorProtocol {
 
   private func readBlock(of open: OpenEntry) throws {
     guard let archive else { return }
-    var open = open
     guard let block = try archive.nextDataBlock() else {
       try finishEntry(open)
       return
@@ -147,13 +154,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
     try count(block.count)
     open.size += Int64(block.count)
     open.digest.update(block)
-    if var checker = open.checker {
-      let findings = checker.consume(block)
-      open.checker = checker
-      try apply(findings, in: open)
-    }
+    if let findings = open.checker?.consume(block) { try apply(findings, in: open) }
     if open.delivers { pending.append(.data(Array(block))) }
-    state = .inEntry(open)
   }
 
   private func finish() {
@@ -226,7 +228,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
       add(.sizeMismatch, relative, "the archive entry is \(header.size) bytes, the manifest says \(entry.size)")
     }
     let conversation = entry.role == .messages ? conversationsByPath[entry.path] : nil
-    var open = OpenEntry(
+    let open = OpenEntry(
       entry: entry, headerSize: header.size, conversation: conversation, delivers: options.data.contains(entry))
     if LineChecker.checks(entry) {
       var parsing = limits.strictParsing
@@ -252,8 +254,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
   private func finishEntry(_ open: OpenEntry) throws {
     state = .betweenEntries
     let entry = open.entry
-    if var checker = open.checker {
-      let (findings, totals) = checker.finish()
+    if let (findings, totals) = open.checker?.finish() {
       try apply(findings, in: open)
       if let totals, let conversation = open.conversation { checkTotals(totals, of: conversation) }
     }

@@ -173,6 +173,15 @@ public final class BundleBuilder {
     manifest.totals.missing = Int64(manifest.missing.count)
     manifest.totals.skipped = Int64(skipped.count)
     let manifestBytes = manifest.serialized()
+    // Refused here rather than written as a bundle that readers with the default limits
+    // would refuse (C02).
+    let manifestLimit = BundleLimits().manifestBytes
+    guard Int64(manifestBytes.count) <= manifestLimit else {
+      throw ChatBundleError.invalidOption(
+        "the manifest would be \(manifestBytes.count) bytes, over the readers' limit of \(manifestLimit) "
+          + "(\(manifest.files.count) files, \(manifest.missing.count) missing media): pack the export in parts, "
+          + "by --since/--until or --conversation")
+    }
     let bundleID = SHA256Digest.hex(of: manifestBytes)
     let bundleBytes = try writeArchive(manifest: manifest, manifestBytes: manifestBytes, outputPath: outputPath)
     return PackSummary(
