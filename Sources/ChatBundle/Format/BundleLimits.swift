@@ -1,3 +1,5 @@
+import ArchiveIO
+
 /// Limits a reader applies to a bundle from a stranger, so that a small file cannot make it
 /// use unbounded memory, disk or time. The defaults are far above what a real export needs.
 public struct BundleLimits: Sendable, Equatable {
@@ -13,6 +15,16 @@ public struct BundleLimits: Sendable, Equatable {
   public var lineBytes: Int = 64 * 1024 * 1024
   public var pathBytes: Int = 240
   public var jsonDepth: Int = 64
+  /// Zero bytes allowed after the tar end-of-archive marker (a bundle needs none; tar
+  /// blocking adds at most 10,240).
+  public var endPaddingBytes: Int64 = 64 * 1024
 
   public init() {}
+
+  /// The reader's share of these limits.
+  public var tarReaderLimits: TarReaderLimits {
+    var limits = TarReaderLimits()
+    limits.endPaddingBytes = endPaddingBytes
+    return limits
+  }
 }

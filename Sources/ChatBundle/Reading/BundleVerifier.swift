@@ -90,7 +90,8 @@ final class VerificationPass {
     let reader: TarGzReader
     do {
       // Inflating on a second thread takes a tenth of the pass off the thread that parses.
-      reader = try TarGzReader(path: path, observer: { fileDigest.update($0) }, readAhead: true)
+      reader = try TarGzReader(
+        path: path, observer: { fileDigest.update($0) }, readAhead: true, limits: limits.tarReaderLimits)
     } catch let error as ArchiveError {
       addContainerIssue(error)
       return
@@ -126,6 +127,7 @@ final class VerificationPass {
   }
 
   private func addContainerIssue(_ error: ArchiveError) {
+    for problem in error.tarProblems { add(IssueCode(problem), nil, problem.description) }
     let code: IssueCode
     switch error.kind {
     case .notGzip: code = .notGzip
@@ -149,8 +151,10 @@ final class VerificationPass {
     if !header.isPOSIX {
       add(.malformedTarHeader, shownName, "not a POSIX ustar or pax header (GNU or v7 tar)")
     }
-    guard header.type == .regular else {
-      add(.notRegularFile, shownName, "a \(describe(header.type)) entry; a bundle holds regular files only")
+    addTarAuditIssues(header.audit, shownName)
+    guard header.type == .regular, !header.audit.hasIrregularTypeflag else {
+      let type = header.type == .regular ? "typeflag \(TarHeaderProblem.name(of: header.audit.typeflag))" : nil
+      add(.notRegularFile, shownName, "a \(type ?? describe(header.type)) entry; a bundle holds regular files only")
       try skip(reader)
       return
     }
@@ -172,7 +176,7 @@ final class VerificationPass {
     } else {
       seenFoldedNames[folded] = relative
     }
-    if header.isSparse {
+    if header.isSparse || header.audit.isSparse {
       add(.sparseEntry, relative, "sparse entries are not allowed")
       try skip(reader)
       return
