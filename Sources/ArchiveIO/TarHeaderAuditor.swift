@@ -334,7 +334,7 @@ final class TarHeaderAuditor {
     }
     switch flag {
     case UInt8(ascii: "L"):
-      prefix.longName = TarHeaderBlock.string(body[...])
+      prefix.longName = TarHeaderBlock.string(body)
     case UInt8(ascii: "x"), UInt8(ascii: "X"), UInt8(ascii: "g"):
       let parsed = PaxRecords(body)
       var problems: [TarHeaderProblem] = []
@@ -352,7 +352,7 @@ final class TarHeaderAuditor {
         case "path":
           // libarchive takes the value as a C string, Python keeps a NUL.
           if record.value.isEmpty || record.value.contains(0) { problems.append(.paxValue("path")) }
-          prefix.paxPath = TarHeaderBlock.string(record.value[...])
+          prefix.paxPath = TarHeaderBlock.string(record.value)
         case "size":
           if let size = Self.decimal(record.value) {
             prefix.paxSize = size
