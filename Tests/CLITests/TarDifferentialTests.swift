@@ -92,6 +92,9 @@ private struct Case {
     for (index, item) in cases.enumerated() {
       let path = try directory.write("\(index).tar.gz", item.bytes)
       paths.append(path)
+      // A hostile mutant only has to be refused, which needs no other reader; the typeflag
+      // sweep (a third of the work) goes to them one in four, to show what they make of it.
+      if item.kind == .hostile && item.id.contains("typeflag") && index % 4 != 0 { continue }
       // A fixture's own manifest says what it holds; a mutant's is the sample's.
       let wanted = item.kind == .fixture ? Self.listing(path) : expected
       let expectedJSON = wanted.map { files in
@@ -154,27 +157,28 @@ private struct Case {
       } else if !differences.isEmpty {
         caughtDifferences += 1
       }
-      switch kind {
-      case .valid:
-        #expect(valid, "\(id): verify refuses a mutant §3.2 allows")
-        if valid { accepted += 1 }
-      case .hostile:
-        #expect(!valid, "\(id): verify accepts a hostile mutant")
-        if !valid { refusedHostile += 1 }
-      case .fixture:
-        break
-      }
+      if kind == .valid && valid { accepted += 1 }
       if let status = object["binary"]?.int64Value {
         binaryRuns += 1
         #expect(status == (valid ? 0 : 1), "\(id): the binary exits with \(status), the verifier says \(valid)")
       }
     }
-    #expect((results.arrayValue ?? []).count == cases.count)
+    for item in cases {
+      let valid = verdicts[item.id] == true
+      switch item.kind {
+      case .valid: #expect(valid, "\(item.id): verify refuses a mutant §3.2 allows")
+      case .hostile:
+        #expect(!valid, "\(item.id): verify accepts a hostile mutant")
+        if !valid { refusedHostile += 1 }
+      case .fixture: break
+      }
+    }
+    #expect((results.arrayValue ?? []).count == specification.count)
     #expect(accepted >= 2000)
     // The harness has teeth: the hostile mutants include real differentials.
     #expect(caughtDifferences > 100)
     print(
-      "tar differential: \(cases.count) cases, \(accepted) valid mutants accepted and read alike by all readers, "
+      "tar differential: \(cases.count) cases (\(specification.count) given to the other readers), \(accepted) valid mutants accepted and read alike by all readers, "
         + "\(refusedHostile) hostile mutants refused, \(caughtDifferences) refused archives that some reader "
         + "sees differently, \(binaryRuns) checked with the binary; "
         + String(format: "%.1f s", Date().timeIntervalSince(started)))
