@@ -12,6 +12,8 @@ case "${1:-build}" in
     ;;
   test)
     command -v tar >/dev/null || want+=(tar)
+    # The tar differential test reads bundles with bsdtar beside GNU tar and Python.
+    command -v bsdtar >/dev/null || want+=(libarchive-tools)
     command -v gzip >/dev/null || want+=(gzip)
     python3 -c 'import jsonschema' 2>/dev/null || want+=(python3-jsonschema)
     command -v chromium >/dev/null || want+=(chromium)

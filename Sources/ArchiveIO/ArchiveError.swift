@@ -30,12 +30,18 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable, Equatable 
   public var operation: String
   public var message: String
   public var path: String?
+  /// What the strict tar parser found in headers that belong to no entry libarchive
+  /// returned: the one libarchive failed on, or headers after the last one.
+  public var tarProblems: [TarHeaderProblem]
 
-  public init(_ kind: Kind, operation: String, message: String, path: String? = nil) {
+  public init(
+    _ kind: Kind, operation: String, message: String, path: String? = nil, tarProblems: [TarHeaderProblem] = []
+  ) {
     self.kind = kind
     self.operation = operation
     self.message = message
     self.path = path
+    self.tarProblems = tarProblems
   }
 
   public var description: String {

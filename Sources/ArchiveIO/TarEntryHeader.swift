@@ -20,4 +20,6 @@ public struct TarEntryHeader: Sendable, Equatable {
   public var warnings: [String]
   /// Whether the header is POSIX ustar or pax, not GNU or v7 tar.
   public var isPOSIX: Bool
+  /// The strict parser's reading of the same headers, and what it found wrong.
+  public var audit: TarHeaderAudit
 }

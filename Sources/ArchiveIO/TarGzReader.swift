@@ -12,7 +12,9 @@ private let regularType: UInt32 = 0o100000
 ///
 /// Decompression is done by `GzipInflater` (strict about CRC, length, truncation and
 /// trailing bytes); libarchive parses only the tar layer, with no other format or filter
-/// enabled, so a zip, cpio or doubly compressed file cannot pass for a bundle.
+/// enabled, so a zip, cpio or doubly compressed file cannot pass for a bundle. Every tar
+/// byte also goes through `TarHeaderAuditor` on its way to libarchive, whose reading of
+/// each entry's raw headers comes with the entry as `TarEntryHeader.audit`.
 public final class TarGzReader {
   private var handle: OpaquePointer?
   private let context: ReaderContext
@@ -22,19 +24,26 @@ public final class TarGzReader {
   private var expectedOffset: Int64 = 0
 
   private let readAhead: ReadAheadStream?
+  public let limits: TarReaderLimits
 
   /// - Parameters:
   ///   - observer: receives the file's compressed bytes as they are read (on the reading
   ///     thread when `readAhead` is on).
   ///   - readAhead: read and inflate the file on a thread of its own, ahead of the caller.
   ///     Call `stop()` before looking at what the observer gathered.
-  public init(path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil, readAhead: Bool = false) throws {
+  ///   - limits: bounds on padding after the end and on the strict parser's memory.
+  public init(
+    path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil, readAhead: Bool = false,
+    limits: TarReaderLimits = TarReaderLimits()
+  ) throws {
     self.path = path
+    self.limits = limits
     file = try FileByteStream(path: path)
     file.observer = observer
     let inflater = try GzipInflater(source: file, name: path)
     self.readAhead = readAhead ? ReadAheadStream(source: inflater) : nil
-    context = ReaderContext(inflater: inflater, stream: self.readAhead ?? inflater)
+    context = ReaderContext(
+      inflater: inflater, stream: self.readAhead ?? inflater, auditor: TarHeaderAuditor(limits: limits))
     guard let handle = archive_read_new() else {
       throw ArchiveError(.io, operation: "archive_read_new", message: "out of memory", path: path)
     }
@@ -80,7 +89,9 @@ public final class TarGzReader {
     if status == ARCHIVE_WARN {
       warnings.append(errorText() ?? "libarchive warning")
     } else if status != ARCHIVE_OK {
-      throw failure("archive_read_next_header", status: status)
+      var error = failure("archive_read_next_header", status: status)
+      error.tarProblems = context.auditor.pendingProblems()
+      throw error
     }
     guard let entry = entryPointer else { throw failure("archive_read_next_header", status: status) }
     expectedOffset = 0
@@ -136,9 +147,24 @@ public final class TarGzReader {
       throw ArchiveError(
         .truncated, operation: "tar", message: "the tar stream has no end-of-archive marker (cut short?)", path: path)
     }
-    if try context.nonZeroDataAfter(consumed: consumed) {
+    // Headers libarchive read past without returning an entry (a pax global header at the
+    // end), or an end the strict parser does not see where libarchive does.
+    let leftover = context.auditor.finish(consumed: consumed)
+    if !leftover.isEmpty {
+      throw ArchiveError(
+        .malformedTar, operation: "tar", message: "headers after the last entry, or an end the parsers disagree on",
+        path: path, tarProblems: leftover)
+    }
+    if try context.nonZeroDataAfter(consumed: consumed, limit: limits.endPaddingBytes, path: path) {
       throw ArchiveError(
         .dataAfterEnd, operation: "tar", message: "data follows the end-of-archive marker", path: path)
+    }
+    // Only zeros follow, so libarchive stopped after a single zero block because the
+    // stream ended there: the marker's second block is missing.
+    if let end = context.auditor.endOffset, consumed - end < Int64(ReaderContext.endMarkerBytes) {
+      throw ArchiveError(
+        .truncated, operation: "tar", message: "the end-of-archive marker is a single zero block (cut short?)",
+        path: path)
     }
   }
 
@@ -162,13 +188,14 @@ public final class TarGzReader {
     default: type = archive_entry_hardlink(entry) != nil ? .hardLink : .unknown(UInt32(fileType))
     }
     let link = archive_entry_hardlink(entry) ?? archive_entry_symlink(entry)
+    let size = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : -1
     return TarEntryHeader(
       path: utf8Path, rawPath: rawPath, type: type,
-      size: archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : -1,
-      linkTarget: link.map { String(cString: $0) },
+      size: size, linkTarget: link.map { String(cString: $0) },
       isSparse: archive_entry_sparse_count(entry) > 0,
       mode: UInt32(archive_entry_mode(entry)), uid: archive_entry_uid(entry),
-      gid: archive_entry_gid(entry), warnings: warnings, isPOSIX: isPOSIXFormat())
+      gid: archive_entry_gid(entry), warnings: warnings, isPOSIX: isPOSIXFormat(),
+      audit: context.auditor.take(path: rawPath, size: size, isRegular: type == .regular))
   }
 
   /// libarchive's format code for the header just read: 0x30001 ustar, 0x30002 pax
@@ -201,6 +228,8 @@ private final class ReaderContext {
   let inflater: GzipInflater
   /// Where the tar bytes come from: the inflater, or a read-ahead over it.
   let stream: ByteStream
+  /// Sees every byte handed to libarchive, before libarchive does.
+  let auditor: TarHeaderAuditor
   var buffer = [UInt8](repeating: 0, count: 256 * 1024)
   var failure: ArchiveError?
   /// Bytes handed to libarchive before the current chunk, and the current chunk's size.
@@ -210,9 +239,10 @@ private final class ReaderContext {
   var tail: [UInt8] = []
   static let endMarkerBytes = 1024
 
-  init(inflater: GzipInflater, stream: ByteStream) {
+  init(inflater: GzipInflater, stream: ByteStream, auditor: TarHeaderAuditor) {
     self.inflater = inflater
     self.stream = stream
+    self.auditor = auditor
   }
 
   func supply(_ bufferOut: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
@@ -225,7 +255,10 @@ private final class ReaderContext {
       handedBefore += Int64(currentChunk)
       let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
       currentChunk = count
-      buffer.withUnsafeBytes { bufferOut.pointee = $0.baseAddress }
+      try buffer.withUnsafeBytes { bytes in
+        try auditor.consume(UnsafeRawBufferPointer(rebasing: bytes[0..<count]))
+        bufferOut.pointee = bytes.baseAddress
+      }
       return count
     } catch let error as ArchiveError {
       failure = error
@@ -247,16 +280,26 @@ private final class ReaderContext {
     return window[from..<to].allSatisfy { $0 == 0 }
   }
 
-  /// True if any byte at or after stream offset `consumed` is not zero.
-  func nonZeroDataAfter(consumed: Int64) throws -> Bool {
+  /// True if any byte at or after stream offset `consumed` is not zero. Reads no further
+  /// than `limit` bytes past it: more zeros than that are `limitExceeded`, so that a small
+  /// file cannot make the reader inflate gigabytes of padding.
+  func nonZeroDataAfter(consumed: Int64, limit: Int64, path: String) throws -> Bool {
     let startInChunk = Int(max(0, consumed - handedBefore))
-    if startInChunk < currentChunk, buffer[startInChunk..<currentChunk].contains(where: { $0 != 0 }) {
-      return true
+    var after: Int64 = 0
+    if startInChunk < currentChunk {
+      if buffer[startInChunk..<currentChunk].contains(where: { $0 != 0 }) { return true }
+      after = Int64(currentChunk - startInChunk)
     }
     while true {
+      if after > limit {
+        throw ArchiveError(
+          .limitExceeded, operation: "tar",
+          message: "more than \(limit) bytes of padding follow the end-of-archive marker", path: path)
+      }
       let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
       if count == 0 { return false }
       if buffer[0..<count].contains(where: { $0 != 0 }) { return true }
+      after += Int64(count)
     }
   }
 }

@@ -92,11 +92,15 @@ public struct FixtureBundle {
   public var conversationPaths: [String] { files.map(\.path).filter { $0.hasPrefix("conversations/") } }
   public var mediaPaths: [String] { files.map(\.path).filter { $0.hasPrefix("media/") } }
 
-  /// The bundle as an uncompressed tar (for damage below the gzip layer).
-  public func tar(end: Bool = true) -> RawTar {
+  /// The bundle as an uncompressed tar (for damage below the gzip layer); `before` may
+  /// add headers in front of each entry after the manifest, given its relative path.
+  public func tar(end: Bool = true, before: (String, inout RawTar) -> Void = { _, _ in }) -> RawTar {
     var tar = RawTar()
     tar.add(BundleLayout.entryName(BundleLayout.manifest), manifestBytes ?? manifest.serialized())
-    for file in files { tar.add(BundleLayout.entryName(file.path), file.bytes) }
+    for file in files {
+      before(file.path, &tar)
+      tar.add(BundleLayout.entryName(file.path), file.bytes)
+    }
     if end { tar.end() }
     return tar
   }

@@ -43,6 +43,16 @@ import Testing
     #expect(report.bundleID == SHA256Digest.hex(of: sample.manifest.serialized()))
   }
 
+  @Test func theTarProfileFixturesSayWhatOtherReadersWouldDo() throws {
+    let global = try verify(VerifyFixtures.make(.paxGlobalHeader))
+    #expect(global.issues.map(\.code) == [.paxGlobalHeader])
+    #expect(global.issues.first?.message.contains("path") == true)
+    let keyword = try verify(VerifyFixtures.make(.paxKeywordNotAllowed))
+    #expect(keyword.issues.map(\.code) == [.paxKeywordNotAllowed])
+    let disagreement = try verify(VerifyFixtures.make(.tarParserDisagreement))
+    #expect(Set(disagreement.issues.map(\.code)) == [.malformedTarHeader, .tarParserDisagreement])
+  }
+
   @Test func newerMajorVersionSaysToUpgrade() throws {
     let report = try verify(VerifyFixtures.make(.newerMajorVersion))
     let issue = try #require(report.issues.first { $0.code == .newerMajorVersion })

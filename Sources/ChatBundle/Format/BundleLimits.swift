@@ -1,3 +1,5 @@
+import ArchiveIO
+
 /// Limits a reader applies to a bundle from a stranger, so that a small file cannot make it
 /// use unbounded memory, disk or time (spec §12). The defaults are far above what a real
 /// export needs, and each bounds what is held before anything is parsed.
@@ -23,6 +25,9 @@ public struct BundleLimits: Sendable, Equatable {
   public var jsonDepth: Int = 64
   /// Members of one JSON object; duplicate detection holds a set of its keys.
   public var jsonObjectMembers: Int = 1_000_000
+  /// Zero bytes allowed after the tar end-of-archive marker (a bundle needs none; tar
+  /// blocking adds at most 10,240).
+  public var endPaddingBytes: Int64 = 64 * 1024
 
   public init() {}
 
@@ -32,5 +37,12 @@ public struct BundleLimits: Sendable, Equatable {
     options.maxDepth = jsonDepth
     options.maxObjectMembers = jsonObjectMembers
     return options
+  }
+
+  /// The reader's share of these limits.
+  public var tarReaderLimits: TarReaderLimits {
+    var limits = TarReaderLimits()
+    limits.endPaddingBytes = endPaddingBytes
+    return limits
   }
 }

@@ -120,7 +120,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
     let sink = fileDigest
     do {
       // Inflating on a second thread takes a tenth of the pass off the thread that parses.
-      archive = try TarGzReader(path: path, observer: { sink.update($0) }, readAhead: true)
+      archive = try TarGzReader(
+        path: path, observer: { sink.update($0) }, readAhead: true, limits: options.limits.tarReaderLimits)
       state = .betweenEntries
     } catch let error as ArchiveError {
       addContainerIssue(error)
@@ -177,8 +178,11 @@ public final class BundleReader: Sequence, IteratorProtocol {
     if !header.isPOSIX {
       add(.malformedTarHeader, shownName, "not a POSIX ustar or pax header (GNU or v7 tar)")
     }
-    guard header.type == .regular else {
-      add(.notRegularFile, shownName, "a \(Self.describe(header.type)) entry; a bundle holds regular files only")
+    addTarAuditIssues(header.audit, shownName)
+    guard header.type == .regular, !header.audit.hasIrregularTypeflag else {
+      let type = header.type == .regular ? "typeflag \(TarHeaderProblem.name(of: header.audit.typeflag))" : nil
+      add(
+        .notRegularFile, shownName, "a \(type ?? Self.describe(header.type)) entry; a bundle holds regular files only")
       return try skipEntry(first: report.entries == 1)
     }
     if let problem = PathRules.problem(entryName: header.rawPath, limits: limits) {
@@ -194,7 +198,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
     case .caseVariant(let other):
       add(.duplicateEntry, relative, "differs only in letter case from '\(other)'")
     }
-    if header.isSparse {
+    if header.isSparse || header.audit.isSparse {
       add(.sparseEntry, relative, "sparse entries are not allowed")
       return try skipEntry(first: report.entries == 1)
     }
@@ -480,6 +484,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
   }
 
   private func addContainerIssue(_ error: ArchiveError) {
+    for problem in error.tarProblems { add(IssueCode(problem), nil, problem.description) }
     let code: IssueCode
     switch error.kind {
     case .notGzip: code = .notGzip

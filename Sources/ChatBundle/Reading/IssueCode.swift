@@ -1,3 +1,5 @@
+import ArchiveIO
+
 /// Every problem `verify` can report, with a stable code. Fixtures are named after these
 /// codes and the spec lists them; a code's meaning never changes once published.
 public enum IssueCode: String, Sendable, CaseIterable, Codable {
@@ -10,6 +12,9 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
   case dataAfterEnd = "A06"
   case malformedTarHeader = "A07"
   case limitExceeded = "A08"
+  case paxGlobalHeader = "A09"
+  case paxKeywordNotAllowed = "A10"
+  case tarParserDisagreement = "A11"
   // B: entries and their paths
   case unsafePath = "B01"
   case outsideRoot = "B02"
@@ -53,6 +58,21 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
     }
   }
 
+  /// The code for what the strict tar parser found in an entry's raw headers (§13.3,
+  /// steps 2 and 3).
+  public init(_ problem: TarHeaderProblem) {
+    switch problem {
+    case .globalHeader: self = .paxGlobalHeader
+    case .paxKeywordNotAllowed: self = .paxKeywordNotAllowed
+    case .disagreement: self = .tarParserDisagreement
+    case .sparseKeyword: self = .sparseEntry
+    case .typeflag: self = .notRegularFile
+    case .extensionHeader, .duplicatePaxKeyword, .malformedPaxRecord, .paxValue, .paxSizeDiffers, .repeatedPaxHeader,
+      .extendedHeaderTooLarge, .notUstar, .checksum, .malformedField, .pathSplit:
+      self = .malformedTarHeader
+    }
+  }
+
   /// A short name, used in fixture file names and the JSON report.
   public var slug: String {
     switch self {
@@ -64,6 +84,9 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
     case .dataAfterEnd: "data_after_end"
     case .malformedTarHeader: "malformed_tar_header"
     case .limitExceeded: "limit_exceeded"
+    case .paxGlobalHeader: "pax_global_header"
+    case .paxKeywordNotAllowed: "pax_keyword_not_allowed"
+    case .tarParserDisagreement: "tar_parser_disagreement"
     case .unsafePath: "unsafe_path"
     case .outsideRoot: "outside_root"
     case .notRegularFile: "not_regular_file"

@@ -1,16 +1,20 @@
 import ArchiveIO
 import ChatBundle
-import ChatBundleTestSupport
 
 /// One damaged bundle per issue code, made by test code from the sample bundle, named
 /// `<code>_<slug>` like the OCFL and BagIt conformance fixtures.
-enum VerifyFixtures {
-  struct Fixture {
-    var bytes: [UInt8]
-    var limits = BundleLimits()
+public enum VerifyFixtures {
+  public struct Fixture {
+    public var bytes: [UInt8]
+    public var limits = BundleLimits()
+
+    public init(bytes: [UInt8], limits: BundleLimits = BundleLimits()) {
+      self.bytes = bytes
+      self.limits = limits
+    }
   }
 
-  static func make(_ code: IssueCode) throws -> Fixture {
+  public static func make(_ code: IssueCode) throws -> Fixture {
     var bundle = try FixtureBundle.sample()
     let conversation = bundle.conversationPaths[0]
     let media = bundle.mediaPaths[0]
@@ -42,6 +46,33 @@ enum VerifyFixtures {
       var limits = BundleLimits()
       limits.entries = 3
       return Fixture(bytes: try bundle.gzipped(), limits: limits)
+    case .paxGlobalHeader:
+      // GNU tar and Python's tarfile name every later entry people.ndjson, so the last one
+      // extracted replaces the real people file; libarchive ignores the header.
+      let tar = bundle.tar { path, tar in
+        if path == BundleLayout.conversationIndex { tar.addGlobalPax([("path", "chatbundle/people.ndjson")]) }
+      }
+      return Fixture(bytes: try tar.gzipped())
+    case .paxKeywordNotAllowed:
+      let tar = bundle.tar { path, tar in
+        if path == BundleLayout.people { tar.addPax([("uname", "root")]) }
+      }
+      return Fixture(bytes: try tar.gzipped())
+    case .tarParserDisagreement:
+      // A prefix that ends in '/': libarchive joins it to the name as it is, Python's
+      // tarfile adds another slash.
+      var tar = RawTar()
+      tar.add(BundleLayout.entryName(BundleLayout.manifest), bundle.manifest.serialized())
+      for file in bundle.files {
+        var header = RawTar.Header(name: Array(BundleLayout.entryName(file.path).utf8))
+        if file.path == BundleLayout.people {
+          header.name = Array(file.path.utf8)
+          header.prefix = Array((BundleLayout.root + "/").utf8)
+        }
+        tar.add(header, file.bytes)
+      }
+      tar.end()
+      return Fixture(bytes: try tar.gzipped())
     case .unsafePath:
       var tar = bundle.tar(end: false)
       tar.add("chatbundle/../../etc/passwd", Array("root".utf8))
