@@ -114,8 +114,12 @@ extension String {
   /// Whether the two strings are the same bytes, not merely canonically equivalent text
   /// (which is what `==` asks).
   package func hasSameBytes(as other: String) -> Bool {
-    var left = self
-    var right = other
-    return left.withUTF8 { leftBytes in right.withUTF8 { rightBytes in leftBytes.elementsEqual(rightBytes) } }
+    guard utf8.count == other.utf8.count else { return false }
+    if let same = utf8.withContiguousStorageIfAvailable({ left in
+      other.utf8.withContiguousStorageIfAvailable { left.elementsEqual($0) }
+    }), let same {
+      return same
+    }
+    return utf8.elementsEqual(other.utf8)
   }
 }

@@ -37,28 +37,30 @@ public enum JSONWriter {
 
   public static func writeString(_ text: String, to out: inout [UInt8]) {
     var copy = text
-    let done = copy.withUTF8 { buffer -> Bool in
-      // Most strings need no escape at all: copy them in one piece.
-      for index in buffer.indices {
-        let byte = buffer[index]
-        if byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
-        if byte == 0xE2, index + 2 < buffer.count, buffer[index + 1] == 0x80,
-          buffer[index + 2] == 0xA8 || buffer[index + 2] == 0xA9
-        {
-          return false
-        }
-      }
-      out.append(UInt8(ascii: "\""))
-      out.append(contentsOf: buffer)
-      out.append(UInt8(ascii: "\""))
-      return true
-    }
-    if !done { writeEscapedString(text, to: &out) }
+    copy.withUTF8 { writeString(utf8: $0, to: &out) }
   }
 
-  private static func writeEscapedString(_ text: String, to out: inout [UInt8]) {
+  /// `writeString` for text already in UTF-8.
+  public static func writeString(utf8 buffer: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    // Most strings need no escape at all: copy them in one piece.
+    for index in buffer.indices {
+      let byte = buffer[index]
+      if byte < 0x20 || byte == 0x22 || byte == 0x5C
+        || (byte == 0xE2 && index + 2 < buffer.count && buffer[index + 1] == 0x80
+          && (buffer[index + 2] == 0xA8 || buffer[index + 2] == 0xA9))
+      {
+        writeEscapedString(buffer, to: &out)
+        return
+      }
+    }
     out.append(UInt8(ascii: "\""))
-    var utf8 = text.utf8.makeIterator()
+    out.append(contentsOf: buffer)
+    out.append(UInt8(ascii: "\""))
+  }
+
+  private static func writeEscapedString(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var utf8 = text.makeIterator()
     var pending: [UInt8] = []
     while let byte = utf8.next() {
       switch byte {

@@ -6,16 +6,16 @@
 /// record's unused members. The two never overlap, so reading and writing round-trip.
 public struct ContentMembers: Sendable, Hashable {
   public var text: String?
-  public var media: MediaReference?
-  public var location: Location?
+  @OutOfLine public var media: MediaReference?
+  @OutOfLine public var location: Location?
   /// The `merged` object; its `attachment` is always nil here (that is `media`).
-  public var merged: MergedRecord?
+  @OutOfLine public var merged: MergedRecord?
   public var sourceType: String?
   // Members a part does not have (§8.8): only a message line holds these.
-  public var thumbnail: MediaReference?
+  @OutOfLine public var thumbnail: MediaReference?
   public var command: String?
   /// The `custom` object; its `attachment` is always nil here (that is `media`).
-  public var custom: CustomEvent?
+  @OutOfLine public var custom: CustomEvent?
   public var members: [Identifier]?
   public var recallTarget: Identifier?
 

@@ -5,7 +5,7 @@ public struct CustomEvent: Sendable, Hashable {
   /// Key/value pairs in source order. Messages only: a part has no member for them.
   public var fields: [KeyValue]
   /// Stored as the enclosing message's or part's `media`.
-  public var attachment: MediaReference?
+  @OutOfLine public var attachment: MediaReference?
 
   public init(event: String?, fields: [KeyValue], attachment: MediaReference? = nil) {
     self.event = event

@@ -48,12 +48,13 @@ public struct Identifier: Sendable, Hashable, Comparable, CustomStringConvertibl
 
   /// Calls `body` with the id's UTF-8 bytes, without copying them for a native string.
   public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
     var copy = text
     return try copy.withUTF8(body)
   }
 
   public static func == (lhs: Identifier, rhs: Identifier) -> Bool {
-    lhs.withBytes { left in rhs.withBytes { right in left.elementsEqual(right) } }
+    lhs.text.utf8.count == rhs.text.utf8.count && lhs.withBytes { left in rhs.withBytes { left.elementsEqual($0) } }
   }
 
   public func hash(into hasher: inout Hasher) {

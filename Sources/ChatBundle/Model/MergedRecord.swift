@@ -10,7 +10,7 @@ public struct MergedRecord: Sendable, Hashable {
   public var level: Int64?
   public var items: [MessagePart]
   /// Stored as the enclosing message's or part's `media`.
-  public var attachment: MediaReference?
+  @OutOfLine public var attachment: MediaReference?
 
   public init(
     title: String?, summary: String?, level: Int64?, items: [MessagePart] = [], attachment: MediaReference? = nil

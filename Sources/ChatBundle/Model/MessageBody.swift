@@ -1,18 +1,22 @@
 /// What a message or a part says, one case per kind, each with exactly the content that
 /// kind carries. The kind is never stored apart from the content, so the two cannot
 /// disagree.
+///
+/// The cases that hold media references are boxed (`indirect`): a reference is large, and
+/// unboxed it would make every message, text ones included, as large to copy through the
+/// reader's queues.
 public enum MessageBody: Sendable, Hashable {
   case text(String)
   /// A picture, a sound, a video or another file.
-  case media(MediaContent)
+  indirect case media(MediaContent)
   /// A shared place; nil only when a stored line of this kind has no `location`.
   case location(Location?)
   /// A forwarded chat history.
-  case merged(MergedRecord)
+  indirect case merged(MergedRecord)
   /// A control message that clients act on and do not show (Easemob `cmd`): its action.
   case command(String)
   /// An application-defined event with key/value fields.
-  case custom(CustomEvent)
+  indirect case custom(CustomEvent)
   /// Users joined or left.
   case membership(MembershipChange)
   /// A system notice or announcement.
@@ -65,9 +69,9 @@ public struct MediaContent: Sendable, Hashable {
 
   public var kind: Kind
   /// The file; nil only when a stored line of this kind names none.
-  public var reference: MediaReference?
+  @OutOfLine public var reference: MediaReference?
   /// A preview image (a video's poster frame). Messages only: a part has no member for it.
-  public var thumbnail: MediaReference?
+  @OutOfLine public var thumbnail: MediaReference?
   public var caption: String?
 
   public init(

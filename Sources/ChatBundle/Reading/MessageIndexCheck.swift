@@ -27,11 +27,14 @@ final class MessageIndexCheck {
   /// Adds the index line of a message at `line` of `conversation`'s file.
   func add(id: Identifier, conversation: Identifier, line: Int64) throws {
     guard let number = position[conversation] else { return }
-    var payload: [UInt8] = []
-    payload.reserveCapacity(12)
-    appendBigEndian(number, to: &payload)
-    appendBigEndian(UInt64(bitPattern: line), to: &payload)
-    try sorter.add(key: id.bytes, payload: payload)
+    // The line and the conversation's position, big-endian: 12 bytes, not a line. (In this
+    // order the tuple has no padding inside its first 12 bytes.)
+    let payload = (UInt64(bitPattern: line).bigEndian, UInt32(number).bigEndian)
+    try id.withBytes { key in
+      try withUnsafeBytes(of: payload) { packed in
+        try sorter.add(key: key, payload: UnsafeRawBufferPointer(rebasing: packed[0..<12]))
+      }
+    }
     count += 1
   }
 
@@ -45,20 +48,38 @@ final class MessageIndexCheck {
 
   /// Compares the messages' lines, sorted, with the index file's digest.
   func compare(withIndexDigest digest: [UInt8]) throws -> Outcome {
-    let sorted = try sorter.sorted()
+    // `,"<conversation>",` once per conversation; each line is then written in place.
+    let middles: [[UInt8]] = conversations.map { conversation in
+      var bytes: [UInt8] = [UInt8(ascii: ",")]
+      JSONWriter.writeString(conversation.text, to: &bytes)
+      bytes.append(UInt8(ascii: ","))
+      return bytes
+    }
     var hash = SHA256Digest()
+    var line: [UInt8] = []
     var previous: [UInt8]?
     var repeated: Identifier?
-    while let record = try sorted.next() {
-      let id = Identifier(String(decoding: record.key, as: UTF8.self))
-      if record.key == previous, repeated == nil { repeated = id }
-      previous = record.key
-      let number = Int(readBigEndian(UInt32.self, from: record.payload[...]))
-      let line = Int64(bitPattern: readBigEndian(UInt64.self, from: record.payload.dropFirst(4)))
-      guard conversations.indices.contains(number) else { return .differs }
-      hash.update(ConversationStatistics.messageIndexLine(id: id, conversation: conversations[number], line: line))
+    var malformed = false
+    try sorter.sorted().forEach { key, payload in
+      if repeated == nil, let previous, key.elementsEqual(previous) {
+        repeated = Identifier(String(decoding: key, as: UTF8.self))
+      }
+      previous = Array(key)
+      let lineNumber = readBigEndian(UInt64.self, from: payload)
+      let number = Int(readBigEndian(UInt32.self, from: payload.dropFirst(8)))
+      guard middles.indices.contains(number) else {
+        malformed = true
+        return
+      }
+      line.removeAll(keepingCapacity: true)
+      line.append(UInt8(ascii: "["))
+      key.withUnsafeBufferPointer { JSONWriter.writeString(utf8: $0, to: &line) }
+      line.append(contentsOf: middles[number])
+      line.append(contentsOf: String(lineNumber).utf8)
+      line.append(contentsOf: [UInt8(ascii: "]"), 0x0A])
+      hash.update(line)
     }
     if let repeated { return .repeated(repeated) }
-    return hash.finalizeBytes() == digest ? .matches : .differs
+    return !malformed && hash.finalizeBytes() == digest ? .matches : .differs
   }
 }

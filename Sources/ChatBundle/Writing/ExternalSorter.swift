@@ -38,6 +38,11 @@ package final class ExternalSorter {
   }
 
   package func add(key: [UInt8], payload: [UInt8]) throws {
+    try key.withUnsafeBufferPointer { key in try payload.withUnsafeBytes { try add(key: key, payload: $0) } }
+  }
+
+  /// `add` without arrays of its own: the bytes go straight into the arena.
+  package func add(key: UnsafeBufferPointer<UInt8>, payload: UnsafeRawBufferPointer) throws {
     if arena.isEmpty { arena.reserveCapacity(memoryBudget) }
     slots.append(Slot(offset: arena.count, keyLength: key.count, payloadLength: payload.count))
     arena.append(contentsOf: key)
@@ -133,6 +138,21 @@ package final class SortedRecords {
     }
     records.heap.sort { compareBytes($0.key, $1.key) < 0 }
     return records
+  }
+
+  /// Calls `body` with each record in key order; in memory the bytes are not copied.
+  package func forEach(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) throws -> Void) throws {
+    if isMemory {
+      for slot in slots[position...] {
+        let keyEnd = slot.offset + slot.keyLength
+        try body(arena[slot.offset..<keyEnd], arena[keyEnd..<(keyEnd + slot.payloadLength)])
+      }
+      position = slots.count
+      arena = []
+      slots = []
+      return
+    }
+    while let record = try next() { try body(record.key[...], record.payload[...]) }
   }
 
   package func next() throws -> (key: [UInt8], payload: [UInt8])? {
