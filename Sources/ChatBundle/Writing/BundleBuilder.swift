@@ -1,34 +1,29 @@
 import ArchiveIO
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Packs messages from any source into a bundle, in memory bounded by the sort budget
 /// (plus the manifest's file list), however large the input.
 ///
 /// An importer calls `accepts` (the export's scope), resolves media with `storeMedia`,
 /// then `add`s each message; `finish` writes the bundle to `.<name>.partial-<pid>` beside
 /// the output and renames it into place, so a failed or killed pack leaves nothing at the
-/// output path (see `OutputPlacement`).
+/// output path (see `OutputPlacement`). The work is done by `ExportScopeFilter`,
+/// `MediaStore`, `MessageOrdering` and `BundleArchiveWriter`; the builder keeps what the
+/// manifest will say about the inputs and conversations.
 public final class BundleBuilder {
   public let options: PackOptions
   private let workDirectory: String
   private let placement: OutputPlacement
-  private var byID: ExternalSorter
+  private let ordering: MessageOrdering
+  private var scope: ExportScopeFilter
+  private let media = MediaStore()
   private var conversations: [Identifier: ConversationInfo] = [:]
   /// External members seen per conversation, over all its messages: a group's external
   /// contacts show up one message at a time.
   private var externalMembers: [Identifier: Set<Identifier>] = [:]
   private var inputs: [Manifest.InputFile] = []
   private var skipped: [Manifest.SkippedRecord] = []
-  private var storedMedia: [String: StoredMedia] = [:]
-  private var mediaSources: [String: String] = [:]
   private var records: Int64 = 0
-  private var filtered: Int64 = 0
   private var cleanedUp = false
-  /// One read buffer for hashing and copying files, instead of a fresh one per file.
-  private var scratch = [UInt8](repeating: 0, count: 1 << 20)
   public var progress: ((PackProgress) -> Void)?
 
   /// `existing` says what may be at `outputPath` already: by default a regular file, which
@@ -41,7 +36,8 @@ public final class BundleBuilder {
     if let directory = options.temporaryDirectory { ScratchRegistry.shared.removeStale(in: directory) }
     let directory = options.temporaryDirectory ?? parentDirectory(of: outputPath)
     workDirectory = try makeTemporaryDirectory(in: directory, prefix: ".chatbundle-work")
-    byID = ExternalSorter(directory: workDirectory, name: "by-id", memoryBudget: options.sortMemoryBytes)
+    ordering = MessageOrdering(directory: workDirectory, memoryBudget: options.sortMemoryBytes)
+    scope = ExportScopeFilter(options.scope)
   }
 
   deinit { cleanUp() }
@@ -60,51 +56,21 @@ public final class BundleBuilder {
 
   /// Whether the message falls inside the export's scope.
   public func accepts(_ message: Message, in conversation: ConversationInfo) -> Bool {
-    let scope = options.scope
-    if let since = scope.since, message.timestamp < since { return reject() }
-    if let until = scope.until, message.timestamp >= until { return reject() }
-    if let wanted = scope.conversations, !wanted.contains(where: { conversation.matches($0) }) { return reject() }
-    if let members = scope.members {
-      let sentByMember = message.sender.map(members.contains) ?? false
-      let directWithMember =
-        conversation.kind == .direct && (conversation.participants ?? []).contains(where: members.contains)
-      if !sentByMember && !directWithMember { return reject() }
-    }
-    return true
-  }
-
-  private func reject() -> Bool {
-    filtered += 1
-    return false
+    scope.accepts(message, in: conversation)
   }
 
   /// Hashes a local media file (once per path) and remembers where its bytes are.
   public func storeMedia(localPath: String, name: String?) throws -> StoredMedia {
-    if let known = storedMedia[localPath] { return known }
-    let stream = try FileByteStream(path: localPath)
-    var digest = SHA256Digest()
-    var prefix: [UInt8] = []
-    var size: Int64 = 0
-    while true {
-      let count = try scratch.withUnsafeMutableBytes { try stream.read(into: $0) }
-      if count == 0 { break }
-      scratch.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-      if prefix.count < 64 { prefix += scratch[0..<min(count, 64 - prefix.count)] }
-      size += Int64(count)
-    }
-    let stored = StoredMedia(
-      sha256: digest.finalizeHex(), size: size, mediaType: MediaTypes.detect(prefix: prefix, name: name))
-    storedMedia[localPath] = stored
-    mediaSources[stored.sha256] = localPath
-    return stored
+    try media.store(localPath: localPath, name: name)
   }
+
+  private func inputName(_ index: Int) -> String { inputs.indices.contains(index) ? inputs[index].name : "input" }
 
   /// Adds a message read from line `line` of input `input`.
   public func add(_ message: Message, conversation: ConversationInfo, input: Int, line: Int64) throws {
     guard (0...BundleLimits.maximumTimestamp).contains(message.timestamp) else {
       throw ChatBundleError.invalidRecord(
-        input: inputs.indices.contains(input) ? inputs[input].name : "input", line: line,
-        message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
+        input: inputName(input), line: line, message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
     }
     let serialized = message.line()
     // Refused here rather than packed into a bundle that verify would then reject.
@@ -121,21 +87,13 @@ public final class BundleBuilder {
     if let external = conversation.externalMembers, !external.isEmpty {
       externalMembers[conversation.id, default: []].formUnion(external)
     }
-    var key = message.id.bytes
-    key.append(0)
-    appendBigEndian(UInt64(input), to: &key)
-    appendBigEndian(UInt64(line), to: &key)
-    var payload: [UInt8] = []
-    appendLengthPrefixed(message.conversation.bytes, to: &payload)
-    appendBigEndian(UInt64(message.timestamp), to: &payload)
-    payload += serialized
-    try byID.add(key: key, payload: payload)
+    try ordering.add(message, line: serialized, input: input, line: line)
     if records % 10_000 == 0 { progress?(PackProgress(phase: .reading, done: records)) }
   }
 
   /// Records a malformed record that was skipped, or fails when skipping is not allowed.
   public func skip(input: Int, line: Int64, reason: String, messageID: String? = nil) throws {
-    let name = inputs.indices.contains(input) ? inputs[input].name : "input"
+    let name = inputName(input)
     guard options.skipInvalid else {
       throw ChatBundleError.invalidRecord(input: name, line: line, message: reason)
     }
@@ -156,10 +114,17 @@ public final class BundleBuilder {
     manifest.scope.conversations = manifest.scope.conversations.map(Identifier.sortedUnique)
     manifest.scope.members = manifest.scope.members.map(Identifier.sortedUnique)
 
-    let byConversation = try deduplicate(into: &manifest)
-    let written = try writeConversations(byConversation, into: &manifest)
+    let (lines, duplicates) = try ordering.inConversationOrder(
+      keepingFirstDuplicate: options.keepFirstDuplicate, inputName: inputName)
+    manifest.totals.duplicates = duplicates.identical
+    skipped += duplicates.skipped
+    let written = try writeConversations(lines, into: &manifest)
     try writePeople(written.referencedPeople, into: &manifest)
-    try addMediaEntries(written.usedMedia, into: &manifest)
+    for entry in try media.entries(for: written.usedMedia) {
+      manifest.files.append(entry)
+      manifest.totals.media += 1
+      manifest.totals.mediaBytes += entry.size
+    }
     if manifest.conversations.contains(where: { $0.externalMembers != nil }) {
       manifest.formatVersion = FormatVersion.withExternalMembers
     }
@@ -188,55 +153,10 @@ public final class BundleBuilder {
       output: outputPath, bundleID: bundleID, bundleBytes: bundleBytes, conversations: manifest.totals.conversations,
       messages: manifest.totals.messages, media: manifest.totals.media, mediaBytes: manifest.totals.mediaBytes,
       missing: manifest.totals.missing, skipped: manifest.totals.skipped, duplicates: manifest.totals.duplicates,
-      filtered: filtered, records: records)
+      filtered: scope.filtered, records: records)
   }
 
-  // MARK: - Phases
-
-  /// Keeps one copy of each message id: identical copies are counted, differing ones are
-  /// an error unless the first is to be kept. Returns the messages sorted by conversation,
-  /// time and id.
-  private func deduplicate(into manifest: inout Manifest) throws -> ExternalSorter {
-    let sorted = try byID.sorted()
-    let byConversation = ExternalSorter(
-      directory: workDirectory, name: "by-conversation", memoryBudget: options.sortMemoryBytes)
-    var current: (id: ArraySlice<UInt8>, origin: String, line: ArraySlice<UInt8>, key: [UInt8])?
-    func flush() throws {
-      guard let current else { return }
-      try byConversation.add(key: current.key, payload: Array(current.line))
-    }
-    while let record = try sorted.next() {
-      guard let separator = record.key.firstIndex(of: 0), record.key.count == separator + 17 else {
-        throw ChatBundleError.io(path: workDirectory, message: "corrupt sort record")
-      }
-      let id = record.key[..<separator]
-      let origin = describeOrigin(record.key[(separator + 1)...])
-      let (conversation, timestamp, line) = splitPayload(record.payload)
-      if let existing = current, existing.id == id {
-        if existing.line == line {
-          manifest.totals.duplicates += 1
-        } else if options.keepFirstDuplicate {
-          let idText = String(decoding: id, as: UTF8.self)
-          skipped.append(
-            Manifest.SkippedRecord(
-              input: origin.input, line: origin.line,
-              reason: "conflicting duplicate of message \(idText) kept from \(existing.origin)", messageID: idText))
-        } else {
-          throw ChatBundleError.conflictingDuplicate(
-            id: String(decoding: id, as: UTF8.self), first: existing.origin, second: origin.text)
-        }
-        continue
-      }
-      try flush()
-      var key = Array(conversation)
-      key.append(0)
-      appendBigEndian(UInt64(timestamp), to: &key)
-      key += id
-      current = (id, origin.text, line, key)
-    }
-    try flush()
-    return byConversation
-  }
+  // MARK: - Files
 
   private struct WrittenConversations {
     var referencedPeople: Set<Identifier> = []
@@ -245,11 +165,10 @@ public final class BundleBuilder {
   }
 
   /// Writes each conversation's NDJSON file and its index lines, and the message-id index.
-  private func writeConversations(_ sorter: ExternalSorter, into manifest: inout Manifest) throws
+  private func writeConversations(_ messages: SortedRecords, into manifest: inout Manifest) throws
     -> WrittenConversations
   {
     var result = WrittenConversations()
-    let messages = try sorter.sorted()
     let indexWriter = try BufferedWriter(creating: workDirectory + "/conversation-index", hashing: true)
     let messageIndex = ExternalSorter(
       directory: workDirectory, name: "message-index", memoryBudget: options.sortMemoryBytes)
@@ -343,109 +262,33 @@ public final class BundleBuilder {
     manifest.files.append(Manifest.FileEntry(path: BundleLayout.people, size: writer.size, sha256: sha, role: .people))
   }
 
-  private func addMediaEntries(_ used: Set<String>, into manifest: inout Manifest) throws {
-    let byPath = Dictionary(storedMedia.values.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-    for sha in used {
-      guard let stored = byPath[sha] else {
-        throw ChatBundleError.io(path: sha, message: "a message refers to media that was never stored")
-      }
-      manifest.files.append(
-        Manifest.FileEntry(
-          path: BundleLayout.mediaPath(sha256: sha), size: stored.size, sha256: sha, role: .media,
-          mediaType: stored.mediaType))
-      manifest.totals.media += 1
-      manifest.totals.mediaBytes += stored.size
-    }
-  }
-
-  /// Writes the tar.gz in the spec's entry order to a temporary file, then renames it.
+  /// Writes the archive beside the output and moves it into place.
   private func writeArchive(manifest: Manifest, manifestBytes: [UInt8], outputPath: String) throws -> Int64 {
     let placement =
       outputPath == self.placement.destination
       ? self.placement : try OutputPlacement(file: outputPath, existing: .replaceRegularFile)
     defer { placement.discard() }
-    let temporary = placement.scratch
-    let archive = try TarGzWriter(path: temporary)
-    let mtime = manifest.created
-    try archive.beginEntry(
-      path: BundleLayout.entryName(BundleLayout.manifest), size: Int64(manifestBytes.count), modificationTime: mtime)
-    try archive.write(manifestBytes)
-
-    let ordered = manifest.files.sorted {
-      let left = BundleLayout.group(of: $0.path)
-      let right = BundleLayout.group(of: $1.path)
-      return left != right ? left < right : compareBytes(Array($0.path.utf8), Array($1.path.utf8)) < 0
-    }
     var conversationFiles: [String: String] = [:]
     for (index, entry) in manifest.conversations.enumerated() {
       conversationFiles[entry.path] = workDirectory + "/conversation-\(index)"
     }
-    var done: Int64 = 0
-    let total = manifest.totals.bytes
-    for entry in ordered {
-      let source: String
+    let work = workDirectory
+    let media = self.media
+    var writer = BundleArchiveWriter(manifest: manifest, manifestBytes: manifestBytes) { entry in
       switch entry.path {
-      case BundleLayout.people: source = workDirectory + "/people"
-      case BundleLayout.conversationIndex: source = workDirectory + "/conversation-index"
-      case BundleLayout.messageIndex: source = workDirectory + "/message-index"
+      case BundleLayout.people: return work + "/people"
+      case BundleLayout.conversationIndex: return work + "/conversation-index"
+      case BundleLayout.messageIndex: return work + "/message-index"
       default:
-        if entry.role == .media {
-          guard let path = mediaSources[entry.sha256] else {
-            throw ChatBundleError.io(path: entry.path, message: "no source for media")
-          }
-          source = path
-        } else {
-          guard let path = conversationFiles[entry.path] else {
-            throw ChatBundleError.io(path: entry.path, message: "no source for conversation file")
-          }
-          source = path
-        }
+        guard let path = entry.role == .media ? media.source(sha256: entry.sha256) : conversationFiles[entry.path]
+        else { throw ChatBundleError.io(path: entry.path, message: "no source for this entry") }
+        return path
       }
-      let level = entry.role == .media ? MediaTypes.compressionLevel(for: entry.mediaType ?? "") : 6
-      try archive.beginEntry(
-        path: BundleLayout.entryName(entry.path), size: entry.size, modificationTime: mtime, compressionLevel: level)
-      try copy(source, expecting: entry, into: archive)
-      done += entry.size
-      progress?(PackProgress(phase: .writing, done: done, total: total))
     }
-    try archive.finish()
-    let size = archive.compressedBytes
-    try placement.commit(temporary)
+    writer.progress = progress
+    let size = try writer.write(to: placement.scratch)
+    try placement.commit(placement.scratch)
     return size
-  }
-
-  /// Copies a file into the archive, checking that its bytes still hash as recorded:
-  /// a media file edited during the pack must not slip in under an old digest.
-  private func copy(_ path: String, expecting entry: Manifest.FileEntry, into archive: TarGzWriter) throws {
-    let stream = try FileByteStream(path: path)
-    var digest = SHA256Digest()
-    var size: Int64 = 0
-    while true {
-      let count = try scratch.withUnsafeMutableBytes { try stream.read(into: $0) }
-      if count == 0 { break }
-      size += Int64(count)
-      guard size <= entry.size else { throw ChatBundleError.mediaChanged(path: path) }
-      try scratch.withUnsafeBytes { bytes in
-        let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
-        digest.update(chunk)
-        try archive.write(chunk)
-      }
-    }
-    guard size == entry.size, digest.finalizeHex() == entry.sha256 else {
-      throw ChatBundleError.mediaChanged(path: path)
-    }
-  }
-
-  private func describeOrigin(_ bytes: ArraySlice<UInt8>) -> (text: String, input: String, line: Int64) {
-    let values = Array(bytes)
-    var inputIndex: UInt64 = 0
-    var line: UInt64 = 0
-    for index in 0..<8 {
-      inputIndex = inputIndex << 8 | UInt64(values[index])
-      line = line << 8 | UInt64(values[8 + index])
-    }
-    let name = inputs.indices.contains(Int(inputIndex)) ? inputs[Int(inputIndex)].name : "input"
-    return ("\(name):\(line)", name, Int64(line))
   }
 
   private func cleanUp() {
@@ -454,50 +297,4 @@ public final class BundleBuilder {
     ScratchRegistry.shared.remove(workDirectory)
     placement.discard()
   }
-}
-
-/// A conversation as an importer sees it, before any message is written.
-public struct ConversationInfo: Sendable, Equatable {
-  public var id: Identifier
-  public var kind: ConversationEntry.Kind
-  public var participants: [Identifier]?
-  public var sourceID: Identifier?
-  /// Members from another organisation seen in this message; the builder collects them
-  /// over the whole conversation.
-  public var externalMembers: [Identifier]?
-
-  public init(
-    id: Identifier, kind: ConversationEntry.Kind, participants: [Identifier]? = nil, sourceID: Identifier? = nil,
-    externalMembers: [Identifier]? = nil
-  ) {
-    self.id = id
-    self.kind = kind
-    self.participants = participants
-    self.sourceID = sourceID
-    self.externalMembers = externalMembers
-  }
-
-  /// Whether a `--conversation` value names this conversation: its bundle id, the source's
-  /// group or room id, or, for a direct chat, either party.
-  public func matches(_ wanted: Identifier) -> Bool {
-    wanted == id || wanted == sourceID || (kind == .direct && (participants ?? []).contains(wanted))
-  }
-}
-
-/// A media file hashed for the bundle.
-public struct StoredMedia: Sendable, Equatable {
-  public var sha256: String
-  public var size: Int64
-  public var mediaType: String
-}
-
-private func appendLengthPrefixed(_ value: [UInt8], to bytes: inout [UInt8]) {
-  appendBigEndian(UInt64(value.count), to: &bytes)
-  bytes += value
-}
-
-private func splitPayload(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>) {
-  let conversationEnd = 8 + Int(readBigEndian(UInt64.self, from: payload[...]))
-  let timestamp = readBigEndian(UInt64.self, from: payload[conversationEnd...])
-  return (payload[8..<conversationEnd], Int64(timestamp), payload[(conversationEnd + 8)...])
 }

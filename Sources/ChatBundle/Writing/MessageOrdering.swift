@@ -1,0 +1,93 @@
+/// The two sorts of a pack: messages by id, to keep one copy of each, then by
+/// conversation, time and id, the order the conversation files are written in. Both in
+/// bounded memory, spilling to the pack's scratch directory.
+final class MessageOrdering {
+  private let directory: String
+  private let memoryBudget: Int
+  private let byID: ExternalSorter
+
+  init(directory: String, memoryBudget: Int) {
+    self.directory = directory
+    self.memoryBudget = memoryBudget
+    byID = ExternalSorter(directory: directory, name: "by-id", memoryBudget: memoryBudget)
+  }
+
+  /// Adds a message's line, read from line `line` of input `input`.
+  func add(_ message: Message, line serialized: [UInt8], input: Int, line: Int64) throws {
+    var key = message.id.bytes
+    key.append(0)
+    appendBigEndian(UInt64(input), to: &key)
+    appendBigEndian(UInt64(line), to: &key)
+    var payload: [UInt8] = []
+    let conversation = message.conversation.bytes
+    payload.reserveCapacity(16 + conversation.count + serialized.count)
+    appendBigEndian(UInt64(conversation.count), to: &payload)
+    payload += conversation
+    appendBigEndian(UInt64(message.timestamp), to: &payload)
+    payload += serialized
+    try byID.add(key: key, payload: payload)
+  }
+
+  /// What keeping one copy of each id found.
+  struct Duplicates {
+    /// Identical copies, stored once.
+    var identical: Int64 = 0
+    /// Differing copies left out because the first was kept.
+    var skipped: [Manifest.SkippedRecord] = []
+  }
+
+  /// The lines in conversation order, one per message id: identical copies are counted,
+  /// differing ones are an error unless the first (by input, then line) is to be kept.
+  /// - Parameter inputName: the name of an input, by its index.
+  func inConversationOrder(keepingFirstDuplicate keepFirst: Bool, inputName: (Int) -> String) throws
+    -> (lines: SortedRecords, duplicates: Duplicates)
+  {
+    let sorted = try byID.sorted()
+    let byConversation = ExternalSorter(directory: directory, name: "by-conversation", memoryBudget: memoryBudget)
+    var duplicates = Duplicates()
+    var current: (id: ArraySlice<UInt8>, origin: String, line: ArraySlice<UInt8>, key: [UInt8])?
+    func flush() throws {
+      guard let current else { return }
+      try byConversation.add(key: current.key, payload: Array(current.line))
+    }
+    while let record = try sorted.next() {
+      guard let separator = record.key.firstIndex(of: 0), record.key.count == separator + 17 else {
+        throw ChatBundleError.io(path: directory, message: "corrupt sort record")
+      }
+      let id = record.key[..<separator]
+      let input = Int(readBigEndian(UInt64.self, from: record.key[(separator + 1)...]))
+      let lineNumber = Int64(readBigEndian(UInt64.self, from: record.key[(separator + 9)...]))
+      let name = inputName(input)
+      let origin = "\(name):\(lineNumber)"
+      let (conversation, timestamp, line) = Self.split(record.payload)
+      if let existing = current, existing.id == id {
+        let idText = String(decoding: id, as: UTF8.self)
+        if existing.line == line {
+          duplicates.identical += 1
+        } else if keepFirst {
+          duplicates.skipped.append(
+            Manifest.SkippedRecord(
+              input: name, line: lineNumber,
+              reason: "conflicting duplicate of message \(idText) kept from \(existing.origin)", messageID: idText))
+        } else {
+          throw ChatBundleError.conflictingDuplicate(id: idText, first: existing.origin, second: origin)
+        }
+        continue
+      }
+      try flush()
+      var key = Array(conversation)
+      key.append(0)
+      appendBigEndian(UInt64(timestamp), to: &key)
+      key += id
+      current = (id, origin, line, key)
+    }
+    try flush()
+    return (try byConversation.sorted(), duplicates)
+  }
+
+  private static func split(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>) {
+    let conversationEnd = 8 + Int(readBigEndian(UInt64.self, from: payload[...]))
+    let timestamp = readBigEndian(UInt64.self, from: payload[conversationEnd...])
+    return (payload[8..<conversationEnd], Int64(timestamp), payload[(conversationEnd + 8)...])
+  }
+}
