@@ -1,25 +1,29 @@
 import ChatBundle
 
+/// What the pages' placeholders resolve against once the whole bundle has been read,
+/// frozen: the finished pages of every conversation, where each conversation is, and the
+/// status line every page shows. Page finishers on two threads share it, and nothing can
+/// change it under them.
+struct SiteSnapshot: Sendable {
+  let conversations: [ConversationPages]
+  let positions: [Identifier: Int]
+  /// `<@STATUS@>`: whether the bundle verified, and when if asked.
+  let status: String
+  let nextLabel: String
+}
+
 /// Replaces the placeholders pages were written with, once the whole bundle has been read:
 /// `<@MENU@>`, `<@NEXT@>`, `<@STATUS@>` and `<@R<hex id>@>` (the href of a reply or recall
 /// target, on whatever page holds it). A placeholder cannot come from bundle data: every
 /// `<` from the bundle was escaped.
 ///
-/// Pages are finished on two threads at once, so a finisher reads the generator's finished
-/// state only, looks message ids up through its own `lookup`, and is handed the status line
-/// (the same on every page) already made.
+/// Pages are finished on two threads at once, so a finisher reads the frozen snapshot
+/// only and looks message ids up through its own `lookup`.
 struct PageFinisher {
-  let generator: SiteGenerator
+  let snapshot: SiteSnapshot
   let lookup: MessageIDLookup
-  let status: String
 
-  init(generator: SiteGenerator, lookup: MessageIDLookup) {
-    self.generator = generator
-    self.lookup = lookup
-    status = Self.statusLine(generator)
-  }
-
-  func resolve(_ bytes: [UInt8], conversation: SiteGenerator.ConversationPages?, page: String, next: String?) throws
+  func resolve(_ bytes: [UInt8], conversation: ConversationPages?, page: String, next: String?) throws
     -> [UInt8]
   {
     var out: [UInt8] = []
@@ -53,9 +57,8 @@ struct PageFinisher {
   }
 
   private func replacement(
-    for token: String, conversation: SiteGenerator.ConversationPages?, page: String, next: String?
+    for token: String, conversation: ConversationPages?, page: String, next: String?
   ) throws -> String {
-    let strings = generator.strings
     switch token {
     case "MENU":
       guard let conversation else { return "" }
@@ -78,60 +81,24 @@ struct PageFinisher {
       html.raw("<a class=\"next\" rel=\"next\" href=\"")
       html.attribute(next + ".html")
       html.raw("\">")
-      html.text(strings(.next) + " →")
+      html.text(snapshot.nextLabel + " →")
       html.raw("</a>")
       return html.string
     case "STATUS":
-      return status
+      return snapshot.status
     default:
       guard token.hasPrefix("R"), let text = Self.decodeHex(String(token.dropFirst())) else { return "#" }
       let id = Identifier(text)
       // By dictionary and binary search: a bundle may hold many thousands of one-to-one
       // conversations and pages, and every reply and recall comes through here.
       guard let (conversationID, line) = try lookup.find(id),
-        let position = generator.conversationIndex[conversationID],
-        let targetPage = Self.page(holding: line, in: generator.conversations[position].pages)
+        let position = snapshot.positions[conversationID],
+        let targetPage = snapshot.conversations[position].page(holding: line)
       else { return "#not-in-bundle" }
-      let target = generator.conversations[position]
+      let target = snapshot.conversations[position]
       let prefix = target.entry.id == conversation?.entry.id ? "" : "../" + target.directory.dropFirst(2) + "/"
       return HTML.escaped(prefix + targetPage.name + ".html#" + fragment(MessageRenderer.anchor(id)))
     }
-  }
-
-  /// Whether the bundle verified, and when if asked.
-  private static func statusLine(_ generator: SiteGenerator) -> String {
-    let strings = generator.strings
-    var html = HTML()
-    if generator.verificationValid {
-      html.raw("<span class=\"verified\">✔ ")
-      html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
-      if let time = generator.options.verificationTime, let clock = generator.clock {
-        html.text(
-          " · " + strings(.verifiedOn) + " " + clock.date(time) + " " + clock.time(time) + " " + clock.offset(time))
-      }
-    } else {
-      html.raw("<span class=\"unverified\">✘ ")
-      html.text(strings(.unverified))
-    }
-    html.raw("</span>")
-    return html.string
-  }
-
-  /// The page whose line range holds `line`; pages are in line order.
-  static func page(holding line: Int64, in pages: [SiteGenerator.PageInfo]) -> SiteGenerator.PageInfo? {
-    var low = 0
-    var high = pages.count - 1
-    while low <= high {
-      let middle = (low + high) / 2
-      if pages[middle].lastLine < line {
-        low = middle + 1
-      } else if pages[middle].firstLine > line {
-        high = middle - 1
-      } else {
-        return pages[middle]
-      }
-    }
-    return nil
   }
 
   /// Percent-encodes everything but unreserved characters, so any id is a valid fragment.

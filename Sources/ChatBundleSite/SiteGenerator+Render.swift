@@ -64,7 +64,8 @@ extension SiteGenerator {
       output: trimmed, indexPage: trimmed + "/index.html",
       report: VerificationReportSummary(
         bundleID: report.bundleID, isValid: report.isValid, issues: report.issues.map(\.description)),
-      conversations: generator.conversations.count, pages: generator.conversations.reduce(0) { $0 + $1.pages.count },
+      conversations: generator.pagination.finished.count,
+      pages: generator.pagination.finished.reduce(0) { $0 + $1.pages.count },
       messages: generator.messages, media: report.manifest?.files.filter { $0.role == .media }.count ?? 0)
   }
 

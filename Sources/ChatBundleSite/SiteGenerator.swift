@@ -7,74 +7,43 @@ import Mustache
 /// Turns a bundle into a static site in the same streaming pass that verifies it.
 ///
 /// Pages are written to a scratch directory as messages stream past, ended by month and
-/// by `pageSize`; links that are only known at the end (the next page, the month menu,
-/// replies and recalls pointing at other pages) are placeholders that `finish` resolves in
-/// a second pass over the pages only. The scratch directory becomes the output only when
-/// the bundle is valid (or `force` is set).
+/// by `pageSize` (`SitePagination`); links that are only known at the end (the next page,
+/// the month menu, replies and recalls pointing at other pages) are placeholders that
+/// `finish` resolves against a frozen `SiteSnapshot` in a second pass over the pages only
+/// (`PageFinisher`), before the index pages (`IndexPageWriter`). Media go straight to
+/// their files (`SiteMediaSink`), search entries to another thread (`SearchIndexWriter`).
+/// The scratch directory becomes the output only when the bundle is valid (or `force` is
+/// set).
 public final class SiteGenerator {
   let options: RenderOptions
   let scratch: String
   let library: MustacheLibrary
   let stylesheet: String
   let script: String
-  var manifest: Manifest?
-  /// The conversation whose file the messages are coming from.
-  var openConversation: ConversationEntry?
-  /// The listed entry whose data is arriving.
-  var currentEntry: Manifest.FileEntry?
-  var bundleID = ""
-  var people: [Identifier: String] = [:]
-  var renderer: MessageRenderer?
-  var clock: LocalClock?
   let strings: SiteStrings
-  var lookup: MessageIDLookup
+  private(set) var frame: SiteFrame?
+  private var renderer: MessageRenderer?
+  private var people: [Identifier: String] = [:]
+  private var peopleChanged = false
+  /// The conversation whose file the messages are coming from.
+  private var openConversation: ConversationEntry?
+  /// The listed entry whose data is arriving.
+  private var currentEntry: Manifest.FileEntry?
+  private let media: SiteMediaSink
+  let lookup: MessageIDLookup
   let search: SearchIndexWriter
   let searchQueue: BatchQueue<SearchIndexWriter.Entry>
-  var mediaFile: FileHandle?
-  var conversations: [ConversationPages] = []
-  /// Position in `conversations` by conversation id, for links resolved at the end.
-  var conversationIndex: [Identifier: Int] = [:]
-  var current: ConversationPages?
-  var page = HTML()
-  /// The local day (`LocalTime.dayNumber`) of the page's last separator.
-  var pageDay: Int64?
-  /// The open page's local month as `year * 100 + month`.
-  var pageMonth: Int64?
-  /// The open page's path from the site root, for its search entries.
-  var pagePath = ""
-  var messages: Int64 = 0
-  var failure: Error?
+  private(set) var pagination: SitePagination
+  private var page = HTML()
+  private(set) var messages: Int64 = 0
+  private(set) var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
-  var peopleChanged = false
-  /// The header lines about the whole bundle, made with the first page.
-  var bundleHeader: BundleHeader?
   /// Recall notices by recalled message id, found before the pass.
   var recalls: [Identifier: RecallNotice] = [:]
   /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
-  var hiddenMedia: Set<String> = []
-  var shownMedia: Set<String> = []
-
-  struct BundleHeader {
-    var counts: String
-    var scope: String
-    var created: String
-    /// The first and last message time in the bundle.
-    var span: (Int64, Int64)
-  }
-
-  /// A page: its name, month, first and last line, message count, first and last time.
-  typealias PageInfo = (
-    name: String, month: String, firstLine: Int64, lastLine: Int64, count: Int, first: Int64, last: Int64
-  )
-
-  /// A conversation's pages, in order: name, month, first and last line.
-  struct ConversationPages {
-    var entry: ConversationEntry
-    var directory: String
-    var title: String
-    var pages: [PageInfo] = []
-  }
+  private var hiddenMedia: Set<String> = []
+  private var shownMedia: Set<String> = []
 
   init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String, script: String) throws {
     self.options = options
@@ -83,10 +52,12 @@ public final class SiteGenerator {
     self.stylesheet = stylesheet
     self.script = script
     strings = SiteStrings(language: options.language == .en ? .en : .zhCN)
+    pagination = SitePagination(pageSize: options.pageSize)
     lookup = try MessageIDLookup(path: scratch + "/.message-ids")
     for directory in ["raw", "site/c", "site/media", "site/assets"] {
       try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
     }
+    media = SiteMediaSink(directory: scratch + "/site/media")
     let search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
     self.search = search
     // Tokenizing is a third of the work; on its own thread it overlaps verifying and rendering.
@@ -100,155 +71,235 @@ public final class SiteGenerator {
   static let readingOptions = BundleReadingOptions(
     data: EntrySelection(roles: [.media], paths: [BundleLayout.messageIndex]))
 
-  /// Handles one event of the verifying pass, on the rendering thread.
+  /// Handles one event of the verifying pass, on the rendering thread. The first failure
+  /// is kept, and ends the work.
   func handle(_ event: BundleEvent) {
-    switch event {
-    case .manifest(let record): read(record)
-    case .person(let id, let name):
-      people[id] = name
-      peopleChanged = true
-    case .entryStarted(let entry): startEntry(entry)
-    case .data(let bytes): consume(bytes)
-    case .entryFinished(let entry): finishEntry(entry)
-    case .conversationStarted(let conversation): openConversation = conversation
-    case .issue, .finished: break
-    case .message(let message, let line): render(message, line: line)
-    case .conversationFinished:
-      do {
-        try endConversation()
-      } catch {
-        failure = error
+    guard failure == nil else { return }
+    do {
+      switch event {
+      case .manifest(let record): read(record)
+      case .person(let id, let name):
+        people[id] = name
+        peopleChanged = true
+      case .entryStarted(let entry):
+        currentEntry = entry
+        if entry.role == .media {
+          // Media only hidden messages use stay out of the site.
+          let hidden = options.hideRecalled && hiddenMedia.contains(entry.sha256) && !shownMedia.contains(entry.sha256)
+          try media.begin(entry, keep: !hidden)
+        }
+      case .data(let bytes):
+        if currentEntry?.role == .media {
+          try media.write(bytes)
+        } else {
+          try bytes.withUnsafeBytes { try lookup.consume($0) }
+        }
+      case .entryFinished(let entry):
+        currentEntry = nil
+        if entry.role == .media {
+          try media.end()
+        } else if entry.path == BundleLayout.messageIndex {
+          try lookup.finish()
+        }
+      case .conversationStarted(let conversation): openConversation = conversation
+      case .message(let message, let line): try render(message, line: line)
+      case .conversationFinished: try endConversation()
+      case .issue, .finished: break
       }
+    } catch {
+      failure = error
     }
   }
 
   private func read(_ record: ManifestRecord) {
-    manifest = record.manifest
-    bundleID = record.bundleID
     let zone = options.timeZone ?? record.manifest.source.timeZone
-    clock = LocalClock(identifier: zone) ?? LocalClock(identifier: "UTC")
-    guard let clock else { return }
+    guard let clock = LocalClock(identifier: zone) ?? LocalClock(identifier: "UTC") else { return }
+    frame = SiteFrame(library: library, strings: strings, language: options.language, record: record, clock: clock)
     var renderer = MessageRenderer(people: [:], clock: clock, strings: strings)
     for file in record.manifest.files where file.role == .media {
-      renderer.mediaNames[file.sha256] = file.sha256 + "." + SiteMedia.fileExtension(for: file.mediaType)
+      renderer.mediaNames[file.sha256] = SiteMediaSink.fileName(of: file)
     }
     self.renderer = renderer
   }
 
-  private func startEntry(_ entry: Manifest.FileEntry) {
-    currentEntry = entry
-    guard entry.role == .media else { return }
-    // Media only hidden messages use stay out of the site.
-    if options.hideRecalled && hiddenMedia.contains(entry.sha256) && !shownMedia.contains(entry.sha256) {
-      mediaFile = nil
-      return
-    }
-    let name = entry.sha256 + "." + SiteMedia.fileExtension(for: entry.mediaType)
-    let path = scratch + "/site/media/" + name
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    mediaFile = FileHandle(forWritingAtPath: path)
-    if mediaFile == nil && failure == nil { failure = RenderError.output("cannot create \(path)") }
-  }
-
-  private func consume(_ bytes: [UInt8]) {
-    do {
-      if currentEntry?.role == .media {
-        try mediaFile?.write(contentsOf: bytes)
-      } else {
-        try bytes.withUnsafeBytes { try lookup.consume($0) }
-      }
-    } catch {
-      failure = error
-    }
-  }
-
-  private func finishEntry(_ entry: Manifest.FileEntry) {
-    currentEntry = nil
-    do {
-      if entry.role == .media {
-        try mediaFile?.close()
-        mediaFile = nil
-      } else if entry.path == BundleLayout.messageIndex {
-        try lookup.finish()
-      }
-    } catch {
-      failure = error
-    }
-  }
-
-  private func render(_ message: Message, line: Int64) {
-    // People come before every message; the renderer takes the finished list once.
+  private func render(_ message: Message, line: Int64) throws {
+    // People come before every message; the renderer and the frame take the finished list once.
     if peopleChanged, let old = renderer {
       var updated = MessageRenderer(people: people, clock: old.clock, strings: strings)
       updated.mediaNames = old.mediaNames
       renderer = updated
+      frame?.people = people
       peopleChanged = false
     }
-    guard failure == nil, let clock, let renderer, let conversation = openConversation else { return }
-    do {
-      if current?.entry.id != conversation.id {
-        try endConversation()
-        let directory = "c/" + String(conversation.path.dropFirst("conversations/".count).dropLast(".ndjson".count))
-        try FileManager.default.createDirectory(
-          atPath: scratch + "/raw/" + directory, withIntermediateDirectories: true)
-        current = ConversationPages(entry: conversation, directory: directory, title: title(of: conversation))
+    guard let frame, let renderer, let conversation = openConversation else { return }
+    if pagination.current?.entry.id != conversation.id {
+      try endConversation()
+      pagination.open(conversation, title: frame.title(of: conversation))
+      try FileManager.default.createDirectory(
+        atPath: scratch + "/raw/" + SitePagination.directory(of: conversation), withIntermediateDirectories: true)
+    }
+    let local = frame.clock.local(message.timestamp)
+    if pagination.fits(local) {
+      pagination.extend(line: line, timestamp: message.timestamp)
+    } else {
+      try endPage()
+      pagination.startPage(line: line, timestamp: message.timestamp, local: local)
+    }
+    if pagination.startsDay(local) {
+      page.raw("<h2 class=\"day\">")
+      page.formatted(local.appendDate)
+      page.raw("</h2>\n")
+    }
+    let recall = message.kind == .recall ? nil : recalls[message.id]
+    let hidden = recall != nil && options.hideRecalled
+    if case .recall(let target?) = message.body, options.hideRecalled, recalls[target] == nil {
+      // The quick scan missed this tombstone (a line not in canonical form), so its
+      // original may already be on a page: stop rather than show recalled content.
+      throw RenderError.output(
+        "cannot hide recalled message \(target): its recall \(message.id) was not found ahead of the pass")
+    }
+    if options.hideRecalled {
+      for (_, reference) in message.mediaReferences {
+        if let sha = reference.sha256 {
+          if hidden { hiddenMedia.insert(sha) } else { shownMedia.insert(sha) }
+        }
       }
-      let local = clock.local(message.timestamp)
-      // Mutated in place through the optional: a copy would copy the page list per message.
-      if let last = current?.pages.last, last.count < options.pageSize,
-        pageMonth == local.year * 100 + local.month, let index = current?.pages.indices.last
-      {
-        current?.pages[index].lastLine = line
-        current?.pages[index].count += 1
-        current?.pages[index].last = message.timestamp
-      } else {
-        try endPage()
-        let month = local.monthText
-        let sameMonth = current?.pages.filter { $0.month == month }.count ?? 0
-        let name = sameMonth == 0 ? month : "\(month)-\(sameMonth + 1)"
-        current?.pages.append((name, month, line, line, 1, message.timestamp, message.timestamp))
-        pagePath = (current?.directory ?? "") + "/" + name + ".html"
-        pageDay = nil
-        pageMonth = local.year * 100 + local.month
-      }
-      if local.dayNumber != pageDay {
-        pageDay = local.dayNumber
-        page.raw("<h2 class=\"day\">")
-        page.formatted(local.appendDate)
-        page.raw("</h2>\n")
-      }
-      let recall = message.kind == .recall ? nil : recalls[message.id]
-      let hidden = recall != nil && options.hideRecalled
-      if case .recall(let target?) = message.body, options.hideRecalled, recalls[target] == nil {
-        // The quick scan missed this tombstone (a line not in canonical form), so its
-        // original may already be on a page: stop rather than show recalled content.
-        throw RenderError.output(
-          "cannot hide recalled message \(target): its recall \(message.id) was not found ahead of the pass")
-      }
-      if hidden {
-        noteMedia(of: message, into: &hiddenMedia)
-      } else {
-        noteMedia(of: message, into: &shownMedia)
-      }
-      renderer.render(message, at: local, recall: recall, hidden: hidden, into: &page)
-      messages += 1
-      if !hidden, let title = current?.title {
-        searchQueue.append(
-          SearchIndexWriter.Entry(
-            message, page: pagePath, senderName: renderer.name(of: message.sender), conversation: title, local: local))
-      }
-    } catch {
-      failure = error
+    }
+    renderer.render(message, at: local, recall: recall, hidden: hidden, into: &page)
+    messages += 1
+    if !hidden, let title = pagination.current?.title {
+      searchQueue.append(
+        SearchIndexWriter.Entry(
+          message, page: pagination.pagePath, senderName: renderer.name(of: message.sender), conversation: title,
+          local: local))
     }
   }
-}
 
-extension SiteGenerator {
-  /// Records the media a message shows, when hiding recalled messages needs to know.
-  func noteMedia(of message: Message, into set: inout Set<String>) {
-    guard options.hideRecalled else { return }
-    for (_, reference) in message.mediaReferences {
-      if let sha = reference.sha256 { set.insert(sha) }
+  // MARK: - Pages
+
+  /// Stands for a page's messages in the rendered templates. It cannot come from a bundle,
+  /// where every `<` is escaped.
+  static let messagesMarker = "<@MESSAGES@>"
+
+  /// Writes the page being built, with placeholders for the links `finish` resolves.
+  private func endPage() throws {
+    guard let frame, let (conversation, info) = pagination.openPage else { return }
+    let messages = page.bytes
+    page = HTML()
+    let title = frame.title(of: conversation.entry)
+    let context: [String: Any] = [
+      "conversation": title,
+      "page": info.name,
+      // The messages (hundreds of kilobytes) go in as bytes where the templates put this
+      // marker, rather than through Mustache as a string, which copied them several times.
+      "messages": Self.messagesMarker,
+      "previous": conversation.pages.count > 1 ? conversation.pages[conversation.pages.count - 2].name + ".html" : "",
+      "hasPrevious": conversation.pages.count > 1,
+      "menu": "<@MENU@>",
+      "next": "<@NEXT@>",
+      "strings": frame.stringsContext(),
+    ]
+    let html = frame.layout(
+      body: library.render(context, withTemplate: "conversation") ?? "", title: title, root: "../../",
+      span: (info.first, info.last))
+    let framed = Array(html.utf8)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(framed.count + messages.count)
+    appendReplacing(Array(Self.messagesMarker.utf8), with: messages, in: framed, to: &bytes)
+    try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", bytes)
+  }
+
+  private func endConversation() throws {
+    try endPage()
+    pagination.closeConversation()
+  }
+
+  // MARK: - Finishing
+
+  /// Whether the bundle verified, and when if asked: the same line on every page.
+  private func statusLine() -> String {
+    var html = HTML()
+    if verificationValid {
+      html.raw("<span class=\"verified\">✔ ")
+      html.text(strings(.verified) + " · chatbundle " + ChatBundleVersion.current)
+      if let time = options.verificationTime, let clock = frame?.clock {
+        html.text(
+          " · " + strings(.verifiedOn) + " " + clock.date(time) + " " + clock.time(time) + " " + clock.offset(time))
+      }
+    } else {
+      html.raw("<span class=\"unverified\">✘ ")
+      html.text(strings(.unverified))
+    }
+    html.raw("</span>")
+    return html.string
+  }
+
+  /// Resolves placeholders, writes the index pages, the search page and the assets.
+  func finish() throws {
+    searchQueue.finish()
+    let searchIndex = BackgroundTask { [search] in try search.finish() }
+    do {
+      try finishPages()
+    } catch {
+      try? searchIndex.join()
+      throw error
+    }
+    try searchIndex.join()
+  }
+
+  /// Resolves every page's placeholders, on two threads: the pages and search threads are
+  /// done by now, and reading, resolving and writing hundreds of megabytes of pages is the
+  /// last long step.
+  private func finishPages() throws {
+    let snapshot = SiteSnapshot(
+      conversations: pagination.finished, positions: pagination.positions, status: statusLine(),
+      nextLabel: strings(.next))
+    var jobs: [(conversation: Int, page: Int)] = []
+    for (number, conversation) in snapshot.conversations.enumerated() {
+      try FileManager.default.createDirectory(
+        atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
+      jobs += conversation.pages.indices.map { (number, $0) }
+    }
+    let half = jobs.count / 2
+    let otherLookup = lookup.readerForAnotherThread()
+    let scratch = self.scratch
+    let secondHalf = BackgroundTask {
+      try Self.finish(
+        jobs[half...], of: snapshot, in: scratch, with: PageFinisher(snapshot: snapshot, lookup: otherLookup))
+    }
+    let finisher = PageFinisher(snapshot: snapshot, lookup: lookup)
+    do {
+      try Self.finish(jobs[..<half], of: snapshot, in: scratch, with: finisher)
+    } catch {
+      try? secondHalf.join()
+      throw error
+    }
+    try secondHalf.join()
+    guard let frame else { return }
+    let hidden = options.hideRecalled ? Set(recalls.keys) : []
+    try IndexPageWriter(frame: frame, snapshot: snapshot, rowsPerPage: options.indexRowsPerPage, hidden: hidden)
+      .write(into: scratch + "/site", finisher: finisher)
+    let searchBody = library.render(["strings": frame.stringsContext()], withTemplate: "search") ?? ""
+    let searchPage = frame.layout(body: searchBody, title: strings(.search), root: "")
+    try writeNewFile(
+      scratch + "/site/search.html",
+      try finisher.resolve(Array(searchPage.utf8), conversation: nil, page: "", next: nil))
+    try writeNewFile(scratch + "/site/assets/search.js", script.utf8)
+    try writeNewFile(scratch + "/site/assets/style.css", stylesheet.utf8)
+  }
+
+  private static func finish(
+    _ jobs: ArraySlice<(conversation: Int, page: Int)>, of snapshot: SiteSnapshot, in scratch: String,
+    with finisher: PageFinisher
+  ) throws {
+    for job in jobs {
+      let conversation = snapshot.conversations[job.conversation]
+      let info = conversation.pages[job.page]
+      let source = scratch + "/raw/" + conversation.directory + "/" + info.name + ".html"
+      let target = scratch + "/site/" + conversation.directory + "/" + info.name + ".html"
+      let bytes = try readWholeFile(source)
+      let next = job.page + 1 < conversation.pages.count ? conversation.pages[job.page + 1].name : nil
+      try writeNewFile(target, try finisher.resolve(bytes, conversation: conversation, page: info.name, next: next))
     }
   }
 }
