@@ -73,7 +73,13 @@ public final class CSVExporter: BundleExporter {
     switch event {
     case .manifest(let record):
       manifest = record.manifest
-      clock = LocalClock(identifier: requestedZone ?? record.manifest.source.timeZone) ?? LocalClock(identifier: "UTC")
+      let zone = requestedZone ?? record.manifest.source.timeZone
+      // Never guessed: a sheet in the wrong zone misdates every row.
+      guard let clock = LocalClock(identifier: zone) else {
+        throw ExportError.output(
+          "the bundle's time zone \"\(zone)\" is not a zone this system knows; pass --tz with the zone to write times in")
+      }
+      self.clock = clock
     case .person(let id, let name): summary.people[id] = name
     case .conversationStarted(let conversation): try open(conversation)
     case .message(let message, _): try write(message)

@@ -8,6 +8,7 @@ public enum RenderError: Error, CustomStringConvertible {
   case invalidBundle(VerificationReport)
   case templates(String)
   case output(String)
+  case unknownTimeZone(String)
 
   public var description: String {
     switch self {
@@ -15,6 +16,8 @@ public enum RenderError: Error, CustomStringConvertible {
       "the bundle is invalid (\(report.errorCount) errors); pass --force to render it anyway, marked as unverified"
     case .templates(let message): "templates: \(message)"
     case .output(let message): message
+    case .unknownTimeZone(let zone):
+      "the bundle's time zone \"\(zone)\" is not a zone this system knows; pass --tz with the zone to show times in (for example --tz Asia/Shanghai)"
     }
   }
 }

@@ -77,7 +77,7 @@ public final class SiteGenerator {
     guard failure == nil else { return }
     do {
       switch event {
-      case .manifest(let record): read(record)
+      case .manifest(let record): try read(record)
       case .person(let id, let name):
         people[id] = name
         peopleChanged = true
@@ -111,9 +111,10 @@ public final class SiteGenerator {
     }
   }
 
-  private func read(_ record: ManifestRecord) {
+  private func read(_ record: ManifestRecord) throws {
     let zone = options.timeZone ?? record.manifest.source.timeZone
-    guard let clock = LocalClock(identifier: zone) ?? LocalClock(identifier: "UTC") else { return }
+    // Never guessed: a transcript in the wrong zone misdates every message.
+    guard let clock = LocalClock(identifier: zone) else { throw RenderError.unknownTimeZone(zone) }
     frame = SiteFrame(library: library, strings: strings, language: options.language, record: record, clock: clock)
     var renderer = MessageRenderer(people: [:], clock: clock, strings: strings)
     for file in record.manifest.files where file.role == .media {

@@ -216,6 +216,8 @@ public enum VerifyFixtures {
         }
       }
       bundle.reseal()
+    case .unknownTimeZone:
+      bundle.manifest.source.timeZone = "Mars/Olympus_Mons"
     case .missingListMismatch:
       bundle.manifest.missing = []
       bundle.manifest.totals.missing = 0

@@ -42,7 +42,7 @@ extension ChatBundleCommand {
       if json {
         var object = summary.jsonValue()
         if verify { object.append("verification", report.jsonValue()) }
-        print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
+        print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
         for line in summary.text().split(separator: "\n", omittingEmptySubsequences: false) { printSafe(String(line)) }
         if verify {

@@ -45,7 +45,7 @@ extension ChatBundleCommand {
           object.members[index].value = .bool(valid)
         }
         object.append("expected_id_mismatch", idMismatch)
-        print(String(decoding: JSONWriter.serialize(.object(object)), as: UTF8.self))
+        print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
         printHuman(report, valid: valid, idMismatch: idMismatch)
       }

@@ -99,3 +99,46 @@ public enum JSONWriter {
     nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
   }
 }
+
+extension JSONWriter {
+  /// `serialize`, with every character that can steer a terminal or reorder what it shows
+  /// written as a `\u` escape: DEL, the C1 controls (U+0080–U+009F) and the bidirectional
+  /// controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), as spec §14.2 asks
+  /// of output that holds text from a bundle. C0 controls are escaped by JSON already. The
+  /// result is the same JSON value.
+  public static func serializeForTerminal(_ value: JSONValue) -> [UInt8] {
+    let bytes = serialize(value)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var index = 0
+    func escape(_ scalar: UInt32) {
+      out += Array("\\u".utf8)
+      for shift in stride(from: 12, through: 0, by: -4) { out.append(hexDigit(UInt8((scalar >> UInt32(shift)) & 0xF))) }
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+      let third = index + 2 < bytes.count ? bytes[index + 2] : 0
+      if byte == 0x7F {
+        escape(0x7F)
+        index += 1
+      } else if byte == 0xC2, (0x80...0x9F).contains(next) {
+        escape(UInt32(next))
+        index += 2
+      } else if byte == 0xD8, next == 0x9C {
+        escape(0x061C)
+        index += 2
+      } else if byte == 0xE2, next == 0x80, third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third) {
+        escape(0x2000 + UInt32(third - 0x80))
+        index += 3
+      } else if byte == 0xE2, next == 0x81, (0xA6...0xA9).contains(third) {
+        escape(0x2040 + UInt32(third - 0x80))
+        index += 3
+      } else {
+        out.append(byte)
+        index += 1
+      }
+    }
+    return out
+  }
+}

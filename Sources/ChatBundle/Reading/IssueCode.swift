@@ -38,6 +38,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
   case unsafeListedPath = "C14"
   case totalsMismatch = "C15"
   case entryOutOfOrder = "C16"
+  case unknownTimeZone = "C17"
   // D: content and cross references
   case ndjsonFraming = "D01"
   case recordNotJSON = "D02"
@@ -53,7 +54,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
 
   public var severity: VerificationIssue.Severity {
     switch self {
-    case .unknownManifestField, .unreferencedMedia, .rawLineSeparator: .warning
+    case .unknownManifestField, .unreferencedMedia, .rawLineSeparator, .unknownTimeZone: .warning
     default: .error
     }
   }
@@ -108,6 +109,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
     case .unsafeListedPath: "unsafe_listed_path"
     case .totalsMismatch: "totals_mismatch"
     case .entryOutOfOrder: "entry_out_of_order"
+    case .unknownTimeZone: "unknown_time_zone"
     case .ndjsonFraming: "ndjson_framing"
     case .recordNotJSON: "record_not_json"
     case .recordSchema: "record_schema"
