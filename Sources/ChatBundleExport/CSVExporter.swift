@@ -77,7 +77,8 @@ public final class CSVExporter: BundleExporter {
       // Never guessed: a sheet in the wrong zone misdates every row.
       guard let clock = LocalClock(identifier: zone) else {
         throw ExportError.output(
-          "the bundle's time zone \"\(zone)\" is not a zone this system knows; pass --tz with the zone to write times in")
+          "the bundle's time zone \"\(zone)\" is not a zone this system knows; pass --tz with the zone to write times in"
+        )
       }
       self.clock = clock
     case .person(let id, let name): summary.people[id] = name

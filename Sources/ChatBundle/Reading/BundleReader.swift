@@ -405,7 +405,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
     if LocalClock(identifier: decoded.source.timeZone) == nil {
       add(
         .unknownTimeZone, name,
-        "source.time_zone \"\(decoded.source.timeZone)\" is not a time zone this system knows; local times cannot be shown without another zone")
+        "source.time_zone \"\(decoded.source.timeZone)\" is not a time zone this system knows; local times cannot be shown without another zone"
+      )
     }
     if bytes.last != 0x0A || bytes.dropLast().contains(0x0A) {
       add(.manifestSchema, name, "the manifest must be one line of JSON ending in a newline")
