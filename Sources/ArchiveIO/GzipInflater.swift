@@ -18,6 +18,15 @@ public final class GzipInflater: ByteStream {
   private var sawAnyInput = false
   public private(set) var members = 0
   public private(set) var decompressedBytes: Int64 = 0
+  /// Each member's header extra field, kept for the members that hold no data (as many as
+  /// `maximumEmptyMembers`), with whether data followed them: the attachments of spec
+  /// §3.1 are the empty members at the end.
+  private var emptyMembers: [(extra: [UInt8], followedByData: Bool)] = []
+  private var memberStartBytes: Int64 = 0
+  public static let maximumEmptyMembers = 64
+  /// zlib writes each member's header here; the extra field into `extraBuffer`.
+  private let header = UnsafeMutablePointer<gz_header>.allocate(capacity: 1)
+  private let extraBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Int(UInt16.max))
 
   public init(source: ByteStream, name: String? = nil, bufferSize: Int = 64 * 1024) throws(ArchiveError) {
     self.source = source
@@ -27,9 +36,47 @@ public final class GzipInflater: ByteStream {
     guard status == Z_OK else {
       throw ArchiveError(.io, operation: "inflateInit2", message: "zlib status \(status)", path: name)
     }
+    header.initialize(to: gz_header())
+    watchHeader()
   }
 
-  deinit { inflateEnd(&stream) }
+  deinit {
+    inflateEnd(&stream)
+    header.deinitialize(count: 1)
+    header.deallocate()
+    extraBuffer.deallocate()
+  }
+
+  /// Asks zlib for the next member's header; called before each member is inflated.
+  private func watchHeader() {
+    header.pointee = gz_header()
+    header.pointee.extra = extraBuffer
+    header.pointee.extra_max = UInt32(UInt16.max)
+    inflateGetHeader(&stream, header)
+  }
+
+  /// The header extra fields of the members at the end of the stream that hold no data,
+  /// in order; complete once the stream has been read to its end.
+  public var trailingEmptyMemberExtras: [[UInt8]] {
+    var result: [[UInt8]] = []
+    for member in emptyMembers.reversed() {
+      guard !member.followedByData else { break }
+      result.append(member.extra)
+    }
+    return result.reversed()
+  }
+
+  private func memberFinished() {
+    let produced = decompressedBytes - memberStartBytes
+    if produced > 0 {
+      for index in emptyMembers.indices { emptyMembers[index].followedByData = true }
+    } else if emptyMembers.count < Self.maximumEmptyMembers {
+      let length = Int(min(header.pointee.extra_len, header.pointee.extra_max))
+      let extra = header.pointee.extra == nil ? [] : Array(UnsafeBufferPointer(start: extraBuffer, count: length))
+      emptyMembers.append((extra, false))
+    }
+    memberStartBytes = decompressedBytes
+  }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard !finished, let outBase = buffer.baseAddress, buffer.count > 0 else { return 0 }
@@ -52,6 +99,7 @@ public final class GzipInflater: ByteStream {
             path: name)
         }
         inflateReset(&stream)
+        watchHeader()
         memberEnded = false
       }
       if inputStart == inputEnd {
@@ -92,6 +140,7 @@ public final class GzipInflater: ByteStream {
       case Z_STREAM_END:
         members += 1
         memberEnded = true
+        memberFinished()
         if produced > 0 { return produced }
       case Z_NEED_DICT, Z_DATA_ERROR:
         throw ArchiveError(

@@ -75,6 +75,13 @@ public final class TarGzReader {
   /// Decompressed bytes inflated so far (with read-ahead: after `stop()`).
   public var decompressedBytes: Int64 { context.inflater.decompressedBytes }
 
+  /// The records the file's trailing empty gzip members carry (`GzipAttachment`), in file
+  /// order; complete once the archive has been read to its end (with read-ahead: after
+  /// `stop()`).
+  public var attachmentRecords: [[UInt8]] {
+    context.inflater.trailingEmptyMemberExtras.compactMap(GzipAttachment.record(inExtraField:))
+  }
+
   /// The next entry's header, or nil after the end-of-archive marker.
   public func nextEntry() throws -> TarEntryHeader? {
     guard let handle, !atEnd else { return nil }

@@ -216,6 +216,8 @@ public enum VerifyFixtures {
         }
       }
       bundle.reseal()
+    case .malformedAttachment:
+      return Fixture(bytes: try bundle.gzipped() + GzipAttachment.member(carrying: Array("not a record".utf8)))
     case .unknownTimeZone:
       bundle.manifest.source.timeZone = "Mars/Olympus_Mons"
     case .missingListMismatch:

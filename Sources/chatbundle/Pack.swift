@@ -89,6 +89,11 @@ extension ChatBundleCommand {
     @Flag(help: "Replace OUT if it exists.")
     var force = false
 
+    @Option(
+      name: .customLong("sign"),
+      help: "Sign the bundle with this private key (NAME.key from 'chatbundle key new'). Repeatable.")
+    var signingKeyPaths: [String] = []
+
     @Flag(name: .shortAndLong, help: "No progress display and no summary.")
     var quiet = false
 
@@ -103,6 +108,8 @@ extension ChatBundleCommand {
     }
 
     func run() throws {
+      // Read first, so that a wrong key path fails before the work, not after it.
+      let signingKeys = try signingKeyPaths.map(loadSigningKey)
       let zone = sourceTz ?? "Asia/Shanghai"
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
       let existing: OutputPlacement.Existing = force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
@@ -121,6 +128,7 @@ extension ChatBundleCommand {
       options.maximumSkipped = maxSkipped
       options.keepFirstDuplicate = keepFirstDuplicate
       options.temporaryDirectory = tempDir
+      options.signingKeys = signingKeys
       if let mediaDirectory {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: mediaDirectory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -154,7 +162,10 @@ extension ChatBundleCommand {
         try importer.importFiles(expanded.files)
         let summary = try builder.finish(outputPath: output)
         progress.finish()
-        if !quiet { printSummary(summary) }
+        if !quiet {
+          printSummary(summary)
+          for key in signingKeys { printSafe("  signed by      \(key.publicKey.groupedFingerprint)") }
+        }
       } catch let error as ValidationError {
         progress.finish()
         throw error

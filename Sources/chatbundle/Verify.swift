@@ -3,7 +3,7 @@ import ChatBundle
 import Foundation
 
 extension ChatBundleCommand {
-  struct Verify: ParsableCommand {
+  struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Prove that a bundle is complete and untouched.",
       discussion: """
@@ -29,15 +29,27 @@ extension ChatBundleCommand {
     @Option(help: "The bundle id the sender announced; a different id makes the bundle invalid.")
     var expectId: String?
 
-    func run() throws {
+    @Option(
+      name: .customLong("trust"),
+      help: "A public key (NAME.pub) whose signature you accept. Repeatable; then a valid signature by one is required."
+    )
+    var trustedKeys: [String] = []
+
+    func run() async throws {
       try requireReadableFile(bundle)
-      let verifier = BundleVerifier(path: bundle)
-      let report = verifier.verify()
+      let keys = try trustedKeys.map(loadPublicKey)
+      let report = BundleVerifier(path: bundle).verify()
+      let provenance = ProvenanceSummary(signaturesOf: report, trusting: keys.isEmpty ? nil : keys)
       var valid = report.isValid
       var idMismatch: String?
       if let expectId, report.bundleID != expectId.lowercased() {
         valid = false
         idMismatch = "the bundle id is \(report.bundleID ?? "unknown"), not the expected \(expectId)"
+      }
+      // What the recipient asked for: a signature by one of the keys they trust.
+      var unmet: [String] = []
+      if !keys.isEmpty && !provenance.isSignedByTrustedKey {
+        unmet.append("no valid signature by a trusted key (--trust)")
       }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
@@ -45,15 +57,35 @@ extension ChatBundleCommand {
           object.members[index].value = .bool(valid)
         }
         object.append("expected_id_mismatch", idMismatch)
+        object.append("provenance", provenance.jsonValue())
+        object.append("requirements_unmet", JSONValue.array(unmet.map(JSONValue.string)))
         print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
-        printHuman(report, valid: valid, idMismatch: idMismatch)
+        printHuman(report, valid: valid && unmet.isEmpty, idMismatch: idMismatch)
+        printProvenance(provenance, unmet: unmet)
       }
       if let readError = report.readError {
         FileStream.standardError.write("error: cannot read \(bundle): \(readError)".terminalSafe + "\n")
         throw ExitCode(2)
       }
-      if !valid { throw ExitCode.failure }
+      if !valid || !unmet.isEmpty { throw ExitCode.failure }
+    }
+
+    private func printProvenance(_ provenance: ProvenanceSummary, unmet: [String]) {
+      if provenance.signers.isEmpty { printSafe("signed     no (nothing says who made this bundle)") }
+      for signer in provenance.signers {
+        let trust: String
+        switch signer.trusted {
+        case nil: trust = "trust not checked (pass --trust KEY.pub)"
+        case true?: trust = "TRUSTED"
+        case false?: trust = "not one of the trusted keys"
+        }
+        let name = signer.name.map { " \($0)" } ?? ""
+        printSafe(
+          "signature  \(signer.valid ? "valid" : "INVALID"), key\(name) \(signer.fingerprint), "
+            + (signer.valid ? trust : "it does not match this bundle"))
+      }
+      for problem in unmet { printSafe("required   \(problem)") }
     }
 
     private func printHuman(_ report: VerificationReport, valid: Bool, idMismatch: String?) {

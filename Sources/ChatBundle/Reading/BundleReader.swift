@@ -135,6 +135,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
   private func readHeader() throws {
     guard let archive, let header = try archive.nextEntry() else {
       finalChecks()
+      readAttachments()
       finish()
       return
     }
@@ -471,6 +472,18 @@ public final class BundleReader: Sequence, IteratorProtocol {
       add(
         .totalsMismatch, BundleLayout.manifest,
         "totals.messages is \(manifest.totals.messages), the files hold \(report.messages)")
+    }
+  }
+
+  /// The records of the file's trailing gzip members, now that it has been read whole.
+  private func readAttachments() {
+    guard let archive else { return }
+    archive.stop()
+    for record in archive.attachmentRecords {
+      switch BundleAttachment.decode(record) {
+      case .success(let attachment): report.attachments.append(attachment)
+      case .failure(let problem): add(.malformedAttachment, nil, problem.description)
+      }
     }
   }
 

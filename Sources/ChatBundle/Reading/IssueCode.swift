@@ -15,6 +15,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
   case paxGlobalHeader = "A09"
   case paxKeywordNotAllowed = "A10"
   case tarParserDisagreement = "A11"
+  case malformedAttachment = "A12"
   // B: entries and their paths
   case unsafePath = "B01"
   case outsideRoot = "B02"
@@ -54,7 +55,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
 
   public var severity: VerificationIssue.Severity {
     switch self {
-    case .unknownManifestField, .unreferencedMedia, .rawLineSeparator, .unknownTimeZone: .warning
+    case .unknownManifestField, .unreferencedMedia, .rawLineSeparator, .unknownTimeZone, .malformedAttachment: .warning
     default: .error
     }
   }
@@ -88,6 +89,7 @@ public enum IssueCode: String, Sendable, CaseIterable, Codable {
     case .paxGlobalHeader: "pax_global_header"
     case .paxKeywordNotAllowed: "pax_keyword_not_allowed"
     case .tarParserDisagreement: "tar_parser_disagreement"
+    case .malformedAttachment: "malformed_attachment"
     case .unsafePath: "unsafe_path"
     case .outsideRoot: "outside_root"
     case .notRegularFile: "not_regular_file"

@@ -15,6 +15,10 @@ public struct VerificationReport: Sendable {
   public var media: Int64 = 0
   public var bytes: Int64 = 0
   public var manifest: Manifest?
+  /// Signatures, timestamps and other records that travel with the bundle (spec §3.1),
+  /// as found; what they prove is checked apart, against the keys and roots a recipient
+  /// trusts.
+  public var attachments: [BundleAttachment] = []
   /// Set when the file itself could not be read (an I/O error, not damage): the outcome
   /// is unknown rather than invalid.
   public var readError: String?

@@ -1,4 +1,5 @@
 import ArchiveIO
+import Foundation
 
 /// Packs messages from any source into a bundle, in memory bounded by the sort budget
 /// (plus the manifest's file list), however large the input.
@@ -148,7 +149,8 @@ public final class BundleBuilder {
           + "by --since/--until or --conversation")
     }
     let bundleID = SHA256Digest.hex(of: manifestBytes)
-    let bundleBytes = try writeArchive(manifest: manifest, manifestBytes: manifestBytes, outputPath: outputPath)
+    let bundleBytes = try writeArchive(
+      manifest: manifest, manifestBytes: manifestBytes, bundleID: bundleID, outputPath: outputPath)
     return PackSummary(
       output: outputPath, bundleID: bundleID, bundleBytes: bundleBytes, conversations: manifest.totals.conversations,
       messages: manifest.totals.messages, media: manifest.totals.media, mediaBytes: manifest.totals.mediaBytes,
@@ -263,7 +265,9 @@ public final class BundleBuilder {
   }
 
   /// Writes the archive beside the output and moves it into place.
-  private func writeArchive(manifest: Manifest, manifestBytes: [UInt8], outputPath: String) throws -> Int64 {
+  private func writeArchive(manifest: Manifest, manifestBytes: [UInt8], bundleID: String, outputPath: String)
+    throws -> Int64
+  {
     let placement =
       outputPath == self.placement.destination
       ? self.placement : try OutputPlacement(file: outputPath, existing: .replaceRegularFile)
@@ -286,7 +290,23 @@ public final class BundleBuilder {
       }
     }
     writer.progress = progress
-    let size = try writer.write(to: placement.scratch)
+    var size = try writer.write(to: placement.scratch)
+    if !options.signingKeys.isEmpty {
+      // Signatures travel in trailing gzip members (spec §3.1), added before the bundle
+      // is put in place so that it never appears there unsigned.
+      guard let file = FileHandle(forWritingAtPath: placement.scratch) else {
+        throw ChatBundleError.io(path: placement.scratch, message: "cannot reopen to sign")
+      }
+      defer { try? file.close() }
+      try file.seekToEnd()
+      for key in options.signingKeys {
+        let member = try GzipAttachment.member(
+          carrying: BundleAttachment.signature(try BundleSignature(signing: bundleID, with: key)).bytes)
+        try file.write(contentsOf: member)
+        size += Int64(member.count)
+      }
+      try file.synchronize()
+    }
     try placement.commit(placement.scratch)
     return size
   }

@@ -16,6 +16,8 @@ public struct PackOptions: Sendable {
   public var sortMemoryBytes = 64 << 20
   /// Where scratch files go; by default beside the output, so the final rename is atomic.
   public var temporaryDirectory: String?
+  /// Keys that sign the bundle as it is written, so that it appears at the output signed.
+  public var signingKeys: [SigningKey] = []
 
   public init(platform: Identifier, timeZone: String) {
     self.platform = platform
