@@ -100,11 +100,11 @@ import Testing
       ])
   }
 
-  /// A record whose message line would pass the format's 64 MiB limit (the text and the
-  /// source record each hold 34 MiB) is refused at pack time, not by verify afterwards.
+  /// A record whose message line would pass the readers' 16 MiB line limit (the text and
+  /// the source record each hold 9 MiB) is refused at pack time, not by verify afterwards.
   @Test func aRecordOverTheLineLimitIsRefusedWithItsFileAndLine() throws {
     let directory = try TemporaryDirectory()
-    let text = String(repeating: "x", count: 34 << 20)
+    let text = String(repeating: "x", count: 9 << 20)
     let big =
       "{\"msg_id\":\"2\",\"timestamp\":1741568400001,\"chat_type\":\"groupchat\","
       + "\"payload\":{\"bodies\":[{\"type\":\"txt\",\"msg\":\"\(text)\"}],\"from\":\"a\",\"to\":\"g\"}}\n"

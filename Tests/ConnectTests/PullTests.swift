@@ -80,7 +80,10 @@ import Testing
       // The fourth download hangs; kill the pull while it waits for it.
       #expect(await waitFor(seconds: 30) { server.requests().contains { $0.status == 0 } })
       _ = await run.kill()
-      #expect(downloadsServed(server).count == 3)
+      // Downloads overlap, so others may finish while the fourth hangs; the pull was still
+      // cut off before it had everything.
+      let servedBeforeKill = downloadsServed(server).count
+      #expect(servedBeforeKill >= 3 && servedBeforeKill < 2 + Scenario.all.count, "\(servedBeforeKill)")
       let resumed = try await pull(server, out: out)
       #expect(resumed.status == 0, "\(resumed.standardOutput)\(resumed.standardError)")
       #expect(resumed.standardOutput.contains("2 complete"), "\(resumed.standardOutput)")
