@@ -87,7 +87,12 @@ public final class HistoryPuller {
         throw .io(path: path, message: "cannot create the directory: \(error.localizedDescription)")
       }
     }
-    if let saved = try PullState.load(statePath) {
+    let loaded: PullState?
+    do { loaded = try PullState.load(statePath) } catch {
+      guard case .unreadableInput(_, let message) = error else { throw .io(path: statePath, message: "\(error)") }
+      throw .io(path: statePath, message: message)
+    }
+    if let saved = loaded {
       guard saved.org == client.org, saved.app == client.app, saved.cluster == cluster else {
         throw .usage(
           "\(directory) holds a pull of \(saved.org)/\(saved.app) (cluster \(saved.cluster.rawValue)); "
@@ -474,7 +479,11 @@ public final class HistoryPuller {
   }
 
   private func saveState() throws(ConnectError) {
-    try state.save(statePath)
+    let bytes: [UInt8]
+    do { bytes = try state.encoded() } catch {
+      throw .io(path: statePath, message: "cannot encode the state: \(error)")
+    }
+    try DurableFile.store(bytes, at: statePath)
     unsavedChanges = 0
     lastSave = Date()
   }

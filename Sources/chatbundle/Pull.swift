@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatBundle
 import ChatBundleConnect
+import ChatBundleImport
 import Foundation
 
 extension ChatBundleCommand {

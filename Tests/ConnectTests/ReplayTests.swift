@@ -1,5 +1,6 @@
 import ChatBundle
 import ChatBundleConnect
+import ChatBundleImport
 import ChatBundleTestSupport
 import Foundation
 import Testing

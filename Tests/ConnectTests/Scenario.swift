@@ -1,4 +1,5 @@
 import ChatBundleConnect
+import ChatBundleImport
 import Foundation
 
 /// A school's group chat over two hours, with an image and a file behind share secrets, a

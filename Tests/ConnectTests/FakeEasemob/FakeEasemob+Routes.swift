@@ -1,6 +1,7 @@
 import ArchiveIO
 import ChatBundle
 import ChatBundleConnect
+import ChatBundleImport
 import Foundation
 
 /// The API itself, free of HTTP plumbing: a request in, what to do with it out. Every

@@ -1,4 +1,5 @@
 import ChatBundleConnect
+import ChatBundleImport
 import Foundation
 
 /// What the fake Easemob app holds and how it misbehaves.

@@ -82,29 +82,29 @@ public struct PullState: Codable, Sendable {
     hourKeys = cluster.zoneDescription
   }
 
-  public static func load(_ path: String) throws(ConnectError) -> PullState? {
+  /// Reads `pull-state.json`; nil when there is none.
+  public static func load(_ path: String) throws(ImportError) -> PullState? {
     guard FileManager.default.fileExists(atPath: path) else { return nil }
     do {
       let data = try Data(contentsOf: URL(fileURLWithPath: path))
       return try JSONDecoder().decode(PullState.self, from: data)
     } catch {
-      throw .io(
+      throw .unreadableInput(
         path: path,
         message: "the pull state is unreadable (\(error)); move it away to start over (files already pulled are reused)"
       )
     }
   }
 
-  func save(_ path: String) throws(ConnectError) {
+  /// The state's bytes as a pull stores them: sorted keys, a final newline.
+  public func encoded() throws -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data: Data
-    do { data = try encoder.encode(self) } catch { throw .io(path: path, message: "cannot encode the state: \(error)") }
-    try DurableFile.store(Array(data) + [0x0A], at: path)
+    return Array(try encoder.encode(self)) + [0x0A]
   }
 }
 
-func timestampNow() -> String {
+package func timestampNow() -> String {
   let formatter = ISO8601DateFormatter()
   formatter.formatOptions = [.withInternetDateTime]
   formatter.timeZone = TimeZone(identifier: "UTC")
