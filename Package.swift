@@ -42,6 +42,7 @@ let package = Package(
         .embedInCode("site/layout.mustache"), .embedInCode("site/index.mustache"),
         .embedInCode("site/conversation.mustache"), .embedInCode("site/style.css"),
         .embedInCode("site/search.mustache"), .embedInCode("site/search.js"),
+        .embedInCode("certificate/certificate.mustache"),
       ]),
     .target(
       name: "ChatBundleSite",
@@ -82,7 +83,7 @@ let package = Package(
     .testTarget(
       name: "ConnectTests",
       dependencies: [
-        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleTestSupport",
+        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleImport", "ChatBundleTestSupport",
         .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
       ]),

@@ -11,3 +11,17 @@ python3 scripts/check-schemas.py "$work/example.tar.gz"
 "$bin" pack --quiet --source wecom examples/wecom/messages.jsonl --media examples/wecom/media \
   --people examples/wecom/people.csv -o "$work/wecom.tar.gz"
 python3 scripts/check-schemas.py "$work/wecom.tar.gz"
+# Format 1.2: custody, and coverage from WeCom seq numbers with two gaps.
+python3 - "$work/seq.jsonl" <<'PY'
+import json, sys
+out = []
+for number, line in enumerate(open("examples/wecom/messages.jsonl", encoding="utf-8")):
+    record = json.loads(line)
+    record["seq"] = number + 1 + (3 if number >= 3 else 0) + (1 if number >= 10 else 0)
+    out.append(json.dumps(record, ensure_ascii=False))
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(out) + "\n")
+PY
+"$bin" pack --quiet --source wecom "$work/seq.jsonl" --media examples/wecom/media --people examples/wecom/people.csv \
+  --exported-by "IT department" --requested-by "Compliance" --purpose "audit" --reference "REQ-1" \
+  -o "$work/custody.tar.gz"
+python3 scripts/check-schemas.py "$work/custody.tar.gz"

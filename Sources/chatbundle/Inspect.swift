@@ -96,6 +96,15 @@ struct InspectSummary {
     }
     if manifest.source.inputs.count > 10 { out.append("              … \(manifest.source.inputs.count - 10) more") }
     out.append("scope       \(scopeText())")
+    if let custody = manifest.custody {
+      for (label, value) in [
+        ("exported by", custody.exportedBy), ("requested by", custody.requestedBy), ("purpose", custody.purpose),
+        ("reference", custody.reference),
+      ] {
+        if let value { out.append(label.padding(toLength: 12, withPad: " ", startingAt: 0) + value) }
+      }
+    }
+    out.append(contentsOf: coverageLines())
     out.append(
       "totals      \(totals.conversations) conversations, \(totals.messages) messages, \(totals.media) media files (\(formatBytes(totals.mediaBytes))), \(totals.missing) missing, \(totals.skipped) skipped, \(totals.duplicates) duplicates merged"
     )
@@ -141,6 +150,36 @@ struct InspectSummary {
     return out.joined(separator: "\n")
   }
 
+  /// The period delivered, the source's periods by state and every gap.
+  func coverageLines() -> [String] {
+    let coverage = CoverageSummary(manifest)
+    var out: [String] = []
+    if let first = coverage.firstMessage, let last = coverage.lastMessage {
+      out.append("delivered   messages from \(date(first)) to \(date(last))")
+    }
+    if !coverage.isStated {
+      out.append("coverage    not stated by the source (no periods or sequence numbers recorded)")
+      return out
+    }
+    if coverage.periodCount > 0 {
+      out.append(
+        "coverage    \(coverage.periodCount) source periods: "
+          + coverage.periodStates.map { "\($0.count) \($0.state)" }.joined(separator: ", "))
+    }
+    if let sequence = coverage.sequence {
+      out.append(
+        "sequence    \(sequence.field) \(sequence.first)–\(sequence.last), \(sequence.seen) seen, "
+          + "\(sequence.absent) absent in \(sequence.gaps.count) gaps"
+          + (sequence.gapsComplete ? "" : " (more gaps than listed)")
+          + (sequence.recordsWithout > 0 ? ", \(sequence.recordsWithout) records without \(sequence.field)" : ""))
+    }
+    let lines = coverage.gapLines(time: date)
+    out.append("gaps        " + (lines.isEmpty ? "none" : "\(lines.count)"))
+    for line in lines.prefix(50) { out.append("              " + line) }
+    if lines.count > 50 { out.append("              … \(lines.count - 50) more (see --json)") }
+    return out
+  }
+
   func scopeText() -> String {
     let scope = manifest.scope
     if scope.isUnlimited { return "everything in the inputs" }
@@ -162,6 +201,7 @@ struct InspectSummary {
       "people",
       JSONValue.object(
         JSONObject(people.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key.text, .string($0.value)) })))
+    object.append("coverage_summary", CoverageSummary(manifest).jsonValue())
     object.append(
       "conversation_index",
       JSONValue.array(manifest.conversations.compactMap { index[$0.id].map(JSONValue.object) }))

@@ -94,6 +94,20 @@ extension ChatBundleCommand {
       help: "Sign the bundle with this private key (NAME.key from 'chatbundle key new'). Repeatable.")
     var signingKeyPaths: [String] = []
 
+    @Option(
+      help:
+        "Who exports the bundle (a name, a role); recorded in the manifest and shown by inspect, render and certify.")
+    var exportedBy: String?
+
+    @Option(help: "Who asked for the export.")
+    var requestedBy: String?
+
+    @Option(help: "Why: the purpose or legal basis of the export.")
+    var purpose: String?
+
+    @Option(help: "An approval, case or ticket reference.")
+    var reference: String?
+
     @Flag(name: .shortAndLong, help: "No progress display and no summary.")
     var quiet = false
 
@@ -104,6 +118,12 @@ extension ChatBundleCommand {
       if inputs.isEmpty { throw ValidationError("give at least one export file or directory") }
       if let maxSkippedProblem = maxSkipped < 0 ? "--max-skipped must not be negative" : nil {
         throw ValidationError(maxSkippedProblem)
+      }
+      for (option, value) in [
+        ("--exported-by", exportedBy), ("--requested-by", requestedBy), ("--purpose", purpose),
+        ("--reference", reference),
+      ] {
+        if let value, let problem = Custody.problem(with: value) { throw ValidationError("\(option) \(problem)") }
       }
     }
 
@@ -129,6 +149,17 @@ extension ChatBundleCommand {
       options.keepFirstDuplicate = keepFirstDuplicate
       options.temporaryDirectory = tempDir
       options.signingKeys = signingKeys
+      options.custody = Custody(
+        exportedBy: exportedBy, requestedBy: requestedBy, purpose: purpose, reference: reference)
+      let pulled = try pulledDirectories()
+      var inputs = inputs
+      var mediaDirectory = mediaDirectory
+      if let pull = pulled.first {
+        inputs = inputs.map { $0 == pull.path || $0 == pull.path + "/" ? pull.historyDirectory : $0 }
+        if mediaDirectory == nil, FileManager.default.fileExists(atPath: pull.mediaDirectory) {
+          mediaDirectory = pull.mediaDirectory
+        }
+      }
       if let mediaDirectory {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: mediaDirectory, isDirectory: &isDirectory), isDirectory.boolValue
@@ -160,6 +191,7 @@ extension ChatBundleCommand {
           }
         importer.onFile = onFile
         try importer.importFiles(expanded.files)
+        builder.coverage = pulled.first.map { $0.coverage(scope: options.scope) } ?? importer.coverage
         let summary = try builder.finish(outputPath: output)
         progress.finish()
         if !quiet {
@@ -177,6 +209,21 @@ extension ChatBundleCommand {
         FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
         throw ExitCode.failure
       }
+    }
+
+    /// Inputs that are a pull's output directory (`pull-state.json` beside `history/`), read
+    /// as a whole: history, media and the hours' states.
+    private func pulledDirectories() throws -> [PulledDirectory] {
+      let pulled = try inputs.compactMap { input throws(ImportError) in try PulledDirectory.open(input) }
+      guard pulled.count <= 1 else {
+        throw ValidationError(
+          "\(pulled.map(\.path).joined(separator: ", ")) are \(pulled.count) pulled directories; pack one at a time")
+      }
+      if !pulled.isEmpty && source != .easemob {
+        throw ValidationError(
+          "\(pulled[0].path) is the output of 'chatbundle pull easemob'; pack it with --source easemob")
+      }
+      return pulled
     }
 
     /// The bundle must not overwrite an input, nor land where the next pack of the same

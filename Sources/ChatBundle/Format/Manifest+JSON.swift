@@ -4,7 +4,7 @@ extension Manifest {
 
   static let knownKeys: Set<String> = [
     "format", "format_version", "required_features", "created", "generator", "source", "scope",
-    "hash_algorithm", "totals", "conversations", "files", "missing", "skipped",
+    "hash_algorithm", "totals", "conversations", "files", "missing", "skipped", "custody", "coverage",
   ]
 
   /// The manifest's JSON, keys in the order the spec lists them.
@@ -37,6 +37,9 @@ extension Manifest {
     object.append("files", JSONValue.array(files.map { $0.jsonValue() }))
     object.append("missing", JSONValue.array(missing.map { $0.jsonValue() }))
     object.append("skipped", JSONValue.array(skipped.map { $0.jsonValue() }))
+    // Absent rather than null, so that bundles without them keep their 1.0 bytes.
+    if let custody { object.append("custody", custody.jsonValue()) }
+    if let coverage { object.append("coverage", coverage.jsonValue()) }
     return .object(object)
   }
 
@@ -157,6 +160,11 @@ extension Manifest {
       }
       for (index, element) in skippedElements.enumerated() {
         skipped.append(try SkippedRecord(FieldReader(element, prefix: "skipped[\(index)]")))
+      }
+      if let custodyFields = try fields.nested("custody") { custody = try Custody(custodyFields) }
+      if let coverageFields = try fields.nested("coverage") { coverage = try Coverage(coverageFields) }
+      if version < FormatVersion.withCustodyAndCoverage, let key = ["custody", "coverage"].first(where: fields.has) {
+        throw RecordError(field: key, message: "needs format_version \(FormatVersion.withCustodyAndCoverage) or later")
       }
       unknownKeys = fields.object.keys.filter { !Manifest.knownKeys.contains($0) }
     } catch let error as RecordError {

@@ -17,6 +17,11 @@ public struct Manifest: Sendable, Equatable {
   public var files: [FileEntry] = []
   public var missing: [MissingMedia] = []
   public var skipped: [SkippedRecord] = []
+  /// Who exported the bundle, for whom and why; nil when the packer said nothing. Since 1.2.
+  public var custody: Custody?
+  /// What the source delivered against what was asked; nil when the source says nothing
+  /// about it. Since 1.2.
+  public var coverage: Coverage?
   /// Keys this version does not know, kept so that a reader can warn about them.
   public var unknownKeys: [String] = []
 

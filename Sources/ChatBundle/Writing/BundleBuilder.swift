@@ -26,6 +26,9 @@ public final class BundleBuilder {
   private var records: Int64 = 0
   private var cleanedUp = false
   public var progress: ((PackProgress) -> Void)?
+  /// What the source delivered against what was asked, as the importer or the caller found
+  /// it; recorded in the manifest.
+  public var coverage: Coverage?
 
   /// `existing` says what may be at `outputPath` already: by default a regular file, which
   /// the bundle replaces (never a directory, link, FIFO or device).
@@ -128,6 +131,11 @@ public final class BundleBuilder {
     }
     if manifest.conversations.contains(where: { $0.externalMembers != nil }) {
       manifest.formatVersion = FormatVersion.withExternalMembers
+    }
+    if let custody = options.custody, !custody.isEmpty { manifest.custody = custody }
+    if let coverage, !coverage.isEmpty { manifest.coverage = coverage }
+    if manifest.custody != nil || manifest.coverage != nil {
+      manifest.formatVersion = FormatVersion.withCustodyAndCoverage
     }
 
     manifest.skipped = skipped

@@ -18,6 +18,8 @@ public struct PackOptions: Sendable {
   public var temporaryDirectory: String?
   /// Keys that sign the bundle as it is written, so that it appears at the output signed.
   public var signingKeys: [SigningKey] = []
+  /// Who exports, for whom and why, recorded in the manifest as given.
+  public var custody: Custody?
 
   public init(platform: Identifier, timeZone: String) {
     self.platform = platform

@@ -10,6 +10,8 @@ public protocol SourceImporter: AnyObject {
   /// Maps one record, resolves its media and adds it to the builder if it is in scope; a
   /// `RecordError` refuses the record.
   func add(_ raw: JSONValue, input: Int, line: Int64) throws
+  /// What the input itself says about its completeness (sequence numbers), once read.
+  var coverage: Coverage? { get }
 }
 
 extension SourceImporter {

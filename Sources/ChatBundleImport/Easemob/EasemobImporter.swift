@@ -8,6 +8,9 @@ public final class EasemobImporter: SourceImporter {
   public let mediaDirectory: String?
   private let mapper = EasemobRecordMapper()
   public var onFile: ((String) -> Void)?
+  /// Easemob's history files carry no sequence; a pull's hours are its coverage
+  /// (`PulledDirectory`).
+  public var coverage: Coverage? { nil }
 
   public init(builder: BundleBuilder, mediaDirectory: String?) {
     self.builder = builder
