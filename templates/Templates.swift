@@ -9,3 +9,8 @@ public enum SiteTemplates {
     "search.js": String(decoding: PackageResources.search_js, as: UTF8.self),
   ]
 }
+
+/// The built-in handover certificate (`chatbundle certify`).
+public enum CertificateTemplate {
+  public static let text = String(decoding: PackageResources.certificate_mustache, as: UTF8.self)
+}

@@ -13,6 +13,7 @@ struct IndexPageWriter {
 
   func write(into directory: String, finisher: PageFinisher) throws {
     let manifest = frame.manifest
+    let coverage = frame.coverageLines()
     let clock = frame.clock
     let strings = frame.strings
     let rows: [[String: Any]] = snapshot.conversations.map { conversation in
@@ -51,6 +52,8 @@ struct IndexPageWriter {
         "conversations": part(rows, page),
         "missing": missingPart, "hasMissing": !missingPart.isEmpty, "skipped": skippedPart,
         "hasSkipped": !skippedPart.isEmpty, "scope": frame.scopeLines(),
+        "custody": frame.custodyLines(), "hasCustody": manifest.custody != nil,
+        "coverage": coverage.summary, "gaps": coverage.gaps,
         "messages": manifest.totals.messages, "media": manifest.totals.media, "strings": frame.stringsContext(),
         "platform": manifest.source.platform.text,
         "hasIndexPages": pageCount > 1, "indexPage": page + 1, "indexPages": pageCount,

@@ -22,6 +22,11 @@ public struct RenderOptions: Sendable {
   /// by default, so that the same bundle always gives the same site.
   public var verificationTime: Int64?
 
+  /// Who signed and timestamped the bundle, and whether each is trusted, for every page's
+  /// header; by default the signatures' validity with trust not checked. The CLI passes one
+  /// that knows the trusted keys and timestamp roots.
+  public var provenance: (@Sendable (VerificationReport) -> ProvenanceSummary)?
+
   public enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
 
   public init() {}

@@ -46,7 +46,8 @@ final class SiteFrame {
       "generatedFrom": strings(.generatedFrom), "skipped": strings(.skipped), "search": strings(.search),
       "searchPlaceholder": strings(.searchPlaceholder), "allMembers": strings(.allMembers), "from": strings(.from),
       "to": strings(.to), "noResults": strings(.noResults), "moreResults": strings(.moreResults),
-      "narrowSearch": strings(.narrowSearch),
+      "narrowSearch": strings(.narrowSearch), "custody": strings(.custody), "coverage": strings(.coverage),
+      "gaps": strings(.gaps),
     ]
   }
 
@@ -89,6 +90,36 @@ final class SiteFrame {
     return BundleHeader(
       counts: counts, scope: scopeLines().joined(separator: "; "),
       created: strings(.bundleCreated) + " " + clock.date(created) + " " + clock.time(created), span: span)
+  }
+
+  /// Who exported the bundle, for whom and why, as the packer stated it.
+  func custodyLines() -> [String] {
+    guard let custody = manifest.custody else { return [] }
+    let labels: [SiteStrings.Key] = [.exportedBy, .requestedBy, .purpose, .reference]
+    return zip(labels, custody.fields).compactMap { label, field in field.value.map { strings(label) + ": " + $0 } }
+  }
+
+  /// The messages delivered, the source's periods by state and every gap.
+  func coverageLines() -> (summary: [String], gaps: [String]) {
+    let coverage = CoverageSummary(manifest)
+    var summary: [String] = []
+    if let first = coverage.firstMessage, let last = coverage.lastMessage {
+      summary.append(
+        strings(.delivered) + ": " + clock.date(first) + " " + clock.time(first) + " – " + clock.date(last) + " "
+          + clock.time(last))
+    }
+    guard coverage.isStated else { return (summary + [strings(.coverageNotStated)], []) }
+    if coverage.periodCount > 0 {
+      summary.append(
+        strings(.sourcePeriods) + ": \(coverage.periodCount) ("
+          + coverage.periodStates.map { "\($0.state) \($0.count)" }.joined(separator: ", ") + ")")
+    }
+    if let sequence = coverage.sequence {
+      summary.append(
+        "\(sequence.field) \(sequence.first)–\(sequence.last): \(sequence.seen) seen, \(sequence.absent) absent")
+    }
+    let gaps = coverage.gapLines { self.clock.date($0) + " " + self.clock.time($0) }
+    return (summary, gaps.isEmpty ? [strings(.noGaps)] : gaps)
   }
 
   /// The export's scope, one line per limit, or "everything".

@@ -52,6 +52,8 @@ extension SiteGenerator {
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
     guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }
     generator.verificationValid = report.isValid
+    generator.provenance =
+      options.provenance?(report) ?? ProvenanceSummary(signaturesOf: report, trusting: nil)
     try generator.finish()
     if ProcessInfo.processInfo.environment["CHATBUNDLE_TIMING"] != nil {
       let stream = streamed.timeIntervalSince(started)

@@ -39,6 +39,7 @@ public final class SiteGenerator {
   private(set) var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
+  var provenance = ProvenanceSummary()
   /// Recall notices by recalled message id, found before the pass.
   var recalls: [Identifier: RecallNotice] = [:]
   /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
@@ -230,6 +231,28 @@ public final class SiteGenerator {
     } else {
       html.raw("<span class=\"unverified\">✘ ")
       html.text(strings(.unverified))
+    }
+    html.raw("</span>")
+    html.raw(" <span class=\"provenance\">")
+    if provenance.signers.isEmpty { html.text(" · " + strings(.unsigned)) }
+    for signer in provenance.signers where signer.valid {
+      let trust: SiteStrings.Key =
+        switch signer.trusted {
+        case true?: .trusted
+        case false?: .untrusted
+        case nil: .trustNotChecked
+        }
+      html.text(" · " + strings(.signedBy) + " " + signer.fingerprint.prefix(16) + "… (" + strings(trust) + ")")
+    }
+    for timestamp in provenance.timestamps where timestamp.valid {
+      var text = " · " + strings(.timestamped)
+      if let time = timestamp.time, (0...BundleLimits.maximumTimestamp).contains(time) {
+        text += " " + UTCTime.timestamp(milliseconds: time)
+      }
+      if let authority = timestamp.authority { text += " " + authority }
+      let trust: SiteStrings.Key = timestamp.trusted == true ? .trusted : .trustNotChecked
+      text += " (" + strings(trust) + ")"
+      html.text(text)
     }
     html.raw("</span>")
     return html.string

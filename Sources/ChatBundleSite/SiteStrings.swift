@@ -18,6 +18,8 @@ struct SiteStrings: Sendable {
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
     case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
     case mediaFiles, missingShort, audio, video, narrowSearch, mentions, image
+    case signedBy, unsigned, trusted, trustNotChecked, untrusted, timestamped, custody, exportedBy, requestedBy
+    case purpose, reference, coverage, delivered, gaps, noGaps, coverageNotStated, sourcePeriods
 
     var english: String {
       switch self {
@@ -71,6 +73,23 @@ struct SiteStrings: Sendable {
       case .video: "Video"
       case .mentions: "Mentions:"
       case .image: "Image"
+      case .signedBy: "signed by"
+      case .unsigned: "unsigned: nothing says who made this bundle"
+      case .trusted: "trusted key"
+      case .trustNotChecked: "key not checked against a trusted one (chatbundle verify --trust)"
+      case .untrusted: "not a trusted key"
+      case .timestamped: "timestamp"
+      case .custody: "Custody"
+      case .exportedBy: "Exported by"
+      case .requestedBy: "Requested by"
+      case .purpose: "Purpose"
+      case .reference: "Reference"
+      case .coverage: "Coverage"
+      case .delivered: "Messages delivered"
+      case .gaps: "Gaps"
+      case .noGaps: "none: every period and sequence number the source was asked for is accounted for"
+      case .coverageNotStated: "not stated by the source (no periods or sequence numbers recorded)"
+      case .sourcePeriods: "Source periods"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -127,6 +146,23 @@ struct SiteStrings: Sendable {
       case .video: "视频"
       case .mentions: "提及："
       case .image: "图片"
+      case .signedBy: "签名密钥"
+      case .unsigned: "未签名：无法证明由谁制作"
+      case .trusted: "受信任的密钥"
+      case .trustNotChecked: "未与受信任的密钥核对（chatbundle verify --trust）"
+      case .untrusted: "不是受信任的密钥"
+      case .timestamped: "时间戳"
+      case .custody: "保管信息"
+      case .exportedBy: "导出人"
+      case .requestedBy: "申请人"
+      case .purpose: "用途"
+      case .reference: "审批编号"
+      case .coverage: "覆盖范围"
+      case .delivered: "已交付的消息"
+      case .gaps: "缺口"
+      case .noGaps: "无：所请求的每个时段和序号均有着落"
+      case .coverageNotStated: "来源未说明（未记录时段或序号）"
+      case .sourcePeriods: "来源时段"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }

@@ -23,7 +23,12 @@ extension ChatBundleCommand {
     var tz: String?
 
     @Option(help: "Interface language: zh-CN or en.")
-    var lang: String = "zh-CN"
+    var lang: RenderOptions.Language = .zhCN
+
+    @Option(
+      name: .customLong("trust"),
+      help: "A public key (NAME.pub) whose signature the pages may call trusted. Repeatable.")
+    var trustedKeys: [String] = []
 
     @Option(help: "A directory of templates to use instead of the built-in ones.")
     var templates: String?
@@ -54,19 +59,20 @@ extension ChatBundleCommand {
         guard TimeZone(identifier: tz) != nil else { throw ValidationError("unknown time zone '\(tz)'") }
         options.timeZone = tz
       }
-      guard let language = RenderOptions.Language(rawValue: lang) else {
-        throw ValidationError("--lang must be zh-CN or en")
-      }
       guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
-      options.language = language
+      options.language = lang
+      let keys = try trustedKeys.map(loadPublicKey)
+      if !keys.isEmpty {
+        options.provenance = { report in ProvenanceSummary(signaturesOf: report, trusting: keys) }
+      }
       options.pageSize = pageSize
       options.templatesDirectory = templates
       options.force = force
       options.hideRecalled = hideRecalled
       if stamp {
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-          guard let seconds = Int64(epoch), seconds >= 0 else {
-            throw ValidationError("SOURCE_DATE_EPOCH must be whole seconds since 1970")
+          guard let seconds = Int64(epoch), (0...BundleLimits.maximumTimestamp / 1000).contains(seconds) else {
+            throw ValidationError("SOURCE_DATE_EPOCH must be whole seconds since 1970, before the year 10000")
           }
           options.verificationTime = seconds * 1000
         } else {
@@ -90,3 +96,5 @@ extension ChatBundleCommand {
     }
   }
 }
+
+extension RenderOptions.Language: ExpressibleByArgument {}

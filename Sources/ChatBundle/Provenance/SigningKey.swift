@@ -67,11 +67,13 @@ public struct PublicSigningKey: Sendable, Hashable {
   public var fingerprint: String { SHA256Digest.hex(of: rawRepresentation) }
 
   /// The fingerprint in groups of four for reading aloud or comparing on paper.
-  public var groupedFingerprint: String {
-    stride(from: 0, to: fingerprint.count, by: 4).map { offset in
-      let start = fingerprint.index(fingerprint.startIndex, offsetBy: offset)
-      return String(fingerprint[start..<fingerprint.index(start, offsetBy: 4)])
-    }.joined(separator: " ")
+  public var groupedFingerprint: String { Self.group(fingerprint) }
+
+  /// A fingerprint in groups of four characters.
+  public static func group(_ fingerprint: String) -> String {
+    let characters = Array(fingerprint)
+    return stride(from: 0, to: characters.count, by: 4).map { String(characters[$0..<min($0 + 4, characters.count)]) }
+      .joined(separator: " ")
   }
 
   static let header = "chatbundle Ed25519 public key"
