@@ -27,6 +27,11 @@ public struct TimestampVerifier: Sendable {
 
   public init(roots: [Certificate]?) { self.roots = roots }
 
+  /// Roots as read from the files a person named; nil or empty to check no chain.
+  public init(trusting roots: [LoadedCertificate]?) {
+    self.roots = roots.flatMap { $0.isEmpty ? nil : $0.map(\.certificate) }
+  }
+
   /// Checks a record travelling with the bundle whose id is `bundleID`.
   public func check(_ record: TimestampRecord, bundleID: String) async -> TimestampCheck {
     guard record.bundleID == bundleID else {
