@@ -37,7 +37,8 @@ enum CMSSignatureAlgorithm {
     default:
       if let (named, algorithm) = named[signature] {
         guard named == hash else {
-          throw .mismatch("the signer's digest algorithm (\(hash.name)) and signature algorithm (\(signature)) disagree")
+          throw .mismatch(
+            "the signer's digest algorithm (\(hash.name)) and signature algorithm (\(signature)) disagree")
         }
         return algorithm
       }

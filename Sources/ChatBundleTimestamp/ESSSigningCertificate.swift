@@ -31,14 +31,18 @@ struct ESSSigningCertificate: Sendable {
       // The policies, if any, restrict what the certificate may be used for; chatbundle
       // accepts a token whose signer certificate is otherwise fit.
       _ = nodes.next()
-      guard nodes.next() == nil else { throw TimestampError.malformed("the signing-certificate attribute has extra fields") }
+      guard nodes.next() == nil else {
+        throw TimestampError.malformed("the signing-certificate attribute has extra fields")
+      }
       return try DER.sequence(list, identifier: .sequence) { entries in
         var result: [CertificateID] = []
         while let entry = entries.next() { result.append(try Self.certificateID(entry, version2: version2)) }
         return result
       }
     }
-    guard !certificates.isEmpty else { throw TimestampError.malformed("the signing-certificate attribute names no certificate") }
+    guard !certificates.isEmpty else {
+      throw TimestampError.malformed("the signing-certificate attribute names no certificate")
+    }
   }
 
   private static func certificateID(_ node: ASN1Node, version2: Bool) throws -> CertificateID {

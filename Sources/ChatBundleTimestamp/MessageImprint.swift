@@ -21,7 +21,8 @@ public struct MessageImprint: Sendable, Equatable {
 
   init(derEncoded node: ASN1Node) throws {
     (algorithm, hashedMessage) = try DER.sequence(node, identifier: .sequence) { nodes in
-      let algorithm = try DERField.digestAlgorithm(try DERField.next(&nodes, "the imprint's algorithm"), "the imprint's algorithm")
+      let algorithm = try DERField.digestAlgorithm(
+        try DERField.next(&nodes, "the imprint's algorithm"), "the imprint's algorithm")
       let hashed = try DERField.octets(try DERField.next(&nodes, "the imprint's hash"), "the imprint's hash")
       return (algorithm, hashed)
     }

@@ -16,12 +16,14 @@ struct TimestampChainPolicy: VerifierPolicy {
     for certificate in chain {
       if time < certificate.notValidBefore {
         return .failsToMeetPolicy(
-          reason: "the certificate \(certificate.subject) was not yet valid at genTime \(timeText) (valid from \(Self.text(certificate.notValidBefore)))"
+          reason:
+            "the certificate \(certificate.subject) was not yet valid at genTime \(timeText) (valid from \(Self.text(certificate.notValidBefore)))"
         )
       }
       if time > certificate.notValidAfter {
         return .failsToMeetPolicy(
-          reason: "the certificate \(certificate.subject) had expired at genTime \(timeText) (valid until \(Self.text(certificate.notValidAfter)))"
+          reason:
+            "the certificate \(certificate.subject) had expired at genTime \(timeText) (valid until \(Self.text(certificate.notValidAfter)))"
         )
       }
     }

@@ -14,7 +14,8 @@ public struct TimestampClient: Sendable {
   public static let replyLimit = 1 << 20
 
   public init(url: String, timeout: Double = 30) throws(TimestampError) {
-    guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+    guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+      scheme == "http" || scheme == "https",
       parsed.host != nil
     else { throw .unusable("\(url) is not an http:// or https:// URL") }
     self.url = parsed
@@ -48,7 +49,8 @@ public struct TimestampClient: Sendable {
     guard (200..<300).contains(http.statusCode) else {
       throw .transport("the TSA answered HTTP \(http.statusCode)")
     }
-    let type = (http.value(forHTTPHeaderField: "Content-Type") ?? "").split(separator: ";").first
+    let type =
+      (http.value(forHTTPHeaderField: "Content-Type") ?? "").split(separator: ";").first
       .map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     // application/timestamp-response is the older drafts' name, still sent by some TSAs.
     guard type == "application/timestamp-reply" || type == "application/timestamp-response" else {

@@ -52,7 +52,8 @@ public struct TimestampRequest: Sendable, Equatable {
     let root = try DERField.parse(bytes, "the query")
     self = try DERField.read("the query") {
       try DER.sequence(root, identifier: .sequence) { nodes in
-        let version = try DERField.smallInteger(try DERField.next(&nodes, "the query's version"), "the query's version", in: 0...1000)
+        let version = try DERField.smallInteger(
+          try DERField.next(&nodes, "the query's version"), "the query's version", in: 0...1000)
         guard version == 1 else { throw TimestampError.malformed("the query is version \(version), not 1") }
         let imprint = try MessageImprint(derEncoded: try DERField.next(&nodes, "the query's imprint"))
         var node = nodes.next()

@@ -29,7 +29,10 @@ struct TimestampSignerInfo: Sendable {
 
   init(derEncoded node: ASN1Node) throws {
     let signedAttributesTag = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
-    (identifier, digestAlgorithm, signedAttributes, signedAttributesDER, signatureAlgorithm, signatureParameters, signature) =
+    (
+      identifier, digestAlgorithm, signedAttributes, signedAttributesDER, signatureAlgorithm, signatureParameters,
+      signature
+    ) =
       try DER.sequence(node, identifier: .sequence) { nodes in
         let version = try DERField.smallInteger(
           try DERField.next(&nodes, "the signer's version"), "the signer's version", in: 0...1000)
@@ -40,7 +43,8 @@ struct TimestampSignerInfo: Sendable {
           guard version == 1 else { throw TimestampError.malformed("the signer is version \(version), not 1") }
           identifier = try DER.sequence(sid, identifier: .sequence) { fields in
             let issuer = try DistinguishedName(derEncoded: try DERField.next(&fields, "the signer's issuer"))
-            let serial = try DERField.integerBytes(try DERField.next(&fields, "the signer's serial"), "the signer's serial")
+            let serial = try DERField.integerBytes(
+              try DERField.next(&fields, "the signer's serial"), "the signer's serial")
             return .issuerAndSerial(issuer: issuer, serial: serial)
           }
         case ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific):
@@ -71,7 +75,9 @@ struct TimestampSignerInfo: Sendable {
               }
               return (type, Array(values))
             }
-            guard found[type] == nil else { throw TimestampError.malformed("the signed attribute \(type) appears twice") }
+            guard found[type] == nil else {
+              throw TimestampError.malformed("the signed attribute \(type) appears twice")
+            }
             found[type] = values
           }
           attributes = found

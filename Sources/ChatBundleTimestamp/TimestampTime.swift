@@ -55,7 +55,8 @@ public struct TimestampTime: Sendable, Equatable, Comparable {
       let text = String(value)
       return String(repeating: "0", count: max(0, width - text.count)) + text
     }
-    var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":"
+    var text =
+      pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":"
       + pad(second, 2)
     if !fraction.isEmpty { text += "." + String(decoding: fraction, as: UTF8.self) }
     self.text = text + "Z"

@@ -51,7 +51,8 @@ public struct TimestampToken: Sendable {
     _ node: ASN1Node
   ) throws -> (ASN1ObjectIdentifier, [UInt8], [[UInt8]], TimestampSignerInfo) {
     try DER.sequence(node, identifier: .sequence) { nodes in
-      _ = try DERField.smallInteger(try DERField.next(&nodes, "the SignedData version"), "the SignedData version", in: 0...5)
+      _ = try DERField.smallInteger(
+        try DERField.next(&nodes, "the SignedData version"), "the SignedData version", in: 0...5)
       let digestSet = try DERField.next(&nodes, "the digest algorithms")
       guard digestSet.identifier == .set else { throw TimestampError.malformed("the digest algorithms are not a SET") }
       let encapsulated = try DERField.next(&nodes, "the encapsulated content")

@@ -3,24 +3,25 @@ import SwiftASN1
 @_spi(DisableValidityCheck) import X509
 
 /// Checks RFC 3161 tokens over bundle ids, offline: nothing here reads the clock or the
-/// network, so a token checks the same in ten years as today. The checks, in order
-/// (spec/timestamps.md §4):
+/// network, so a token checks the same in ten years as today. The checks, in the order of
+/// spec/timestamps.md §4:
 ///
-/// 1. the record names this bundle; the token is CMS SignedData over a DER TSTInfo;
-/// 2. the TSTInfo's imprint is SHA-256 over this bundle id's 32 bytes;
-/// 3. its nonce is the request's (only when the request is at hand, at request time);
-/// 4. the signer certificate is found (issuer and serial, or key identifier) among the
+/// 1. the record names this bundle;
+/// 2. the token is DER CMS SignedData with one signer over a DER TSTInfo (id-ct-TSTInfo);
+/// 3. the TSTInfo's imprint is SHA-256 with this bundle id's 32 bytes;
+/// 4. its nonce is the request's (only when the request is at hand, at request time);
+/// 5. the signer certificate is found (issuer and serial, or key identifier) among the
 ///    token's and the record's certificates;
-/// 5. the content-type attribute is id-ct-TSTInfo and the message-digest attribute is the
+/// 6. the content-type attribute is id-ct-TSTInfo and the message-digest attribute is the
 ///    digest of the TSTInfo;
-/// 6. the signature over the signed attributes verifies with the signer's key;
-/// 7. signingCertificate (ESSCertID, SHA-1) or signingCertificateV2 (ESSCertIDv2) names the
+/// 7. the signature over the signed attributes verifies with the signer's key;
+/// 8. signingCertificateV2 (ESSCertIDv2) or signingCertificate (ESSCertID, SHA-1) names the
 ///    signer certificate;
-/// 8. the signer certificate's extended key usage is id-kp-timeStamping alone, critical;
-/// 9. with roots: a chain from the signer to one of them, every certificate valid at
+/// 9. the signer certificate's extended key usage is id-kp-timeStamping alone, critical;
+/// 10. with roots: a chain from the signer to one of them, every certificate valid at
 ///    genTime.
 ///
-/// 1–8 decide `valid`, 9 decides `trusted`.
+/// 1–9 decide `valid`, 10 decides `trusted`.
 public struct TimestampVerifier: Sendable {
   /// The roots the recipient trusts; nil to check no chain.
   public let roots: [Certificate]?
@@ -89,7 +90,7 @@ public struct TimestampVerifier: Sendable {
       }
     case .couldNotValidate(let failures):
       check.trusted = false
-      let reasons = failures.map(\.policyFailureReason.description)
+      let reasons = failures.map { Self.readable($0.policyFailureReason.description) }
       check.problem =
         reasons.first { !$0.hasPrefix("RFC5280Policy") } ?? reasons.first
         ?? "no chain from the TSA certificate \(signer.certificate.subject) to a given root (--tsa-root)"
@@ -220,6 +221,35 @@ public struct TimestampVerifier: Sendable {
       throw TimestampError.mismatch(
         "the TSA certificate \(subject)'s extended key usage id-kp-timeStamping is not critical, as RFC 3161 requires")
     }
+  }
+
+  /// swift-certificates' reasons, with each `Certificate(…)` dump replaced by its subject.
+  static func readable(_ reason: String) -> String {
+    var text = reason.replacingOccurrences(of: "RFC5280Policy: ", with: "RFC 5280: ")
+    while let start = text.range(of: "Certificate(") {
+      var depth = 0
+      var end = text.endIndex
+      var index = start.upperBound
+      while index < text.endIndex {
+        let character = text[index]
+        if character == "(" { depth += 1 }
+        if character == ")" {
+          if depth == 0 {
+            end = text.index(after: index)
+            break
+          }
+          depth -= 1
+        }
+        index = text.index(after: index)
+      }
+      let dump = text[start.lowerBound..<end]
+      var name = "a certificate"
+      if let open = dump.range(of: "subject: \""), let close = dump[open.upperBound...].firstIndex(of: "\"") {
+        name = String(dump[open.upperBound..<close])
+      }
+      text.replaceSubrange(start.lowerBound..<end, with: name)
+    }
+    return text
   }
 
   private static func unsigned(_ bytes: some Collection<UInt8>) -> [UInt8] { Array(bytes.drop { $0 == 0 }) }

@@ -175,7 +175,9 @@ private func readSmallFile(_ path: String) throws -> [UInt8] {
   guard let data = FileManager.default.contents(atPath: path) else {
     throw ValidationError("\(path): cannot read it")
   }
-  guard data.count <= TimestampClient.replyLimit else { throw ValidationError("\(path): too large for a timestamp file") }
+  guard data.count <= TimestampClient.replyLimit else {
+    throw ValidationError("\(path): too large for a timestamp file")
+  }
   return Array(data)
 }
 

@@ -4,7 +4,8 @@ import Foundation
 /// The `openssl` command line, which plays the TSA and the second opinion in these tests.
 enum OpenSSL {
   /// Whether `openssl` runs here; the tests that need it are skipped with a message when not.
-  static let available: Bool = (try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["openssl", "version"]))?
+  static let available: Bool =
+    (try? runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["openssl", "version"]))?
     .status == 0
 
   struct Failure: Error, CustomStringConvertible {
@@ -26,7 +27,10 @@ enum OpenSSL {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
     let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    let fields = [(parts.year ?? 2000) % 100, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0]
+    let fields = [
+      (parts.year ?? 2000) % 100, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0,
+      parts.second ?? 0,
+    ]
     return fields.map { String(format: "%02d", $0) }.joined() + "Z"
   }
 }

@@ -81,7 +81,8 @@ final class TSAServer: Sendable {
     var headers = HTTPFields()
     headers[.contentType] = type
     headers[.connection] = "close"
-    return Response(status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    return Response(
+      status: .init(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
   }
 }
 

@@ -56,7 +56,8 @@ final class TestPKI: Sendable {
     good = try Self.issueTSA("good", by: root, in: directory)
     sha1ESS = try Self.issueTSA("sha1", by: root, key: .ec, ess: "sha1", in: directory)
     notYetValid = try Self.issueTSA(
-      "notyet", by: root, from: now.addingTimeInterval(86_400), until: now.addingTimeInterval(2 * 86_400), in: directory)
+      "notyet", by: root, from: now.addingTimeInterval(86_400), until: now.addingTimeInterval(2 * 86_400), in: directory
+    )
     expired = try Self.issueTSA(
       "expired", by: root, from: now.addingTimeInterval(-2 * 86_400), until: now.addingTimeInterval(-86_400),
       in: directory)
@@ -91,12 +92,16 @@ final class TestPKI: Sendable {
     let keyOptions =
       kind == .rsa ? ["-newkey", "rsa:2048"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
     try OpenSSL.run(
-      ["req"] + keyOptions + ["-nodes", "-keyout", key, "-out", request, "-subj", "/CN=Test TSA \(name)/O=chatbundle tests"])
-    let extensions = [
-      "basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", "subjectKeyIdentifier=hash",
-      "authorityKeyIdentifier=keyid",
-    ] + (usage.isEmpty ? [] : ["extendedKeyUsage=\(usage)"])
-    try extensions.joined(separator: "\n").appending("\n").write(toFile: home + "/tsa.ext", atomically: true, encoding: .utf8)
+      ["req"] + keyOptions + [
+        "-nodes", "-keyout", key, "-out", request, "-subj", "/CN=Test TSA \(name)/O=chatbundle tests",
+      ])
+    let extensions =
+      [
+        "basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", "subjectKeyIdentifier=hash",
+        "authorityKeyIdentifier=keyid",
+      ] + (usage.isEmpty ? [] : ["extendedKeyUsage=\(usage)"])
+    try extensions.joined(separator: "\n").appending("\n").write(
+      toFile: home + "/tsa.ext", atomically: true, encoding: .utf8)
     // Each issue with a database of its own and a random serial: tests issue in parallel.
     _ = FileManager.default.createFile(atPath: home + "/index.txt", contents: Data())
     let serial = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255) & ($0 == 0 ? 0x7F : 0xFF)) }

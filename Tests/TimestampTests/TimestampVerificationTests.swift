@@ -34,7 +34,8 @@ struct TimestampVerificationTests {
   @Test func aTokenFromTheRightRootIsTrustedAndReadInFull() async throws {
     let id = Self.randomBundleID()
     let (request, _, token) = try stamp(id, by: pki.good)
-    let check = await TimestampVerifier(roots: try roots(pki.root)).check(token: token, bundleID: id, nonce: request.nonce)
+    let check = await TimestampVerifier(roots: try roots(pki.root)).check(
+      token: token, bundleID: id, nonce: request.nonce)
     #expect(check.valid && check.trusted == true, "\(check.problem ?? "")")
     #expect(check.problem == nil)
     let info = try #require(check.info)
@@ -44,7 +45,9 @@ struct TimestampVerificationTests {
     #expect(info.accuracy?.description == "±1.500100 s")
     #expect(info.tsaText?.contains("CN=Test TSA good") == true)
     // clock_precision_digits = 3: the fraction is kept as the TSA wrote it.
-    #expect(info.genTime.text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$"#, options: .regularExpression) != nil)
+    #expect(
+      info.genTime.text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$"#, options: .regularExpression) != nil
+    )
     #expect(abs(Double(info.genTime.milliseconds) / 1000 - Date().timeIntervalSince1970) < 600)
     // The validated chain goes into the record: the TSA's certificate, then the root.
     #expect(check.chain.count == 2)
@@ -150,7 +153,8 @@ struct TimestampVerificationTests {
     let forge = try TokenForge()
     let verifier = TimestampVerifier(roots: [forge.root])
     // The forge's token with a proper certificate passes: only the usage differs below.
-    let proper = await verifier.check(token: try forge.token(over: content, signer: try forge.tsa(.criticalTimeStamping)), bundleID: id)
+    let proper = await verifier.check(
+      token: try forge.token(over: content, signer: try forge.tsa(.criticalTimeStamping)), bundleID: id)
     #expect(proper.valid && proper.trusted == true, "\(proper.problem ?? "")")
     let check = await verifier.check(token: try forge.token(over: content, signer: try forge.tsa(usage)), bundleID: id)
     #expect(!check.valid, "\(usage)")
@@ -169,7 +173,8 @@ struct TimestampVerificationTests {
     let wrong = try forge.token(over: content, signer: (impostor.certificate, signer.der, impostor.key))
     let wrongCheck = await TimestampVerifier(roots: [forge.root]).check(token: wrong, bundleID: id)
     #expect(!wrongCheck.valid, "\(wrongCheck.problem ?? "")")
-    let check = await TimestampVerifier(roots: [forge.root]).check(token: token, certificates: [forge.rootDER], bundleID: id)
+    let check = await TimestampVerifier(roots: [forge.root]).check(
+      token: token, certificates: [forge.rootDER], bundleID: id)
     #expect(check.valid && check.trusted == true)
   }
 
