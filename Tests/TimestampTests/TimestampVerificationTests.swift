@@ -83,9 +83,10 @@ struct TimestampVerificationTests {
     let verifier = TimestampVerifier(roots: try roots(pki.root))
     // The serial number's last byte, inside the TSTInfo: still DER, no longer what was signed.
     let content = try #require(find(parsed.content, in: token))
-    let serial = try #require(find(parsed.info.serialNumber, in: Array(token[content...])))
+    let serialField = [0x02, UInt8(parsed.info.serialNumber.count)] + parsed.info.serialNumber
+    let serial = try #require(find(serialField, in: Array(token[content...])))
     var alteredInfo = token
-    alteredInfo[content + serial + parsed.info.serialNumber.count - 1] ^= 0x01
+    alteredInfo[content + serial + serialField.count - 1] ^= 0x01
     let infoCheck = await verifier.check(token: alteredInfo, bundleID: id)
     #expect(!infoCheck.valid && infoCheck.trusted == nil)
     #expect(infoCheck.problem?.contains("message-digest") == true, "\(infoCheck.problem ?? "")")

@@ -34,11 +34,11 @@ struct TokenForge {
     let extensions: Certificate.Extensions
     switch usage {
     case .criticalTimeStamping:
-      extensions = try Certificate.Extensions { Critical(ExtendedKeyUsage([.timeStamping])) }
+      extensions = try Certificate.Extensions { Critical(try ExtendedKeyUsage([.timeStamping])) }
     case .nonCriticalTimeStamping:
-      extensions = try Certificate.Extensions { ExtendedKeyUsage([.timeStamping]) }
+      extensions = try Certificate.Extensions { try ExtendedKeyUsage([.timeStamping]) }
     case .codeSigning:
-      extensions = try Certificate.Extensions { Critical(ExtendedKeyUsage([.codeSigning])) }
+      extensions = try Certificate.Extensions { Critical(try ExtendedKeyUsage([.codeSigning])) }
     case .none:
       extensions = Certificate.Extensions()
     }
