@@ -104,7 +104,8 @@ final class TestPKI: Sendable {
       toFile: home + "/tsa.ext", atomically: true, encoding: .utf8)
     // Each issue with a database of its own and a random serial: tests issue in parallel.
     _ = FileManager.default.createFile(atPath: home + "/index.txt", contents: Data())
-    let serial = (0..<16).map { index in String(format: "%02X", UInt8.random(in: 0...255) & (index == 0 ? 0x7F : 0xFF)) }
+    let serial = (0..<16).map { index in String(format: "%02X", UInt8.random(in: 0...255) & (index == 0 ? 0x7F : 0xFF))
+    }
     try (serial.joined() + "\n").write(toFile: home + "/serial", atomically: true, encoding: .utf8)
     let caConfig = """
       [ ca ]
