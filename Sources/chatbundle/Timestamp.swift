@@ -107,7 +107,7 @@ extension ChatBundleCommand {
       }
       if case .refused(let again) = attached { refuse(again) }
       printSafe("timestamped \(output ?? bundle)", "bundle id   \(bundleID)")
-      for line in timestampLines(outcome.check.summary, label: "time       ") { printSafe(line) }
+      for line in timestampLines(outcome.check.summary, label: "token       ") { printSafe(line) }
     }
 
     private func writeQuery(for bundleID: String, to path: String) throws {

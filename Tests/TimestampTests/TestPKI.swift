@@ -17,6 +17,11 @@ final class TestPKI: Sendable {
   let notYetValid: TSA
   /// Expired yesterday.
   let expired: TSA
+  /// An intermediate CA under `root`, and a TSA under it whose tokens carry it…
+  let intermediate: CA
+  let viaIntermediate: TSA
+  /// …and one whose tokens carry only the TSA's own certificate.
+  let viaIntermediateBare: TSA
 
   /// Made once for all the tests that need it.
   static let shared: Result<TestPKI, any Error> = Result { try TestPKI() }
@@ -61,6 +66,20 @@ final class TestPKI: Sendable {
     expired = try Self.issueTSA(
       "expired", by: root, from: now.addingTimeInterval(-2 * 86_400), until: now.addingTimeInterval(-86_400),
       in: directory)
+    intermediate = try Self.issueCA("Test Intermediate CA", by: root, in: directory)
+    viaIntermediate = try Self.issueTSA("chained", by: intermediate, carrying: intermediate, in: directory)
+    viaIntermediateBare = try Self.issueTSA("chainedbare", by: intermediate, in: directory)
+  }
+
+  /// An intermediate CA issued by `ca`.
+  static func issueCA(_ name: String, by ca: CA, in directory: TemporaryDirectory) throws -> CA {
+    let (certificate, key) = try issue(
+      subject: "/CN=\(name)/O=chatbundle tests", by: ca, key: .ec,
+      extensions: [
+        "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign", "subjectKeyIdentifier=hash",
+        "authorityKeyIdentifier=keyid",
+      ], from: Date().addingTimeInterval(-3600), until: Date().addingTimeInterval(365 * 86_400), in: directory)
+    return CA(name: name, certificate: certificate, key: key)
   }
 
   static func makeRoot(_ name: String, in directory: TemporaryDirectory) throws -> CA {
@@ -78,33 +97,68 @@ final class TestPKI: Sendable {
   enum KeyKind { case rsa, ec }
 
   /// A TSA certificate issued by `ca` for [from, until], with `usage` as its extended key
-  /// usage line, and the openssl ts configuration to answer with it.
+  /// usage line, and the openssl ts configuration to answer with it; `carrying` is put in
+  /// every token beside the TSA's certificate.
   static func issueTSA(
     _ name: String, by ca: CA, key kind: KeyKind = .rsa, ess: String = "sha256",
     usage: String = "critical,timeStamping", from: Date = Date().addingTimeInterval(-3600),
-    until: Date = Date().addingTimeInterval(365 * 86_400), in directory: TemporaryDirectory
+    until: Date = Date().addingTimeInterval(365 * 86_400), carrying chain: CA? = nil,
+    in directory: TemporaryDirectory
   ) throws -> TSA {
-    let home = directory.file("tsa-\(name)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(atPath: home + "/newcerts", withIntermediateDirectories: true)
-    let key = home + "/tsa.key"
-    let request = home + "/tsa.csr"
-    let certificate = home + "/tsa.pem"
-    let keyOptions =
-      kind == .rsa ? ["-newkey", "rsa:2048"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
-    try OpenSSL.run(
-      ["req"] + keyOptions + [
-        "-nodes", "-keyout", key, "-out", request, "-subj", "/CN=Test TSA \(name)/O=chatbundle tests",
-      ])
     let extensions =
       [
         "basicConstraints=CA:FALSE", "keyUsage=critical,digitalSignature", "subjectKeyIdentifier=hash",
         "authorityKeyIdentifier=keyid",
       ] + (usage.isEmpty ? [] : ["extendedKeyUsage=\(usage)"])
+    let (certificate, key) = try issue(
+      subject: "/CN=Test TSA \(name)/O=chatbundle tests", by: ca, key: kind, extensions: extensions, from: from,
+      until: until, in: directory)
+    let home = (certificate as NSString).deletingLastPathComponent
+    try "01\n".write(toFile: home + "/tsaserial", atomically: true, encoding: .utf8)
+    let config = """
+      [ tsa ]
+      default_tsa = this_tsa
+      [ this_tsa ]
+      serial = \(home)/tsaserial
+      crypto_device = builtin
+      signer_cert = \(certificate)
+      signer_key = \(key)
+      signer_digest = sha256
+      default_policy = 1.2.3.4.1
+      other_policies = 1.2.3.4.5
+      digests = sha256, sha384, sha512
+      accuracy = secs:1, millisecs:500, microsecs:100
+      clock_precision_digits = 3
+      ordering = no
+      tsa_name = yes
+      ess_cert_id_chain = no
+      ess_cert_id_alg = \(ess)
+      \(chain.map { "certs = \($0.certificate)" } ?? "")
+
+      """
+    try config.write(toFile: home + "/tsa.cnf", atomically: true, encoding: .utf8)
+    return TSA(name: name, certificate: certificate, key: key, config: home + "/tsa.cnf")
+  }
+
+  /// A certificate for `subject` issued by `ca` with `openssl ca`, and its key.
+  static func issue(
+    subject: String, by ca: CA, key kind: KeyKind, extensions: [String], from: Date, until: Date,
+    in directory: TemporaryDirectory
+  ) throws -> (certificate: String, key: String) {
+    let home = directory.file("issued-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(atPath: home + "/newcerts", withIntermediateDirectories: true)
+    let key = home + "/cert.key"
+    let request = home + "/cert.csr"
+    let certificate = home + "/cert.pem"
+    let keyOptions =
+      kind == .rsa ? ["-newkey", "rsa:2048"] : ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+    try OpenSSL.run(["req"] + keyOptions + ["-nodes", "-keyout", key, "-out", request, "-subj", subject])
     try extensions.joined(separator: "\n").appending("\n").write(
-      toFile: home + "/tsa.ext", atomically: true, encoding: .utf8)
+      toFile: home + "/cert.ext", atomically: true, encoding: .utf8)
     // Each issue with a database of its own and a random serial: tests issue in parallel.
     _ = FileManager.default.createFile(atPath: home + "/index.txt", contents: Data())
-    let serial = (0..<16).map { index in String(format: "%02X", UInt8.random(in: 0...255) & (index == 0 ? 0x7F : 0xFF))
+    let serial = (0..<16).map { index in
+      String(format: "%02X", UInt8.random(in: 0...255) & (index == 0 ? 0x7F : 0xFF))
     }
     try (serial.joined() + "\n").write(toFile: home + "/serial", atomically: true, encoding: .utf8)
     let caConfig = """
@@ -126,30 +180,8 @@ final class TestPKI: Sendable {
     try OpenSSL.run([
       "ca", "-batch", "-notext", "-config", home + "/ca.cnf", "-cert", ca.certificate, "-keyfile", ca.key, "-in",
       request, "-out", certificate, "-startdate", OpenSSL.date(from), "-enddate", OpenSSL.date(until), "-extfile",
-      home + "/tsa.ext",
+      home + "/cert.ext",
     ])
-    try "01\n".write(toFile: home + "/tsaserial", atomically: true, encoding: .utf8)
-    let config = """
-      [ tsa ]
-      default_tsa = this_tsa
-      [ this_tsa ]
-      serial = \(home)/tsaserial
-      crypto_device = builtin
-      signer_cert = \(certificate)
-      signer_key = \(key)
-      signer_digest = sha256
-      default_policy = 1.2.3.4.1
-      other_policies = 1.2.3.4.5
-      digests = sha256, sha384, sha512
-      accuracy = secs:1, millisecs:500, microsecs:100
-      clock_precision_digits = 3
-      ordering = no
-      tsa_name = yes
-      ess_cert_id_chain = no
-      ess_cert_id_alg = \(ess)
-
-      """
-    try config.write(toFile: home + "/tsa.cnf", atomically: true, encoding: .utf8)
-    return TSA(name: name, certificate: certificate, key: key, config: home + "/tsa.cnf")
+    return (certificate, key)
   }
 }

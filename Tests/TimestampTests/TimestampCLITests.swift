@@ -106,6 +106,24 @@ struct TimestampCLITests {
     #expect(BundleVerifier(path: bundle).verify().attachments.count == 2)
   }
 
+  @Test func anIntermediateGivenAtAttachIsKeptForVerify() throws {
+    let query = directory.file("q.tsq")
+    #expect(try run(["timestamp", bundle, "--query-out", query]).status == 0)
+    let reply = directory.file("r.tsr")
+    try OpenSSL.run(["ts", "-reply", "-config", pki.viaIntermediateBare.config, "-queryfile", query, "-out", reply])
+    let root = pki.root.certificate
+    let missing = try run(["timestamp", bundle, "--reply", reply, "--query", query, "--tsa-root", root])
+    #expect(missing.status == 1, "without the intermediate there is no chain: \(missing.standardError)")
+    let attached = try run([
+      "timestamp", bundle, "--reply", reply, "--query", query, "--tsa-root", root, "--tsa-cert",
+      pki.intermediate.certificate,
+    ])
+    #expect(attached.status == 0, "\(attached.standardError)")
+    // The record keeps it: verify needs only the root.
+    let verified = try run(["verify", bundle, "--tsa-root", root])
+    #expect(verified.status == 0 && verified.standardOutput.contains("TRUSTED"), "\(verified.standardOutput)")
+  }
+
   @Test func aReplyForAnotherBundleIsRefusedAndAForeignTokenIsInvalidAtVerify() throws {
     let otherID = TimestampVerificationTests.randomBundleID()
     let query = directory.file("other.tsq")

@@ -69,6 +69,24 @@ struct TimestampVerificationTests {
     #expect(check.problem?.contains("no chain from the TSA certificate") == true, "\(check.problem ?? "")")
   }
 
+  @Test func aChainThroughAnIntermediateInTheTokenOrBesideItIsTrusted() async throws {
+    let verifier = TimestampVerifier(roots: try roots(pki.root))
+    let id = Self.randomBundleID()
+    let (_, _, carried) = try stamp(id, by: pki.viaIntermediate)
+    #expect(try TimestampToken(derEncoded: carried).certificates.count == 2)
+    let check = await verifier.check(token: carried, bundleID: id)
+    #expect(check.valid && check.trusted == true, "\(check.problem ?? "")")
+    #expect(check.chain.count == 3)
+    // Without the intermediate there is no chain; given beside the token (as a record
+    // keeps it), there is.
+    let (_, _, bare) = try stamp(id, by: pki.viaIntermediateBare)
+    let alone = await verifier.check(token: bare, bundleID: id)
+    #expect(alone.valid && alone.trusted == false, "\(alone.problem ?? "")")
+    let intermediate = try CertificateFile.load(pki.intermediate.certificate).map(\.der)
+    let beside = await verifier.check(token: bare, certificates: intermediate, bundleID: id)
+    #expect(beside.valid && beside.trusted == true, "\(beside.problem ?? "")")
+  }
+
   @Test func signingCertificateV1WithSHA1AndAnECKeyVerifies() async throws {
     let id = Self.randomBundleID()
     let (_, _, token) = try stamp(id, by: pki.sha1ESS)
