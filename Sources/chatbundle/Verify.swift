@@ -61,7 +61,8 @@ extension ChatBundleCommand {
         valid = false
         idMismatch = "the bundle id is \(report.bundleID ?? "unknown"), not the expected \(expectId)"
       }
-      // What the recipient asked for: a signature by one of the keys they trust.
+      // What the recipient asked for: a signature by one of the keys they trust, a timestamp
+      // by an authority chaining to one of the roots they trust.
       var unmet: [String] = []
       if !keys.isEmpty && !provenance.isSignedByTrustedKey {
         unmet.append("no valid signature by a trusted key (--trust)")
