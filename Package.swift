@@ -21,6 +21,9 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    // RFC 3161 timestamps: certificates, chains and the DER of the requests and tokens.
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     // The only two C modules. Nothing but ArchiveIO imports them.
@@ -55,10 +58,20 @@ let package = Package(
       dependencies: [
         "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
       ]),
+    // RFC 3161 timestamps over a bundle id: the request, the reply, the token and its offline
+    // check (signature, ESS signing certificate, timeStamping EKU, chain at genTime), and a
+    // client that posts the request to a TSA.
+    .target(
+      name: "ChatBundleTimestamp",
+      dependencies: [
+        "ChatBundle", .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"), .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
         "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
+        "ChatBundleTimestamp",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
@@ -84,6 +97,17 @@ let package = Package(
       name: "ConnectTests",
       dependencies: [
         "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleImport", "ChatBundleTestSupport",
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ]),
+    // A real TSA: openssl makes the CA and TSA certificates and answers each request, behind
+    // a Hummingbird server on 127.0.0.1.
+    .testTarget(
+      name: "TimestampTests",
+      dependencies: [
+        "ChatBundle", "ChatBundleTimestamp", "ChatBundleTestSupport",
+        .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
       ]),

@@ -22,6 +22,8 @@ case "${1:-build}" in
     # export csv: a test opens the CSV in LibreOffice and reads the xlsx back with unzip.
     command -v soffice >/dev/null || command -v libreoffice >/dev/null || want+=(libreoffice-calc-nogui)
     command -v unzip >/dev/null || want+=(unzip)
+    # RFC 3161 timestamps: openssl makes the test CA and TSA certificates and answers as the TSA.
+    command -v openssl >/dev/null || want+=(openssl)
     ;;
   bench)
     command -v pigz >/dev/null || want+=(pigz)

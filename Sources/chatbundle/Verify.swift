@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatBundle
+import ChatBundleTimestamp
 import Foundation
 
 extension ChatBundleCommand {
@@ -15,6 +16,11 @@ extension ChatBundleCommand {
         The bundle id is the SHA-256 of the manifest's bytes; the manifest holds the SHA-256 \
         of every other file, so a bundle whose id matches the one its sender announced is \
         the bundle they made. Use --expect-id to have verify compare it.
+
+        A trusted timestamp (RFC 3161, 'chatbundle timestamp') proves the bundle existed at \
+        its time. Use --tsa-root CA.pem to require one whose authority chains to that root, \
+        checked at the token's time and offline, so that it still verifies after the TSA's \
+        certificate has expired.
 
         Exit status: 0 valid, 1 invalid, 2 usage or I/O error. Issue codes are listed in \
         spec/bundle-format-v1.md.
@@ -35,21 +41,34 @@ extension ChatBundleCommand {
     )
     var trustedKeys: [String] = []
 
+    @Option(
+      name: .customLong("tsa-root"),
+      help:
+        "A root CA certificate (PEM or DER) of timestamp authorities you accept. Repeatable; then a valid timestamp chaining to one is required."
+    )
+    var tsaRoots: [String] = []
+
     func run() async throws {
       try requireReadableFile(bundle)
       let keys = try trustedKeys.map(loadPublicKey)
+      let roots = try tsaRoots.flatMap(loadCertificates)
       let report = BundleVerifier(path: bundle).verify()
-      let provenance = ProvenanceSummary(signaturesOf: report, trusting: keys.isEmpty ? nil : keys)
+      var provenance = ProvenanceSummary(signaturesOf: report, trusting: keys.isEmpty ? nil : keys)
+      provenance.timestamps = await TimestampVerifier(trusting: roots).summaries(of: report)
       var valid = report.isValid
       var idMismatch: String?
       if let expectId, report.bundleID != expectId.lowercased() {
         valid = false
         idMismatch = "the bundle id is \(report.bundleID ?? "unknown"), not the expected \(expectId)"
       }
-      // What the recipient asked for: a signature by one of the keys they trust.
+      // What the recipient asked for: a signature by one of the keys they trust, a timestamp
+      // by an authority chaining to one of the roots they trust.
       var unmet: [String] = []
       if !keys.isEmpty && !provenance.isSignedByTrustedKey {
         unmet.append("no valid signature by a trusted key (--trust)")
+      }
+      if !roots.isEmpty && !provenance.isTimestampedByTrustedAuthority {
+        unmet.append("no valid timestamp by a trusted authority (--tsa-root)")
       }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
@@ -84,6 +103,10 @@ extension ChatBundleCommand {
         printSafe(
           "signature  \(signer.valid ? "valid" : "INVALID"), key\(name) \(signer.fingerprint), "
             + (signer.valid ? trust : "it does not match this bundle"))
+      }
+      if provenance.timestamps.isEmpty { printSafe("timestamp  no (nothing says when this bundle existed)") }
+      for stamp in provenance.timestamps {
+        for line in timestampLines(stamp, label: "timestamp  ") { printSafe(line) }
       }
       for problem in unmet { printSafe("required   \(problem)") }
     }

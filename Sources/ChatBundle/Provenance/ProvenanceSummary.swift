@@ -23,13 +23,25 @@ public struct ProvenanceSummary: Sendable, Equatable {
     public var trusted: Bool?
     /// Why it is not valid or not trusted.
     public var problem: String?
+    /// The time as the authority wrote it, ISO 8601 in UTC with every fractional digit.
+    public var timeText: String?
+    /// The authority's policy OID, dotted.
+    public var policy: String?
+    /// The token's serial number, `0x…`.
+    public var serialNumber: String?
 
-    public init(time: Int64?, authority: String?, valid: Bool, trusted: Bool?, problem: String?) {
+    public init(
+      time: Int64?, authority: String?, valid: Bool, trusted: Bool?, problem: String?, timeText: String? = nil,
+      policy: String? = nil, serialNumber: String? = nil
+    ) {
       self.time = time
       self.authority = authority
       self.valid = valid
       self.trusted = trusted
       self.problem = problem
+      self.timeText = timeText
+      self.policy = policy
+      self.serialNumber = serialNumber
     }
   }
 
@@ -77,8 +89,11 @@ extension ProvenanceSummary {
       JSONValue.array(
         timestamps.map { stamp in
           var entry = JSONObject()
-          entry.append("time", stamp.time.map { JSONValue.string(UTCTime.timestamp(milliseconds: $0)) } ?? .null)
+          let time = stamp.timeText ?? stamp.time.map { UTCTime.timestamp(milliseconds: $0) }
+          entry.append("time", time.map(JSONValue.string) ?? .null)
           entry.append("authority", stamp.authority.map(JSONValue.string) ?? .null)
+          entry.append("policy", stamp.policy.map(JSONValue.string) ?? .null)
+          entry.append("serial", stamp.serialNumber.map(JSONValue.string) ?? .null)
           entry.append("valid", JSONValue.bool(stamp.valid))
           entry.append("trusted", optionalBool(stamp.trusted))
           entry.append("problem", stamp.problem.map(JSONValue.string) ?? .null)
