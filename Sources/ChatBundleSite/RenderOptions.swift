@@ -25,7 +25,7 @@ public struct RenderOptions: Sendable {
   /// Who signed and timestamped the bundle, and whether each is trusted, for every page's
   /// header; by default the signatures' validity with trust not checked. The CLI passes one
   /// that knows the trusted keys and timestamp roots.
-  public var provenance: (@Sendable (VerificationReport) -> ProvenanceSummary)?
+  public var provenance: (@Sendable (VerificationReport) async -> ProvenanceSummary)?
 
   public enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
 

@@ -28,7 +28,7 @@ extension SiteGenerator {
 
   /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty;
   /// the site appears there whole or not at all.
-  public static func render(bundle: String, to output: String, options: RenderOptions) throws -> RenderSummary {
+  public static func render(bundle: String, to output: String, options: RenderOptions) async throws -> RenderSummary {
     let (library, stylesheet, script) = try loadTemplates(options.templatesDirectory)
     let placement: OutputPlacement
     do {
@@ -52,8 +52,11 @@ extension SiteGenerator {
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
     guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }
     generator.verificationValid = report.isValid
-    generator.provenance =
-      options.provenance?(report) ?? ProvenanceSummary(signaturesOf: report, trusting: nil)
+    if let provenance = options.provenance {
+      generator.provenance = await provenance(report)
+    } else {
+      generator.provenance = ProvenanceSummary(signaturesOf: report, trusting: nil)
+    }
     try generator.finish()
     if ProcessInfo.processInfo.environment["CHATBUNDLE_TIMING"] != nil {
       let stream = streamed.timeIntervalSince(started)

@@ -4,7 +4,7 @@ import ChatBundleSite
 import Foundation
 
 extension ChatBundleCommand {
-  struct Certify: ParsableCommand {
+  struct Certify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Verify a bundle and write a printable handover certificate.",
       discussion: """
@@ -29,11 +29,7 @@ extension ChatBundleCommand {
     @Option(help: "Also write the facts as JSON to this file.")
     var json: String?
 
-    @Option(
-      name: .customLong("trust"),
-      help: "A public key (NAME.pub) whose signature you accept. Repeatable; then a valid signature by one is required."
-    )
-    var trustedKeys: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     @Option(help: "Time zone for the times on the certificate (default: the bundle's source time zone).")
     var tz: String?
@@ -44,9 +40,9 @@ extension ChatBundleCommand {
     @Flag(help: "Replace CERT.html (and the --json file) if they exist.")
     var force = false
 
-    func run() throws {
+    func run() async throws {
       try requireReadableFile(bundle)
-      let keys = try trustedKeys.map(loadPublicKey)
+      let trusted = try trust.load()
       let templateText = try template.map { path -> String in
         guard let data = FileManager.default.contents(atPath: path) else {
           throw ValidationError("--template \(path) cannot be read")
@@ -73,11 +69,8 @@ extension ChatBundleCommand {
       guard let zone = TimeZone(identifier: zoneName) else {
         throw ValidationError("unknown time zone '\(zoneName)'; pass --tz with the zone to show times in")
       }
-      let provenance = ProvenanceSummary(signaturesOf: report, trusting: keys.isEmpty ? nil : keys)
-      var unmet: [String] = []
-      if !keys.isEmpty && !provenance.isSignedByTrustedKey {
-        unmet.append("no valid signature by a trusted key (--trust)")
-      }
+      let provenance = await trusted.provenance(of: report)
+      let unmet = trusted.unmet(by: provenance)
       let certificate = HandoverCertificate(
         fileName: (bundle as NSString).lastPathComponent, report: report, manifest: manifest,
         people: inspector.people, conversationIndex: inspector.conversationIndex, provenance: provenance,

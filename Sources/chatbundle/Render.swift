@@ -4,7 +4,7 @@ import ChatBundleSite
 import Foundation
 
 extension ChatBundleCommand {
-  struct Render: ParsableCommand {
+  struct Render: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Turn a bundle into static HTML transcripts that open offline in any browser.",
       discussion: """
@@ -25,10 +25,7 @@ extension ChatBundleCommand {
     @Option(help: "Interface language: zh-CN or en.")
     var lang: RenderOptions.Language = .zhCN
 
-    @Option(
-      name: .customLong("trust"),
-      help: "A public key (NAME.pub) whose signature the pages may call trusted. Repeatable.")
-    var trustedKeys: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     @Option(help: "A directory of templates to use instead of the built-in ones.")
     var templates: String?
@@ -52,7 +49,7 @@ extension ChatBundleCommand {
         """)
     var stamp = false
 
-    func run() throws {
+    func run() async throws {
       try requireReadableFile(bundle)
       var options = RenderOptions()
       if let tz {
@@ -61,10 +58,8 @@ extension ChatBundleCommand {
       }
       guard pageSize > 0 else { throw ValidationError("--page-size must be positive") }
       options.language = lang
-      let keys = try trustedKeys.map(loadPublicKey)
-      if !keys.isEmpty {
-        options.provenance = { report in ProvenanceSummary(signaturesOf: report, trusting: keys) }
-      }
+      let trusted = try trust.load()
+      options.provenance = { report in await trusted.provenance(of: report) }
       options.pageSize = pageSize
       options.templatesDirectory = templates
       options.force = force
@@ -80,7 +75,7 @@ extension ChatBundleCommand {
         }
       }
       do {
-        let summary = try SiteGenerator.render(bundle: bundle, to: output, options: options)
+        let summary = try await SiteGenerator.render(bundle: bundle, to: output, options: options)
         for issue in summary.report.issues { printSafe(issue) }
         printSafe(
           "rendered \(summary.messages) messages in \(summary.conversations) conversations, \(summary.pages) pages, \(summary.media) media files",

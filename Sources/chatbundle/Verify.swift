@@ -35,26 +35,13 @@ extension ChatBundleCommand {
     @Option(help: "The bundle id the sender announced; a different id makes the bundle invalid.")
     var expectId: String?
 
-    @Option(
-      name: .customLong("trust"),
-      help: "A public key (NAME.pub) whose signature you accept. Repeatable; then a valid signature by one is required."
-    )
-    var trustedKeys: [String] = []
-
-    @Option(
-      name: .customLong("tsa-root"),
-      help:
-        "A root CA certificate (PEM or DER) of timestamp authorities you accept. Repeatable; then a valid timestamp chaining to one is required."
-    )
-    var tsaRoots: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     func run() async throws {
       try requireReadableFile(bundle)
-      let keys = try trustedKeys.map(loadPublicKey)
-      let roots = try tsaRoots.flatMap(loadCertificates)
+      let trusted = try trust.load()
       let report = BundleVerifier(path: bundle).verify()
-      var provenance = ProvenanceSummary(signaturesOf: report, trusting: keys.isEmpty ? nil : keys)
-      provenance.timestamps = await TimestampVerifier(trusting: roots).summaries(of: report)
+      let provenance = await trusted.provenance(of: report)
       var valid = report.isValid
       var idMismatch: String?
       if let expectId, report.bundleID != expectId.lowercased() {
@@ -63,13 +50,7 @@ extension ChatBundleCommand {
       }
       // What the recipient asked for: a signature by one of the keys they trust, a timestamp
       // by an authority chaining to one of the roots they trust.
-      var unmet: [String] = []
-      if !keys.isEmpty && !provenance.isSignedByTrustedKey {
-        unmet.append("no valid signature by a trusted key (--trust)")
-      }
-      if !roots.isEmpty && !provenance.isTimestampedByTrustedAuthority {
-        unmet.append("no valid timestamp by a trusted authority (--tsa-root)")
-      }
+      let unmet = trusted.unmet(by: provenance)
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
         if let index = object.members.firstIndex(where: { $0.key == "valid" }) {

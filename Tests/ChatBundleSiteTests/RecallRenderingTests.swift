@@ -35,13 +35,13 @@ import Testing
     _ = try builder.finish(outputPath: path)
   }
 
-  func render(hide: Bool) throws -> (TemporaryDirectory, String) {
+  func render(hide: Bool) async throws -> (TemporaryDirectory, String) {
     let directory = try TemporaryDirectory()
     try packRecalls(to: directory.file("r.tar.gz"))
     var options = RenderOptions()
     options.language = .en
     options.hideRecalled = hide
-    _ = try SiteGenerator.render(bundle: directory.file("r.tar.gz"), to: directory.file("site"), options: options)
+    _ = try await SiteGenerator.render(bundle: directory.file("r.tar.gz"), to: directory.file("site"), options: options)
     var all = ""
     for case let relative as String in FileManager.default.enumerator(atPath: directory.file("site"))?.allObjects ?? []
     where relative.hasSuffix(".html") || relative.hasSuffix(".js") {
@@ -50,7 +50,7 @@ import Testing
     return (directory, all)
   }
 
-  @Test func theScannerFindsEachTombstoneAheadOfThePass() throws {
+  @Test func theScannerFindsEachTombstoneAheadOfThePass() async throws {
     let directory = try TemporaryDirectory()
     try packRecalls(to: directory.file("r.tar.gz"))
     let notices = try RecallScanner.scan(path: directory.file("r.tar.gz"))
@@ -60,8 +60,8 @@ import Testing
     #expect(try RecallScanner.scan(path: directory.file("s.tar.gz")).keys.sorted() == ["m-file"])
   }
 
-  @Test func recalledMessagesAreShownMarkedWithWhoAndWhen() throws {
-    let (_, all) = try render(hide: false)
+  @Test func recalledMessagesAreShownMarkedWithWhoAndWhen() async throws {
+    let (_, all) = try await render(hide: false)
     #expect(all.contains("the password is swordfish"))
     #expect(all.contains("class=\"msg kind-text recalled\" id=\"m-t1\""))
     #expect(
@@ -69,8 +69,8 @@ import Testing
     #expect(all.contains("holiday-secret.png"))
   }
 
-  @Test func hidingRecalledLeavesOnlyTombstones() throws {
-    let (directory, all) = try render(hide: true)
+  @Test func hidingRecalledLeavesOnlyTombstones() async throws {
+    let (directory, all) = try await render(hide: true)
     #expect(!all.contains("swordfish"), "the text is neither on a page nor in the search index")
     #expect(!all.contains("holiday-secret"), "nor the attachment's name")
     #expect(all.contains("lunch at noon"), "messages that were not recalled stay")
@@ -80,7 +80,7 @@ import Testing
     #expect(media.isEmpty, "the recalled photo's file is not copied")
   }
 
-  @Test func mergedRecordsNestUpToTheLimitThenShowAMarker() throws {
+  @Test func mergedRecordsNestUpToTheLimitThenShowAMarker() async throws {
     let clock = try #require(LocalClock(identifier: "UTC"))
     let renderer = MessageRenderer(people: [:], clock: clock, strings: SiteStrings(language: .en))
     func nested(_ depth: Int) -> MergedRecord {

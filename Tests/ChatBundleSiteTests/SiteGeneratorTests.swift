@@ -8,7 +8,7 @@ import Testing
   func renderSample(
     pageSize: Int = 1000, language: RenderOptions.Language = .en, force: Bool = false, bundle: String? = nil
   )
-    throws -> (TemporaryDirectory, RenderSummary)
+    async throws -> (TemporaryDirectory, RenderSummary)
   {
     let directory = try TemporaryDirectory()
     let path = bundle ?? directory.file("sample.tar.gz")
@@ -18,7 +18,7 @@ import Testing
     options.language = language
     options.force = force
     options.timeZone = "Asia/Shanghai"
-    let summary = try SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
+    let summary = try await SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
     return (directory, summary)
   }
 
@@ -32,18 +32,18 @@ import Testing
     return result
   }
 
-  @Test func theIndexIsSplitIntoPagesOfRows() throws {
+  @Test func theIndexIsSplitIntoPagesOfRows() async throws {
     let directory = try TemporaryDirectory()
     let path = directory.file("sample.tar.gz")
     try SampleBundle.pack(to: path)
     var options = RenderOptions()
     options.language = .en
-    let whole = try SiteGenerator.render(bundle: path, to: directory.file("whole"), options: options)
+    let whole = try await SiteGenerator.render(bundle: path, to: directory.file("whole"), options: options)
     let wholeIndex = try String(contentsOfFile: directory.file("whole") + "/index.html", encoding: .utf8)
     let missingRows = wholeIndex.components(separatedBy: "<li><code>").count - 1
     #expect(whole.conversations > 2 && missingRows > 0, "the sample must need more than one index page")
     options.indexRowsPerPage = 2
-    let summary = try SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
+    let summary = try await SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
     let all = try pages(directory)
     let expectedPages = (max(summary.conversations, missingRows) + 1) / 2
     var linked: [String] = []
@@ -65,8 +65,8 @@ import Testing
     #expect(missingSeen == missingRows, "each missing file is listed once")
   }
 
-  @Test func hostileTextIsEscapedEverywhere() throws {
-    let (directory, _) = try renderSample()
+  @Test func hostileTextIsEscapedEverywhere() async throws {
+    let (directory, _) = try await renderSample()
     let all = try pages(directory).values.joined()
     #expect(all.contains("&lt;script&gt;window.pwned=1&lt;/script&gt;"))
     #expect(!all.contains("<script>window.pwned"))
@@ -75,8 +75,8 @@ import Testing
     #expect(!all.contains("http-equiv=\"refresh\""))
   }
 
-  @Test func everyKindLeavesItsMark() throws {
-    let (directory, summary) = try renderSample()
+  @Test func everyKindLeavesItsMark() async throws {
+    let (directory, summary) = try await renderSample()
     let all = try pages(directory).values.joined()
     #expect(summary.messages == Int64(SampleBundle.messages().count))
     for kind in MessageKind.allCases { #expect(all.contains("kind-\(kind.rawValue)"), "\(kind)") }
@@ -90,8 +90,8 @@ import Testing
     #expect(all.contains("rel=\"noopener noreferrer nofollow\" href=\"https://example.com/a?b=1&amp;c=2\""))
   }
 
-  @Test func repliesLinkAcrossPages() throws {
-    let (directory, summary) = try renderSample(pageSize: 1)
+  @Test func repliesLinkAcrossPages() async throws {
+    let (directory, summary) = try await renderSample(pageSize: 1)
     #expect(summary.pages == summary.messages.asInt, "one message per page")
     let all = try pages(directory)
     let replyPage = try #require(all.first { $0.value.contains("id=\"m-966475220900644861\"") })
@@ -103,16 +103,16 @@ import Testing
     #expect(replyPage.value.contains("rel=\"prev\"") || replyPage.value.contains("rel=\"next\""))
   }
 
-  @Test func renderingIsDeterministic() throws {
+  @Test func renderingIsDeterministic() async throws {
     let directory = try TemporaryDirectory()
     try SampleBundle.pack(to: directory.file("s.tar.gz"))
-    let first = try renderSample(bundle: directory.file("s.tar.gz"))
-    let second = try renderSample(bundle: directory.file("s.tar.gz"))
+    let first = try await renderSample(bundle: directory.file("s.tar.gz"))
+    let second = try await renderSample(bundle: directory.file("s.tar.gz"))
     #expect(try pages(first.0) == pages(second.0))
   }
 
-  @Test func everyPageStatesCountsScopeZoneAndOnlyOnRequestWhenItWasVerified() throws {
-    let (plain, _) = try renderSample()
+  @Test func everyPageStatesCountsScopeZoneAndOnlyOnRequestWhenItWasVerified() async throws {
+    let (plain, _) = try await renderSample()
     let page = try #require(try pages(plain).first { $0.key.hasPrefix("c/") }?.value)
     #expect(page.contains("<p class=\"counts\">"), "counts")
     #expect(page.contains("Scope of the export: everything in the exported files"))
@@ -124,12 +124,12 @@ import Testing
     var options = RenderOptions()
     options.language = .en
     options.verificationTime = 1_767_225_600_000  // 2026-01-01T00:00:00Z
-    _ = try SiteGenerator.render(bundle: directory.file("s.tar.gz"), to: directory.file("site"), options: options)
+    _ = try await SiteGenerator.render(bundle: directory.file("s.tar.gz"), to: directory.file("site"), options: options)
     let stamped = try String(contentsOfFile: directory.file("site/index.html"), encoding: .utf8)
     #expect(stamped.contains("Verified · chatbundle \(ChatBundleVersion.current) · on 2026-01-01 08:00:00 +08:00"))
   }
 
-  @Test func anInvalidBundleIsRefusedUnlessForced() throws {
+  @Test func anInvalidBundleIsRefusedUnlessForced() async throws {
     let directory = try TemporaryDirectory()
     var bundle = try FixtureBundle.sample()
     let media = bundle.mediaPaths[0]
@@ -137,8 +137,8 @@ import Testing
     bytes[0] ^= 1
     bundle.replace(media, with: bytes)
     let path = try directory.write("bad.tar.gz", bundle.gzipped())
-    #expect(throws: RenderError.self) { try renderSample(bundle: path) }
-    let (site, summary) = try renderSample(force: true, bundle: path)
+    await #expect(throws: RenderError.self) { try await renderSample(bundle: path) }
+    let (site, summary) = try await renderSample(force: true, bundle: path)
     #expect(!summary.report.isValid)
     for page in try pages(site).values { #expect(page.contains("class=\"unverified\"")) }
   }
