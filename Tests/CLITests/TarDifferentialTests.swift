@@ -20,17 +20,6 @@ private let gnuTar: Bool = {
 }()
 private let toolsPresent = gnuTar && program("bsdtar") != nil && program("python3") != nil
 
-/// A fixed seed, so that a failure names a mutant that can be made again.
-private struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// One archive given to every reader, with what it must come to.
 private struct Case {
@@ -67,7 +56,7 @@ private struct Case {
       [(BundleLayout.entryName(BundleLayout.manifest), sample.manifest.serialized())]
       + sample.files.map { (BundleLayout.entryName($0.path), $0.bytes) }
     let expected = Dictionary(uniqueKeysWithValues: entries.map { ($0.0, SHA256Digest.hex(of: $0.1)) })
-    var random = SplitMix64(state: 20_261_201)
+    var random = SplitMix64(seed: 20_261_201)
     var cases: [Case] = []
     for index in 0..<Self.validMutants {
       let (bytes, label) = try Mutants.valid(entries, &random)

@@ -107,8 +107,18 @@ extension SequenceCoverage {
       field: try fields.requiredString("field"), first: first, last: last, seen: try count("seen"),
       recordsWithout: try count("records_without"), gaps: gaps, gapsComplete: complete)
     if complete {
-      let span = (last - first).addingClamped(1)
-      guard seen.addingClamped(absent) == span else {
+      // Exact, not clamped: a clamped sum could make two different counts look equal.
+      var total: Int64? = seen
+      for gap in gaps {
+        let size = (gap.last - gap.first).addingReportingOverflow(1)
+        guard !size.overflow, let sum = total?.addingReportingOverflow(size.partialValue), !sum.overflow else {
+          total = nil
+          break
+        }
+        total = sum.partialValue
+      }
+      let span = (last - first).addingReportingOverflow(1)
+      guard let total, !span.overflow, total == span.partialValue else {
         throw RecordError(
           field: fields.path("seen"), message: "plus the numbers in the gaps must equal last - first + 1")
       }
