@@ -20,7 +20,6 @@ private let gnuTar: Bool = {
 }()
 private let toolsPresent = gnuTar && program("bsdtar") != nil && program("python3") != nil
 
-
 /// One archive given to every reader, with what it must come to.
 private struct Case {
   enum Kind: String { case valid, hostile, fixture }

@@ -22,7 +22,9 @@ import Testing
     let seen = Set(numbers)
     var runs: [(first: Int64, last: Int64)] = []
     for number in seen.sorted() {
-      if let last = runs.last, last.last + 1 == number { runs[runs.count - 1].last = number } else {
+      if let last = runs.last, last.last + 1 == number {
+        runs[runs.count - 1].last = number
+      } else {
         runs.append((number, number))
       }
     }
