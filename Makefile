@@ -27,12 +27,21 @@ build: deps
 
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	@echo "== pack: the example Easemob export (three hour files, media, a people list)"
-	$(BIN) pack --source easemob $(EXAMPLE)/export --media $(EXAMPLE)/media \
-	  --people $(EXAMPLE)/people.csv -o $(DEMO)/example.tar.gz
+	@echo "== key: the sender's signing key (demo.key stays private; demo.pub goes to the recipient)"
+	$(BIN) key new -o $(DEMO)/demo --name "Class 3-2 office (demo)"
 	@echo
-	@echo "== verify: offline, streaming, nothing trusted"
-	$(BIN) verify $(DEMO)/example.tar.gz
+	@echo "== pack: the example Easemob export (three hour files, media, a people list), signed, with custody"
+	$(BIN) pack --source easemob $(EXAMPLE)/export --media $(EXAMPLE)/media \
+	  --people $(EXAMPLE)/people.csv --exported-by "Wang Fang, school office" \
+	  --requested-by "District education bureau" --purpose "semester archive" --reference "DEMO-1" \
+	  --sign $(DEMO)/demo.key -o $(DEMO)/example.tar.gz
+	@echo
+	@echo "== verify: offline, streaming, requiring the sender's signature"
+	$(BIN) verify $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub
+	@echo
+	@echo "== certify: the handover certificate to print and file"
+	$(BIN) certify $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub -o $(DEMO)/certificate.html \
+	  --json $(DEMO)/certificate.json
 	@echo
 	@echo "== inspect"
 	$(BIN) inspect $(DEMO)/example.tar.gz
@@ -49,12 +58,13 @@ demo: build
 	$(BIN) render $(DEMO)/wecom.tar.gz -o $(DEMO)/wecom-site
 	@echo
 	@echo "== render: static HTML transcripts, offline"
-	$(BIN) render $(DEMO)/example.tar.gz -o $(DEMO)/site
+	$(BIN) render $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub -o $(DEMO)/site
 	@echo
 	@echo "bundle:    $(abspath $(DEMO)/example.tar.gz)"
 	@echo "extracted: $(abspath $(DEMO)/extracted)"
 	@echo "csv:       $(abspath $(DEMO)/csv)"
 	@echo "wecom:     $(abspath $(DEMO)/wecom-site/index.html)"
+	@echo "certificate: $(abspath $(DEMO)/certificate.html)"
 	@echo "open:      $(abspath $(DEMO)/site/index.html)"
 
 test: test-deps
