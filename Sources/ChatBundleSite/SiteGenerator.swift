@@ -250,7 +250,12 @@ public final class SiteGenerator {
         text += " " + UTCTime.timestamp(milliseconds: time)
       }
       if let authority = timestamp.authority { text += " " + authority }
-      let trust: SiteStrings.Key = timestamp.trusted == true ? .trusted : .trustNotChecked
+      let trust: SiteStrings.Key =
+        switch timestamp.trusted {
+        case true?: .trustedAuthority
+        case false?: .untrustedAuthority
+        case nil: .authorityNotChecked
+        }
       text += " (" + strings(trust) + ")"
       html.text(text)
     }

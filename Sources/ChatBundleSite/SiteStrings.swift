@@ -20,6 +20,7 @@ struct SiteStrings: Sendable {
     case mediaFiles, missingShort, audio, video, narrowSearch, mentions, image
     case signedBy, unsigned, trusted, trustNotChecked, untrusted, timestamped, custody, exportedBy, requestedBy
     case purpose, reference, coverage, delivered, gaps, noGaps, coverageNotStated, sourcePeriods
+    case trustedAuthority, authorityNotChecked, untrustedAuthority
 
     var english: String {
       switch self {
@@ -90,6 +91,9 @@ struct SiteStrings: Sendable {
       case .noGaps: "none: every period and sequence number the source was asked for is accounted for"
       case .coverageNotStated: "not stated by the source (no periods or sequence numbers recorded)"
       case .sourcePeriods: "Source periods"
+      case .trustedAuthority: "trusted authority"
+      case .authorityNotChecked: "authority not checked against a trusted root (chatbundle verify --tsa-root)"
+      case .untrustedAuthority: "not a trusted authority"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -163,6 +167,9 @@ struct SiteStrings: Sendable {
       case .noGaps: "无：所请求的每个时段和序号均有着落"
       case .coverageNotStated: "来源未说明（未记录时段或序号）"
       case .sourcePeriods: "来源时段"
+      case .trustedAuthority: "受信任的时间戳机构"
+      case .authorityNotChecked: "未与受信任的根证书核对（chatbundle verify --tsa-root）"
+      case .untrustedAuthority: "不是受信任的时间戳机构"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }

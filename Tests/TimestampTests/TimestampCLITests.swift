@@ -72,6 +72,22 @@ struct TimestampCLITests {
     let unstamped = try run(["verify", bundle, "--tsa-root", pki.root.certificate])
     #expect(unstamped.status == 1 && unstamped.standardOutput.contains("timestamp  no"))
 
+    // The certificate and the site state the timestamp and whether its authority is trusted.
+    let certificate = directory.file("certificate.html")
+    let certify = try run([
+      "certify", stamped, "--tsa-root", pki.root.certificate, "-o", certificate, "--json", directory.file("c.json"),
+    ])
+    #expect(certify.status == 0, "\(certify.standardError)")
+    let page = try String(contentsOfFile: certificate, encoding: .utf8)
+    #expect(page.contains("CN=Test TSA good") && page.contains("valid, trusted"), "the timestamp on the certificate")
+    let facts = try #require(try JSONParser.parse(readBytes(directory.file("c.json"))).objectValue)
+    #expect(facts["provenance"]?.objectValue?["timestamps"]?.arrayValue?.first?.objectValue?["trusted"] == .bool(true))
+    let site = directory.file("site")
+    let render = try run(["render", stamped, "--tsa-root", pki.root.certificate, "--lang", "en", "-o", site])
+    #expect(render.status == 0, "\(render.standardError)")
+    let index = try String(contentsOfFile: site + "/index.html", encoding: .utf8)
+    #expect(index.contains("timestamp 20") && index.contains("CN=Test TSA good (trusted authority)"), "\(index)")
+
     // openssl, knowing nothing of chatbundle, accepts the token for the bundle id.
     let tokenFile = try directory.write("token.der", record.token)
     let openssl = try OpenSSL.run([
