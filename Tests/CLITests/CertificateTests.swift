@@ -116,5 +116,12 @@ import Testing
     #expect(text.contains(String(fingerprint.prefix(19))), "fingerprint \(fingerprint) in \(text.prefix(2000))")
     #expect(text.contains("seq 4–6 absent"), "\(text.prefix(3000))")
     #expect(text.contains("valid, trusted"))
+    let fonts = try? runProcess(URL(fileURLWithPath: "/usr/bin/fc-list"), [":lang=zh"]).standardOutput
+    if let fonts, !fonts.isEmpty {
+      // With a Chinese font the page's Chinese is text in the PDF, not boxes.
+      #expect(text.contains("真实性") && text.contains("完整性") && text.contains("电子归档移交证明"))
+    } else {
+      print("note: no Chinese font installed (make test installs fonts-noto-cjk); the Chinese text was not checked")
+    }
   }
 }
