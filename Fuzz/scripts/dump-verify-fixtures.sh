@@ -10,7 +10,7 @@ out=$(realpath -m "$1")
 root=$(pwd)
 work=${DUMP_WORK:-$(mktemp -d)}
 mkdir -p "$out" "$work/Sources/dump"
-cp Sources/ChatBundleTestSupport/{FixtureBundle,RawTar,SampleBundle,VerifyFixtures,Message+Test}.swift \
+cp Sources/ChatBundleTestSupport/*.swift \
   "$work/Sources/dump/"
 name=$(basename "$root" | tr 'A-Z' 'a-z')
 cat >"$work/Package.swift" <<MANIFEST

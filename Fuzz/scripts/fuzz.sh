@@ -10,8 +10,8 @@ shift
 bin=Fuzz/.build/debug
 runs=Fuzz/.build/runs
 mkdir -p "$runs"
+# Every run appends its figures here.
 summary=$runs/summary.txt
-: >"$summary"
 failed=0
 
 dictionary() {
