@@ -1,4 +1,4 @@
-# chatbundle: make demo | make test | make bench | make lint
+# chatbundle: make demo | make test | make bench | make lint | make fuzz
 #
 # Every target installs the system packages it needs when they are missing (Debian,
 # apt-get; sudo is used when not root), so a fresh machine with the Swift toolchain needs
@@ -12,7 +12,7 @@ EXAMPLE := examples/easemob
 WECOM := examples/wecom
 BIN = $(shell $(SWIFT) build --show-bin-path)/chatbundle
 
-.PHONY: all build demo test bench lint deps test-deps clean screenshots
+.PHONY: all build demo test bench lint deps test-deps clean screenshots fuzz fuzz-build fuzz-regress fuzz-merge
 
 all: build
 
@@ -82,5 +82,26 @@ screenshots: build
 bench: deps
 	bash scripts/bench.sh $(BENCH_ARGS)
 
+# libFuzzer targets (Fuzz/, a package of its own; see Fuzz/README.md). The toolchain ships
+# libFuzzer and the sanitizer runtimes; the build has its own scratch path, Fuzz/.build.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= fuzz-verify fuzz-easemob-mapper fuzz-wecom-mapper
+FUZZ_SWIFTFLAGS = -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz --scratch-path Fuzz/.build $(FUZZ_SWIFTFLAGS)
+
+# Each target for FUZZ_SECONDS on a scratch copy of Fuzz/corpus/<target>; fails on any artifact.
+fuzz: fuzz-build
+	bash Fuzz/scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# Replays the committed crash fixtures, Fuzz/crashes/<target>/.
+fuzz-regress: fuzz-build
+	bash Fuzz/scripts/regress.sh
+
+# After `make fuzz`: folds the new inputs into the committed corpus, minimized.
+fuzz-merge: fuzz-build
+	bash Fuzz/scripts/merge.sh $(FUZZ_TARGETS)
+
 clean:
-	rm -rf $(OUT) .build
+	rm -rf $(OUT) .build Fuzz/.build
