@@ -23,11 +23,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
-    // The only two C modules. Nothing but ArchiveIO imports them.
+    // The only two C modules. Nothing but ArchiveIO imports them, nor the C library: its
+    // system calls go through swift-system there too.
     .systemLibrary(
       name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "ArchiveIO", dependencies: ["CLibArchive", "CZlib"]),
+    .target(
+      name: "ArchiveIO",
+      dependencies: ["CLibArchive", "CZlib", .product(name: "SystemPackage", package: "swift-system")]),
     .target(
       name: "ChatBundle",
       dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
@@ -51,13 +54,11 @@ let package = Package(
     // Network connectors: pulls Easemob history and media, replays import bodies.
     .target(
       name: "ChatBundleConnect",
-      dependencies: [
-        "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
-      ]),
+      dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
+        "ArchiveIO", "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),

@@ -8,7 +8,7 @@ final class StatusLine: Sendable {
   private let enabled: Bool
   private let drawn = Mutex(false)
 
-  init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
+  init(enabled: Bool) { self.enabled = enabled && FileStream.standardError.isTerminal }
 
   func show(_ text: String) {
     guard enabled else { return }
