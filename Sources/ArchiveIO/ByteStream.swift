@@ -30,6 +30,11 @@ extension ByteStream {
   }
 }
 
+/// Sees a file's bytes as they are read, before anyone else does (to hash the file itself).
+public protocol ByteObserver: AnyObject {
+  func observe(_ bytes: UnsafeRawBufferPointer)
+}
+
 /// Reads a file through its descriptor, with no buffering of its own.
 public final class FileByteStream: ByteStream {
   public let path: String

@@ -24,16 +24,18 @@ final class MessageIDLookup {
   }
 
   /// A lookup over the same finished copy with a descriptor and cache of its own, for
-  /// another thread.
-  private init(reading other: MessageIDLookup) {
-    path = other.path
-    sparse = other.sparse
-    lines = other.lines
-    offset = other.offset
+  /// another thread: made of copied values only, so it shares nothing with the original.
+  private init(path: String, sparse: [(id: [UInt8], offset: Int64)], lines: Int, offset: Int64) {
+    self.path = path
+    self.sparse = sparse
+    self.lines = lines
+    self.offset = offset
   }
 
   /// Another lookup over this one's finished copy, safe to use on another thread.
-  func readerForAnotherThread() -> MessageIDLookup { MessageIDLookup(reading: self) }
+  func readerForAnotherThread() -> sending MessageIDLookup {
+    MessageIDLookup(path: path, sparse: sparse, lines: lines, offset: offset)
+  }
 
   /// Feeds the index file's bytes as they stream past.
   func consume(_ chunk: UnsafeRawBufferPointer) throws {
