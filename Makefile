@@ -68,8 +68,8 @@ test: test-deps
 # of their own; a race fails the run. TSAN_FILTER narrows or widens the selection.
 TSAN_FILTER ?= ArchiveIOTests|ChatBundleSiteTests|ConnectTests|CLITests.Interrupt|CLITests.Render
 tsan: test-deps
-	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(SWIFT) test --scratch-path .build-tsan \
-	  -Xswiftc -sanitize=thread --sanitize=thread --filter '$(TSAN_FILTER)'
+	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(SWIFT) test --scratch-path .build-tsan -Xswiftc -sanitize=thread \
+	  --filter '$(TSAN_FILTER)'
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests templates/Templates.swift
