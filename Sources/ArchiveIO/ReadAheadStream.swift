@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// Reads a stream ahead on a thread of its own, a few blocks at a time, so that producing
 /// the bytes (reading and inflating the file) overlaps with whoever consumes them (parsing
 /// and checking the tar's content) on another core.
@@ -65,8 +62,7 @@ final class ReadAheadStream<Source: ByteStream & SendableMetatype>: ByteStream {
   }
 }
 
-/// The blocks between the reading thread and the consumer: a queue under a lock, one
-/// semaphore counting what is queued and one counting the room left.
+/// The blocks between the reading thread and the consumer, at most `depth` of them.
 private final class BlockChannel: Sendable {
   enum Item: Sendable {
     case block([UInt8])
@@ -74,22 +70,19 @@ private final class BlockChannel: Sendable {
     case end((any Error)?)
   }
 
-  private let queue = Mutex<[Item]>([])
-  private let stopping = Atomic<Bool>(false)
-  private let queued = DispatchSemaphore(value: 0)
-  private let room = DispatchSemaphore(value: 0)
-
-  init(depth: Int) {
-    // Counted up rather than created at `depth`: libdispatch traps when a semaphore is
-    // freed below its initial value, which stopping early would leave it at.
-    for _ in 0..<max(depth, 1) { room.signal() }
+  private struct State: Sendable {
+    var items: [Item] = []
+    var stopping = false
   }
+
+  private let state = Monitor(State())
+  private let depth: Int
+
+  init(depth: Int) { self.depth = max(depth, 1) }
 
   /// On the reading thread: fills blocks until the source ends or `stop()`.
   func produce(from source: some ByteStream, blockSize: Int) {
     while true {
-      room.wait()
-      if stopping.load(ordering: .acquiring) { return }
       var block = [UInt8](repeating: 0, count: blockSize)
       let item: Item
       do {
@@ -99,22 +92,22 @@ private final class BlockChannel: Sendable {
       } catch {
         item = .end(error)
       }
-      queue.withLock { $0.append(item) }
-      queued.signal()
-      if case .end = item { return }
+      // Blocks wait for room; the end never does, so the consumer always learns of it.
+      let isEnd = if case .end = item { true } else { false }
+      let depth = depth
+      let queued = state.wait(until: { isEnd || $0.items.count < depth || $0.stopping }) { state -> Bool in
+        guard !state.stopping else { return false }
+        state.items.append(item)
+        return true
+      }
+      if !queued || isEnd { return }
     }
   }
 
   /// On the consumer's thread: the next block or the end, waiting for it.
   func next() -> Item {
-    queued.wait()
-    guard let item = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) else { return .end(nil) }
-    if case .block = item { room.signal() }
-    return item
+    state.wait(until: { !$0.items.isEmpty }) { $0.items.isEmpty ? .end(nil) : $0.items.removeFirst() }
   }
 
-  func stop() {
-    stopping.store(true, ordering: .releasing)
-    room.signal()
-  }
+  func stop() { state.update { $0.stopping = true } }
 }

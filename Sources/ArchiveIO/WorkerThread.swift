@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -9,29 +8,33 @@ import Synchronization
 /// ended. Only `Sendable` things (the body, its error, the value's handoff) cross between
 /// the threads, so the compiler checks what a lock would otherwise only promise.
 public final class WorkerThread<Value: SendableMetatype> {
-  private let ending: Ending
   private var joined = false
 
-  /// What the thread leaves behind: the value and the body's error.
-  private final class Ending: Sendable {
-    let result = Mutex<(value: Handoff<Value>, failure: (any Error)?)?>(nil)
-    let ended = DispatchSemaphore(value: 0)
+  /// What the thread leaves behind: whether it ended, the value and the body's error.
+  private struct Ending: Sendable {
+    var ended = false
+    var value: Handoff<Value>?
+    var failure: (any Error)?
   }
+
+  private let ending: Monitor<Ending>
 
   /// Starts `body` on a new thread with `value`.
   public init(
     stackSize: Int = 1 << 20, owning value: sending Value, _ body: @escaping @Sendable (Value) throws -> Void
   ) {
-    let ending = Ending()
+    let ending = Monitor(Ending())
     self.ending = ending
     let start = Handoff(value)
     let thread = Thread {
-      defer { ending.ended.signal() }
-      guard let value = start.take() else { return }
+      guard let value = start.take() else {
+        ending.update { $0.ended = true }
+        return
+      }
       var failure: (any Error)?
       do { try body(value) } catch { failure = error }
       let back = Handoff(value)
-      ending.result.withLock { $0 = (back, failure) }
+      ending.update { $0 = Ending(ended: true, value: back, failure: failure) }
     }
     thread.stackSize = stackSize
     thread.start()
@@ -43,14 +46,13 @@ public final class WorkerThread<Value: SendableMetatype> {
   public func join() throws -> sending Value? {
     guard !joined else { return nil }
     joined = true
-    ending.ended.wait()
-    guard let result = ending.result.withLock({ $0 }) else { return nil }
+    let result = ending.wait(until: \.ended) { $0 }
     if let failure = result.failure { throw failure }
-    return result.value.take()
+    return result.value?.take()
   }
 
   deinit {
-    if !joined { ending.ended.wait() }
+    if !joined { ending.wait(until: \.ended) { _ in } }
   }
 }
 

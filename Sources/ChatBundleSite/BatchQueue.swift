@@ -1,6 +1,4 @@
 import ArchiveIO
-import Dispatch
-import Synchronization
 
 /// Hands elements from one thread to a consumer on its own thread, in order, in batches.
 ///
@@ -77,35 +75,27 @@ final class BatchQueue<Element: Sendable, Consumer: SendableMetatype> {
   }
 }
 
-/// The batches between the producer and the queue's thread: a lock for the list, one
-/// semaphore counting what is queued (and the end), one counting the room left.
+/// The batches between the producer and the queue's thread, at most `queuedBatches`.
 private final class BatchChannel<Element: Sendable>: Sendable {
-  private let queue = Mutex<(batches: [[Element]], closed: Bool)>(([], false))
-  private let queued = DispatchSemaphore(value: 0)
-  private let room = DispatchSemaphore(value: 0)
-
-  init(queuedBatches: Int) {
-    // Counted up rather than created at the count: libdispatch traps when a semaphore is
-    // freed below its initial value.
-    for _ in 0..<max(queuedBatches, 1) { room.signal() }
+  private struct State: Sendable {
+    var batches: [[Element]] = []
+    var closed = false
   }
+
+  private let state = Monitor(State())
+  private let queuedBatches: Int
+
+  init(queuedBatches: Int) { self.queuedBatches = max(queuedBatches, 1) }
 
   func send(_ batch: [Element]) {
-    room.wait()
-    queue.withLock { $0.batches.append(batch) }
-    queued.signal()
+    let limit = queuedBatches
+    state.wait(until: { $0.batches.count < limit }) { $0.batches.append(batch) }
   }
 
-  func close() {
-    queue.withLock { $0.closed = true }
-    queued.signal()
-  }
+  func close() { state.update { $0.closed = true } }
 
   /// The next batch, waiting for it; nil once the queue is closed and empty.
   func next() -> [Element]? {
-    queued.wait()
-    let batch = queue.withLock { $0.batches.isEmpty ? nil : $0.batches.removeFirst() }
-    if batch != nil { room.signal() }
-    return batch
+    state.wait(until: { !$0.batches.isEmpty || $0.closed }) { $0.batches.isEmpty ? nil : $0.batches.removeFirst() }
   }
 }
