@@ -54,9 +54,7 @@ public final class SiteGenerator {
     strings = SiteStrings(language: options.language == .en ? .en : .zhCN)
     pagination = SitePagination(pageSize: options.pageSize)
     lookup = try MessageIDLookup(path: scratch + "/.message-ids")
-    for directory in ["raw", "site/c", "site/media", "site/assets"] {
-      try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
-    }
+    for directory in ["raw", "site/c", "site/media", "site/assets"] { try makeDirectories(directory, in: scratch) }
     media = SiteMediaSink(directory: scratch + "/site/media")
     let search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
     // Tokenizing is a third of the work; on its own thread it overlaps verifying and
@@ -136,8 +134,7 @@ public final class SiteGenerator {
     if pagination.current?.entry.id != conversation.id {
       try endConversation()
       pagination.open(conversation, title: frame.title(of: conversation))
-      try FileManager.default.createDirectory(
-        atPath: scratch + "/raw/" + SitePagination.directory(of: conversation), withIntermediateDirectories: true)
+      try makeDirectories("raw/" + SitePagination.directory(of: conversation), in: scratch)
     }
     let local = frame.clock.local(message.timestamp)
     if pagination.fits(local) {
@@ -256,8 +253,7 @@ public final class SiteGenerator {
       nextLabel: strings(.next))
     var jobs: [(conversation: Int, page: Int)] = []
     for (number, conversation) in snapshot.conversations.enumerated() {
-      try FileManager.default.createDirectory(
-        atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
+      try makeDirectories("site/" + conversation.directory, in: scratch)
       jobs += conversation.pages.indices.map { (number, $0) }
     }
     let half = jobs.count / 2

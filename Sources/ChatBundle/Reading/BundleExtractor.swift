@@ -44,16 +44,9 @@ public final class BundleExtractor {
   }
 
   private func create(_ relative: String) -> OpenFile? {
-    let parts = relative.split(separator: "/")
-    var directory = scratch
-    for part in parts.dropLast() {
-      directory += "/" + part
-      do { try FileSystem.makeDirectory(directory) } catch {
-        guard error.isAlreadyExisting else {
-          failure = "cannot create \(directory): \(error.message)"
-          return nil
-        }
-      }
+    do { try makeDirectories(relative.split(separator: "/").dropLast().joined(separator: "/"), in: scratch) } catch {
+      failure = "\(error)"
+      return nil
     }
     let path = scratch + "/" + relative
     do {

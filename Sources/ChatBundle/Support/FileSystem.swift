@@ -18,6 +18,19 @@ package func makeTemporaryDirectory(in parent: String, prefix: String) throws ->
   try ScratchRegistry.shared.makeDirectory(in: parent, prefix: prefix)
 }
 
+/// Creates `relative`'s directories one by one under `base`, which must exist: never
+/// `mkdir -p` of the whole path, which would bring back a scratch directory the cleanup
+/// after a signal has just renamed away (a thread still writing would then leave it behind).
+package func makeDirectories(_ relative: String, in base: String) throws {
+  var directory = base
+  for part in relative.split(separator: "/") {
+    directory += "/" + part
+    do { try FileSystem.makeDirectory(directory) } catch {
+      guard error.isAlreadyExisting else { throw ChatBundleError.io(error, "cannot create") }
+    }
+  }
+}
+
 package func removeTree(_ path: String) {
   try? FileManager.default.removeItem(atPath: path)
 }
