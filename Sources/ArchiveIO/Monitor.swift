@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
 
-/// State shared between threads that may wait for it to change: a lock, a condition to wait
-/// on, and the state, reached only inside `update` and `wait`.
+/// State shared between threads, which may wait for it to change: a lock, a condition to
+/// wait on, and the state, reached only inside `withLock`, `update` and `wait`.
 ///
 /// Two locks, on purpose. `NSCondition` (pthread mutex and condition variable) does the
 /// locking and the waiting, and ThreadSanitizer sees its calls, so it knows what happens
@@ -15,6 +15,13 @@ public final class Monitor<State: Sendable>: Sendable {
   private let state: Mutex<State>
 
   public init(_ initial: State) { state = Mutex(initial) }
+
+  /// Runs `body` on the state under the lock and wakes no one: a plain lock.
+  public func withLock<Result: Sendable, E: Error>(_ body: (inout State) throws(E) -> Result) throws(E) -> Result {
+    condition.lock()
+    defer { condition.unlock() }
+    return try state.withLock { (value: inout sending State) throws(E) -> Result in try body(&value) }
+  }
 
   /// Changes the state and wakes every waiter.
   @discardableResult

@@ -1,5 +1,5 @@
+import ArchiveIO
 import Foundation
-import Synchronization
 
 /// Runs the built `chatbundle` binary, as a user would.
 public struct ProcessResult: Sendable {
@@ -76,7 +76,7 @@ public func sharedCorpus() -> URL? {
 
 /// Bytes one thread reads and another takes once it is done.
 private final class CollectedData: Sendable {
-  private let data = Mutex(Data())
+  private let data = Monitor(Data())
 
   func set(_ value: Data) { data.withLock { $0 = value } }
 

@@ -1,6 +1,5 @@
 import ArchiveIO
 import Foundation
-import Synchronization
 
 /// Scratch files and directories that must not outlive the process, so that an
 /// interrupted command (Ctrl-C, SIGTERM) leaves nothing behind, not even hidden files.
@@ -15,7 +14,8 @@ import Synchronization
 /// there for the exit instead of racing the cleanup or exiting with another status.
 public final class ScratchRegistry: Sendable {
   public static let shared = ScratchRegistry()
-  private let paths = Mutex<Set<String>>([])
+  /// A `Monitor` rather than a bare `Mutex`, so that ThreadSanitizer sees the lock.
+  private let paths = Monitor<Set<String>>([])
 
   public func register(_ path: String) {
     paths.withLock { _ = $0.insert(path) }
