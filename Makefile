@@ -68,7 +68,7 @@ test: test-deps
 # with ThreadSanitizer too), in a build directory of their own; a race fails the run
 # (halt_on_error reaches the child processes through the environment). Installs nothing
 # new. TSAN_FILTER narrows or widens the selection.
-TSAN_FILTER ?= ArchiveIOTests|ChatBundleSiteTests|ConnectTests|BundleRoundTripTests|CLITests.InterruptionTests|CLITests.CLITests
+TSAN_FILTER ?= ArchiveIOTests|ChatBundleSiteTests|ConnectTests|ChatBundleTests|ChatBundleExportTests|CLITests.InterruptionTests|CLITests.CLITests|CLITests.ExportCLITests|CLITests.SignatureTests|CLITests.TerminalAndZoneTests|CLITests.WeComCLITests
 tsan: test-deps
 	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" $(SWIFT) test --scratch-path .build-tsan -Xswiftc -sanitize=thread \
 	  --filter '$(TSAN_FILTER)'
