@@ -38,7 +38,7 @@ struct ChatBundleCommand: AsyncParsableCommand {
         // ArgumentParser's usage errors exit 64; chatbundle documents 2.
         FileStream.standardError.write(fullMessage(for: error) + "\n")
         FileStream.standardError.write("(see 'chatbundle help' for usage)\n")
-        Foundation.exit(2)
+        exit(withError: ExitCode(2))
       }
       exit(withError: error)
     }
