@@ -26,11 +26,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
-    // The only two C modules. Nothing but ArchiveIO imports them.
+    // The only two C modules. Nothing but ArchiveIO imports them, nor the C library: its
+    // system calls go through swift-system there too.
     .systemLibrary(
       name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "ArchiveIO", dependencies: ["CLibArchive", "CZlib"]),
+    .target(
+      name: "ArchiveIO",
+      dependencies: ["CLibArchive", "CZlib", .product(name: "SystemPackage", package: "swift-system")]),
     .target(
       name: "ChatBundle",
       dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
@@ -55,9 +58,7 @@ let package = Package(
     // Network connectors: pulls Easemob history and media, replays import bodies.
     .target(
       name: "ChatBundleConnect",
-      dependencies: [
-        "ArchiveIO", "ChatBundle", "ChatBundleImport", .product(name: "SystemPackage", package: "swift-system"),
-      ]),
+      dependencies: ["ArchiveIO", "ChatBundle", "ChatBundleImport"]),
     // RFC 3161 timestamps over a bundle id: the request, the reply, the token and its offline
     // check (signature, ESS signing certificate, timeStamping EKU, chain at genTime), and a
     // client that posts the request to a TSA.
@@ -70,7 +71,7 @@ let package = Package(
     .executableTarget(
       name: "chatbundle",
       dependencies: [
-        "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
+        "ArchiveIO", "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
         "ChatBundleTimestamp",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),

@@ -50,3 +50,10 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable, Equatable 
     return text + ": " + message
   }
 }
+
+extension ArchiveError {
+  /// A failed system call as an I/O error, with the errno's text as the message.
+  public init(_ error: SystemCallError) {
+    self.init(.io, operation: error.operation, message: error.message, path: error.path)
+  }
+}

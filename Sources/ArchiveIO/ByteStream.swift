@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// A source of bytes read in order, such as a file or a decompressor.
 public protocol ByteStream: AnyObject {
   /// Reads up to `buffer.count` bytes; returns 0 only at the end of the stream.
@@ -36,61 +30,52 @@ extension ByteStream {
   }
 }
 
+/// Sees a file's bytes as they are read, before anyone else does (to hash the file itself).
+public protocol ByteObserver: AnyObject {
+  func observe(_ bytes: UnsafeRawBufferPointer)
+}
+
 /// Reads a file through its descriptor, with no buffering of its own.
 public final class FileByteStream: ByteStream {
   public let path: String
-  private var descriptor: Int32
+  private let file: OpenFile
   /// Called with every chunk read, before it is handed on (for hashing the file itself).
   public var observer: ((UnsafeRawBufferPointer) -> Void)?
   public private(set) var bytesRead: Int64 = 0
 
   public init(path: String) throws(ArchiveError) {
     self.path = path
-    // Without O_NONBLOCK, opening a FIFO waits for a writer, forever if none comes; with
-    // it, the open returns at once and fstat tells what the file is.
-    descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else {
-      throw ArchiveError(.io, operation: "open", message: systemErrorText(), path: path)
+    do {
+      // Without O_NONBLOCK, opening a FIFO waits for a writer, forever if none comes; with
+      // it, the open returns at once and fstat tells what the file is.
+      file = try OpenFile(path, .readOnly, options: [.nonBlocking])
+      let kind = try file.status().kind
+      guard kind == .regular else {
+        throw ArchiveError(
+          .io, operation: "open", message: "is \(kind.description); only regular files are read", path: path)
+      }
+    } catch let error as SystemCallError {
+      throw ArchiveError(error)
+    } catch let error as ArchiveError {
+      throw error
+    } catch {
+      throw ArchiveError(.io, operation: "open", message: "\(error)", path: path)
     }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      let message = systemErrorText()
-      close(descriptor)
-      descriptor = -1
-      throw ArchiveError(.io, operation: "fstat", message: message, path: path)
-    }
-    guard (info.st_mode & S_IFMT) == S_IFREG else {
-      close(descriptor)
-      descriptor = -1
-      throw ArchiveError(
-        .io, operation: "open", message: "is \(fileTypeDescription(info.st_mode)); only regular files are read",
-        path: path)
-    }
-    let flags = fcntl(descriptor, F_GETFL)
-    if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+    file.makeBlocking()
   }
-
-  deinit { if descriptor >= 0 { close(descriptor) } }
 
   /// Moves to a byte offset from the start of the file.
   public func seek(to offset: Int64) throws {
-    guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
-      throw ArchiveError(.io, operation: "lseek", message: systemErrorText(), path: path)
-    }
+    do { try file.seek(to: offset) } catch { throw ArchiveError(error) }
   }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-    guard descriptor >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-    while true {
-      let count = Glibc.read(descriptor, base, buffer.count)
-      if count >= 0 {
-        bytesRead += Int64(count)
-        if count > 0, let observer { observer(UnsafeRawBufferPointer(start: base, count: count)) }
-        return count
-      }
-      if errno == EINTR { continue }
-      throw ArchiveError(.io, operation: "read", message: systemErrorText(), path: path)
-    }
+    guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    let count: Int
+    do { count = try file.read(into: buffer) } catch { throw ArchiveError(error) }
+    bytesRead += Int64(count)
+    if count > 0, let observer { observer(UnsafeRawBufferPointer(start: base, count: count)) }
+    return count
   }
 }
 
@@ -142,22 +127,4 @@ public func openPossiblyCompressedFile(
     return (try GzipInflater(source: prefixed, name: path), true, file)
   }
   return (prefixed, false, file)
-}
-
-/// What a file is, by its `st_mode`, for messages: "a directory", "a FIFO (named pipe)"…
-package func fileTypeDescription(_ mode: mode_t) -> String {
-  switch mode & S_IFMT {
-  case S_IFREG: "a regular file"
-  case S_IFDIR: "a directory"
-  case S_IFLNK: "a symbolic link"
-  case S_IFIFO: "a FIFO (named pipe)"
-  case S_IFSOCK: "a socket"
-  case S_IFCHR: "a character device"
-  case S_IFBLK: "a block device"
-  default: "not a regular file"
-  }
-}
-
-func systemErrorText() -> String {
-  String(cString: strerror(errno))
 }

@@ -18,32 +18,54 @@ private let regularType: UInt32 = 0o100000
 public final class TarGzReader {
   private var handle: OpaquePointer?
   private let context: ReaderContext
-  private let file: FileByteStream
+  /// The file and its inflater, when read on this thread; with read-ahead, the thread
+  /// owns them and `stop()` brings them back.
+  private var direct: InflatedFile?
   public let path: String
   private var atEnd = false
   private var expectedOffset: Int64 = 0
 
-  private let readAhead: ReadAheadStream?
+  private let readAhead: ReadAheadStream<InflatedFile>?
   public let limits: TarReaderLimits
 
   /// - Parameters:
-  ///   - observer: receives the file's compressed bytes as they are read (on the reading
-  ///     thread when `readAhead` is on).
   ///   - readAhead: read and inflate the file on a thread of its own, ahead of the caller.
-  ///     Call `stop()` before looking at what the observer gathered.
   ///   - limits: bounds on padding after the end and on the strict parser's memory.
+  public init(path: String, readAhead: Bool = false, limits: TarReaderLimits = TarReaderLimits()) throws {
+    self.path = path
+    self.limits = limits
+    let auditor = TarHeaderAuditor(limits: limits)
+    // Opened in each branch: a value given to the read-ahead thread must not be one this
+    // thread could still reach.
+    if readAhead {
+      let ahead = ReadAheadStream(source: try InflatedFile(path: path, observer: nil))
+      self.readAhead = ahead
+      context = ReaderContext(stream: ahead, auditor: auditor)
+    } else {
+      let inflated = try InflatedFile(path: path, observer: nil)
+      self.readAhead = nil
+      direct = inflated
+      context = ReaderContext(stream: inflated, auditor: auditor)
+    }
+    try openArchive()
+  }
+
+  /// Reads ahead on a thread of its own, which owns `observer` while it runs: it receives
+  /// the file's compressed bytes as they are read, and `observer` hands it back after
+  /// `stop()`. (An init of its own: the region checker cannot tell that only one branch
+  /// of `init(path:readAhead:limits:)` would give it away.)
   public init(
-    path: String, observer: ((UnsafeRawBufferPointer) -> Void)? = nil, readAhead: Bool = false,
-    limits: TarReaderLimits = TarReaderLimits()
+    path: String, readingAheadWith observer: sending any ByteObserver, limits: TarReaderLimits = TarReaderLimits()
   ) throws {
     self.path = path
     self.limits = limits
-    file = try FileByteStream(path: path)
-    file.observer = observer
-    let inflater = try GzipInflater(source: file, name: path)
-    self.readAhead = readAhead ? ReadAheadStream(source: inflater) : nil
-    context = ReaderContext(
-      inflater: inflater, stream: self.readAhead ?? inflater, auditor: TarHeaderAuditor(limits: limits))
+    let ahead = ReadAheadStream(source: try InflatedFile(path: path, observer: observer))
+    readAhead = ahead
+    context = ReaderContext(stream: ahead, auditor: TarHeaderAuditor(limits: limits))
+    try openArchive()
+  }
+
+  private func openArchive() throws {
     guard let handle = archive_read_new() else {
       throw ArchiveError(.io, operation: "archive_read_new", message: "out of memory", path: path)
     }
@@ -67,19 +89,26 @@ public final class TarGzReader {
   }
 
   /// Ends reading ahead, if it was on; the counters and the observer are then settled.
-  public func stop() { readAhead?.stop() }
+  public func stop() {
+    guard let readAhead, direct == nil else { return }
+    readAhead.stop()
+    direct = readAhead.source
+  }
 
-  /// Compressed bytes read from the file so far (with read-ahead: after `stop()`).
-  public var compressedBytes: Int64 { file.bytesRead }
+  /// The observer given to `init` (with read-ahead: after `stop()`, nil before).
+  public var observer: (any ByteObserver)? { direct?.observer }
 
-  /// Decompressed bytes inflated so far (with read-ahead: after `stop()`).
-  public var decompressedBytes: Int64 { context.inflater.decompressedBytes }
+  /// Compressed bytes read from the file so far (with read-ahead: after `stop()`, 0 before).
+  public var compressedBytes: Int64 { direct?.file.bytesRead ?? 0 }
+
+  /// Decompressed bytes inflated so far (with read-ahead: after `stop()`, 0 before).
+  public var decompressedBytes: Int64 { direct?.inflater.decompressedBytes ?? 0 }
 
   /// The records the file's trailing empty gzip members carry (`GzipAttachment`), in file
   /// order; complete once the archive has been read to its end (with read-ahead: after
   /// `stop()`).
   public var attachmentRecords: [[UInt8]] {
-    context.inflater.trailingEmptyMemberExtras.compactMap(GzipAttachment.record(inExtraField:))
+    direct?.inflater.trailingEmptyMemberExtras.compactMap(GzipAttachment.record(inExtraField:)) ?? []
   }
 
   /// The next entry's header, or nil after the end-of-archive marker.
@@ -231,8 +260,24 @@ public final class TarGzReader {
   }
 }
 
-private final class ReaderContext {
+/// A gzip file read through its inflater, kept together so that the read-ahead thread
+/// can own both (and the file's observer) and hand them back.
+private final class InflatedFile: ByteStream {
+  let file: FileByteStream
   let inflater: GzipInflater
+  let observer: (any ByteObserver)?
+
+  init(path: String, observer: (any ByteObserver)?) throws {
+    file = try FileByteStream(path: path)
+    self.observer = observer
+    if let observer { file.observer = { observer.observe($0) } }
+    inflater = try GzipInflater(source: file, name: path)
+  }
+
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inflater.read(into: buffer) }
+}
+
+private final class ReaderContext {
   /// Where the tar bytes come from: the inflater, or a read-ahead over it.
   let stream: ByteStream
   /// Sees every byte handed to libarchive, before libarchive does.
@@ -246,8 +291,7 @@ private final class ReaderContext {
   var tail: [UInt8] = []
   static let endMarkerBytes = 1024
 
-  init(inflater: GzipInflater, stream: ByteStream, auditor: TarHeaderAuditor) {
-    self.inflater = inflater
+  init(stream: ByteStream, auditor: TarHeaderAuditor) {
     self.stream = stream
     self.auditor = auditor
   }

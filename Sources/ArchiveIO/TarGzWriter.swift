@@ -1,9 +1,5 @@
 import CLibArchive
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Writes a deterministic `tar.gz`: restricted pax (plain ustar unless a name is long),
 /// regular files only, owner 0:0, mode 0644, a fixed mtime, no block padding, and a gzip
 /// header with no time stamp.
@@ -22,11 +18,14 @@ public final class TarGzWriter {
   /// Creates `path`, which must not exist yet (the caller picks a temporary name).
   public init(path: String, compressionLevel: Int = 6) throws {
     self.path = path
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else {
-      throw ArchiveError(.io, operation: "create", message: systemErrorText(), path: path)
+    let file: OpenFile
+    do {
+      file = try OpenFile(
+        path, .writeOnly, options: [.create, .exclusiveCreate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    } catch {
+      throw ArchiveError(.io, operation: "create", message: error.message, path: path)
     }
-    let context = WriterContext(descriptor: descriptor, path: path)
+    let context = WriterContext(file: file)
     self.context = context
     context.deflater = try GzipDeflater(level: compressionLevel) { [unowned context] bytes in
       try context.writeCompressed(bytes)
@@ -99,7 +98,8 @@ public final class TarGzWriter {
     while offset < bytes.count {
       let written = archive_write_data(handle, base + offset, bytes.count - offset)
       if written <= 0 {
-        try check(Int32(truncatingIfNeeded: written < 0 ? written : -30), "archive_write_data")
+        // A write that makes no progress would loop forever; libarchive calls it fatal.
+        try check(written < 0 ? Int32(truncatingIfNeeded: written) : ARCHIVE_FATAL, "archive_write_data")
       }
       offset += written
     }
@@ -142,43 +142,29 @@ public final class TarGzWriter {
 }
 
 private final class WriterContext {
-  var descriptor: Int32
-  let path: String
+  private var file: OpenFile?
   var deflater: GzipDeflater?
   var failure: Error?
   var bytesWritten: Int64 = 0
 
-  init(descriptor: Int32, path: String) {
-    self.descriptor = descriptor
-    self.path = path
+  init(file: OpenFile) {
+    self.file = file
   }
 
-  deinit { if descriptor >= 0 { close(descriptor) } }
-
   func writeCompressed(_ bytes: UnsafeRawBufferPointer) throws {
-    guard var pointer = bytes.baseAddress else { return }
-    var left = bytes.count
-    while left > 0 {
-      let written = Glibc.write(descriptor, pointer, left)
-      if written < 0 {
-        if errno == EINTR { continue }
-        throw ArchiveError(.io, operation: "write", message: systemErrorText(), path: path)
-      }
-      pointer += written
-      left -= written
-      bytesWritten += Int64(written)
-    }
+    guard let file else { return }
+    do { try file.writeAll(bytes) } catch { throw ArchiveError(error) }
+    bytesWritten += Int64(bytes.count)
   }
 
   func closeFile(sync: Bool) throws {
-    guard descriptor >= 0 else { return }
-    if sync && fsync(descriptor) != 0 {
-      throw ArchiveError(.io, operation: "fsync", message: systemErrorText(), path: path)
-    }
-    let status = close(descriptor)
-    descriptor = -1
-    if status != 0 {
-      throw ArchiveError(.io, operation: "close", message: systemErrorText(), path: path)
+    guard let file else { return }
+    self.file = nil
+    do {
+      if sync { try file.sync() }
+      try file.close()
+    } catch {
+      throw ArchiveError(error)
     }
   }
 }

@@ -26,3 +26,10 @@ public enum ChatBundleError: Error, CustomStringConvertible, Sendable {
     }
   }
 }
+
+extension ChatBundleError {
+  /// A failed system call as `.io`: "<doing>: <the errno's text>", on `path` or the call's.
+  public static func io(_ error: SystemCallError, _ doing: String, path: String? = nil) -> ChatBundleError {
+    .io(path: path ?? error.path ?? "", message: doing + ": " + error.message)
+  }
+}

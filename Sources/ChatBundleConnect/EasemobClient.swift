@@ -1,6 +1,6 @@
+import ArchiveIO
 import ChatBundle
 import Foundation
-import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -30,7 +30,7 @@ public final class EasemobClient: Sendable {
 
   let transport: HTTPTransport
   private let credentials: EasemobCredentials
-  private let tokens = Mutex(TokenState())
+  private let tokens = Monitor(TokenState())
 
   private struct TokenState {
     /// The token fetched with the client credentials, once there is one.

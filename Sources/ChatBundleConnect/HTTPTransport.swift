@@ -1,3 +1,4 @@
+import ArchiveIO
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -65,9 +66,8 @@ final class HTTPTransport: Sendable {
     let size = DurableFile.size(of: destination) ?? 0
     var response = HTTPResponse(status: http.statusCode, headers: Self.headers(http), body: [])
     if !(200..<300).contains(http.statusCode) {
-      if let handle = FileHandle(forReadingAtPath: destination) {
-        response.body = Array((try? handle.read(upToCount: 64 << 10)) ?? Data())
-        try? handle.close()
+      if let file = try? OpenFile(destination, .readOnly) {
+        response.body = (try? file.read(count: 64 << 10, at: 0)) ?? []
       }
       try? FileManager.default.removeItem(atPath: destination)
     }

@@ -302,7 +302,7 @@ public final class HistoryPuller {
       do {
         try DurableFile.moveIntoPlace(item.partial, to: historyDirectory + "/" + item.name)
       } catch {
-        return .failed("cannot rename into history/\(item.name): \(error)")
+        return .failed("cannot rename into history/\(item.name): \(error.message)")
       }
       ScratchRegistry.shared.unregister(item.partial)
     }
@@ -377,7 +377,7 @@ public final class HistoryPuller {
             try DurableFile.moveIntoPlace(partial, to: path)
             outcome = AttachmentRecord(status: .complete, bytes: result.bytes, hour: hour)
           } catch {
-            outcome.reason = "cannot rename into media/: \(error)"
+            outcome.reason = "cannot rename into media/: \(error.message)"
           }
         }
       } else if status == 401 && client.isAPIHost(reference.url) {

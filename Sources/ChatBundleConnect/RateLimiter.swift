@@ -1,11 +1,11 @@
-import Synchronization
+import ArchiveIO
 
 /// Spaces the starts of requests at least `1 / rate` seconds apart, whichever task asks.
 final class RateLimiter: Sendable {
   private let interval: Duration
   /// When the next request may start. Each caller takes a slot under the lock and sleeps
   /// outside it, so waiting callers queue up in the order they asked.
-  private let next = Mutex(ContinuousClock.now)
+  private let next = Monitor(ContinuousClock.now)
 
   init(requestsPerSecond: Double) {
     interval = requestsPerSecond > 0 && requestsPerSecond.isFinite ? .seconds(1 / requestsPerSecond) : .zero

@@ -1,9 +1,6 @@
+import ArchiveIO
 import ChatBundle
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 public struct CSVExportOptions: Sendable {
   /// IANA zone for the local time columns; nil means the bundle's source time zone.
@@ -116,7 +113,7 @@ public final class CSVExporter: BundleExporter {
     guard let writer else { return }
     self.writer = nil
     try writer.close()
-    chmod(writer.path, 0o644)
+    try? FileSystem.setPermissions(writer.path, 0o644)
     let ids = conversation.participants ?? senders.sorted()
     members[conversation.id] = ids.map { id in summary.people[id].map { "\($0) (\(id))" } ?? id.text }
       .joined(separator: "; ")
@@ -142,7 +139,7 @@ public final class CSVExporter: BundleExporter {
         ]))
     }
     try writer.close()
-    chmod(writer.path, 0o644)
+    try? FileSystem.setPermissions(writer.path, 0o644)
   }
 
   // MARK: - Running
@@ -167,8 +164,8 @@ public final class CSVExporter: BundleExporter {
     defer { placement.discard() }
     let target = placement.destination
     let built = placement.scratch + "/csv"
-    guard mkdir(built, 0o755) == 0 else {
-      throw ExportError.output("cannot create \(built): \(String(cString: strerror(errno)))")
+    do { try FileSystem.makeDirectory(built) } catch {
+      throw ExportError.output("cannot create \(built): \(error.message)")
     }
     let exporter = CSVExporter(directory: built, timeZone: options.timeZone)
     let (report, bundleID) = try verifiedExport(bundle, into: exporter)

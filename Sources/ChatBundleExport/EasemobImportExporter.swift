@@ -1,9 +1,6 @@
+import ArchiveIO
 import ChatBundle
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 public struct EasemobImportOptions: Sendable {
   /// Where the extracted bundle's files are served: a media url is this, `/`, and the
@@ -163,14 +160,16 @@ public final class EasemobImportExporter: BundleExporter {
     opening.append(contentsOf: Array(",\"items\":[\n".utf8))
     let writer = try BufferedWriter(creating: path)
     try writer.write(opening)
-    let descriptor = open(items, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw ExportError.output("cannot open \(items): \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
+    let file: OpenFile
+    do { file = try OpenFile(items, .readOnly) } catch {
+      throw ExportError.output("cannot open \(items): \(error.message)")
+    }
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 && errno == EINTR { continue }
-      guard count >= 0 else { throw ExportError.output("cannot read \(items): \(String(cString: strerror(errno)))") }
+      let count: Int
+      do { count = try file.read(into: &buffer) } catch {
+        throw ExportError.output("cannot read \(items): \(error.message)")
+      }
       if count == 0 { break }
       try buffer.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }
@@ -207,8 +206,8 @@ public final class EasemobImportExporter: BundleExporter {
     try exporter.writeSorted(output: placement.scratch, items: items)
     try exporter.writeReport(
       to: reportPlacement.scratch, items: items, bundleID: bundleID, outputName: baseName(of: output))
-    chmod(placement.scratch, 0o644)
-    chmod(reportPlacement.scratch, 0o644)
+    try? FileSystem.setPermissions(placement.scratch, 0o644)
+    try? FileSystem.setPermissions(reportPlacement.scratch, 0o644)
     // The report first: an output without its report would look complete.
     try placing {
       try reportPlacement.commit(reportPlacement.scratch)

@@ -1,8 +1,5 @@
+import ArchiveIO
 import ChatBundle
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Finds a message's conversation and line through a copy of `index/message-ids.ndjson`
 /// (sorted by id) and a sparse in-memory index of every 256th line, so memory stays a
@@ -18,7 +15,7 @@ final class MessageIDLookup {
   private var lines = 0
   private var offset: Int64 = 0
   private var pending: [UInt8] = []
-  private var descriptor: Int32 = -1
+  private var file: OpenFile?
   private var cachedBlock: (number: Int, bytes: [UInt8])?
 
   init(path: String) throws {
@@ -27,18 +24,18 @@ final class MessageIDLookup {
   }
 
   /// A lookup over the same finished copy with a descriptor and cache of its own, for
-  /// another thread.
-  private init(reading other: MessageIDLookup) {
-    path = other.path
-    sparse = other.sparse
-    lines = other.lines
-    offset = other.offset
+  /// another thread: made of copied values only, so it shares nothing with the original.
+  private init(path: String, sparse: [(id: [UInt8], offset: Int64)], lines: Int, offset: Int64) {
+    self.path = path
+    self.sparse = sparse
+    self.lines = lines
+    self.offset = offset
   }
 
-  deinit { if descriptor >= 0 { close(descriptor) } }
-
   /// Another lookup over this one's finished copy, safe to use on another thread.
-  func readerForAnotherThread() -> MessageIDLookup { MessageIDLookup(reading: self) }
+  func readerForAnotherThread() -> sending MessageIDLookup {
+    MessageIDLookup(path: path, sparse: sparse, lines: lines, offset: offset)
+  }
 
   /// Feeds the index file's bytes as they stream past.
   func consume(_ chunk: UnsafeRawBufferPointer) throws {
@@ -102,25 +99,22 @@ final class MessageIDLookup {
   }
 
   private func readBlock(_ block: Int) throws -> [UInt8] {
-    if descriptor < 0 {
-      descriptor = open(path, O_RDONLY | O_CLOEXEC)
-      guard descriptor >= 0 else {
-        throw ChatBundleError.io(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
-      }
+    let file: OpenFile
+    if let open = self.file {
+      file = open
+    } else {
+      do { file = try OpenFile(path, .readOnly) } catch { throw ChatBundleError.io(error, "cannot open") }
+      self.file = file
     }
     let start = sparse[block].offset
     let end = block + 1 < sparse.count ? sparse[block + 1].offset : offset
-    var bytes = [UInt8](repeating: 0, count: Int(end - start))
-    var filled = 0
-    while filled < bytes.count {
-      let count = bytes.withUnsafeMutableBytes { buffer in
-        pread(descriptor, buffer.baseAddress.map { $0 + filled }, buffer.count - filled, off_t(start) + off_t(filled))
-      }
-      if count < 0 && errno == EINTR { continue }
-      guard count > 0 else {
-        throw ChatBundleError.io(path: path, message: "read failed: \(String(cString: strerror(errno)))")
-      }
-      filled += count
+    let bytes: [UInt8]
+    do { bytes = try file.read(count: Int(end - start), at: start) } catch {
+      throw ChatBundleError.io(error, "read failed")
+    }
+    // The copy was written whole before any lookup, so a short read means it changed.
+    guard bytes.count == Int(end - start) else {
+      throw ChatBundleError.io(path: path, message: "read failed: the file is shorter than it was written")
     }
     return bytes
   }

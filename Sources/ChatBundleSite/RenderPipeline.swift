@@ -1,3 +1,4 @@
+import ArchiveIO
 import ChatBundle
 
 /// Hands the reader's events to the site generator on a second thread, in order.
@@ -7,15 +8,18 @@ import ChatBundle
 /// in batches through a queue bounded in batches and bytes, so memory stays flat whatever
 /// the bundle's size.
 enum RenderPipeline {
-  /// Reads `bundle`, rendering into `generator`; returns once the generator has handled
-  /// every event.
-  static func run(_ bundle: String, into generator: SiteGenerator) -> VerificationReport {
-    let queue = BatchQueue<BundleEvent> { event in generator.handle(event) }
+  /// Reads `bundle`, rendering into `generator` on the queue's thread; returns once the
+  /// generator has handled every event, and hands it back (nil only if that thread lost it).
+  static func run(
+    _ bundle: String, into generator: sending SiteGenerator
+  ) -> (report: VerificationReport, generator: SiteGenerator?) {
+    let queue = BatchQueue<BundleEvent, SiteGenerator>(consumer: generator, consume: { $0.handle($1) })
     let report = BundleReader(path: bundle, options: SiteGenerator.readingOptions).run { event in
       queue.append(event, bytes: weight(of: event))
     }
-    queue.finish()
-    return report
+    // `consume` does not throw and there is no `last`, so neither does this.
+    let back = try? queue.finish()
+    return (report, back ?? nil)
   }
 
   /// What an event holds in memory, so that batches close by bytes as well as by count: a

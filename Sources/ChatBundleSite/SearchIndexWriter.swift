@@ -26,9 +26,7 @@ final class SearchIndexWriter {
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
-    for sub in ["t", "d"] {
-      try FileManager.default.createDirectory(atPath: directory + "/" + sub, withIntermediateDirectories: true)
-    }
+    for sub in ["search/t", "search/d"] { try makeDirectories(sub, in: siteDirectory) }
     segments = ExternalSorter(directory: scratch, name: "search-postings", memoryBudget: 16 << 20)
   }
 

@@ -1,3 +1,4 @@
+import ArchiveIO
 import ChatBundle
 import ChatBundleTemplates
 import Foundation
@@ -39,15 +40,16 @@ extension SiteGenerator {
     defer { placement.discard() }
     let scratch = placement.scratch
     let trimmed = placement.destination
-    let generator = try SiteGenerator(
+    let building = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
-    // Whatever happens, the indexing thread ends before the scratch directory goes.
-    defer { generator.searchQueue.finish() }
     // An unreadable archive yields no notices here; the verifying pass reports why.
-    generator.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
+    building.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
     let started = Date()
-    let report = RenderPipeline.run(bundle, into: generator)
+    let (report, returned) = RenderPipeline.run(bundle, into: building)
     let streamed = Date()
+    guard let generator = returned else { throw RenderError.output("the rendering thread did not hand back the site") }
+    // Whatever happens, the indexing thread ends before the scratch directory goes.
+    defer { _ = try? generator.searchQueue.finish() }
     if let failure = generator.failure { throw failure }
     if let readError = report.readError { throw RenderError.output("cannot read \(bundle): \(readError)") }
     guard report.isValid || (options.force && report.manifest != nil) else { throw RenderError.invalidBundle(report) }
@@ -61,7 +63,7 @@ extension SiteGenerator {
     if ProcessInfo.processInfo.environment["CHATBUNDLE_TIMING"] != nil {
       let stream = streamed.timeIntervalSince(started)
       let closing = Date().timeIntervalSince(streamed)
-      FileHandle.standardError.write(Data("timing: stream \(stream) s, finish \(closing) s\n".utf8))
+      try? OpenFile.standardError.writeAll("timing: stream \(stream) s, finish \(closing) s\n".utf8)
     }
     do {
       try placement.commit(scratch + "/site")

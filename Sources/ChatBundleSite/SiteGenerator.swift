@@ -31,8 +31,8 @@ public final class SiteGenerator {
   private var currentEntry: Manifest.FileEntry?
   private let media: SiteMediaSink
   let lookup: MessageIDLookup
-  let search: SearchIndexWriter
-  let searchQueue: BatchQueue<SearchIndexWriter.Entry>
+  /// Owns the search index writer on its thread; `finish` writes the index there too.
+  let searchQueue: BatchQueue<SearchIndexWriter.Entry, SearchIndexWriter>
   private(set) var pagination: SitePagination
   private var page = HTML()
   private(set) var messages: Int64 = 0
@@ -55,14 +55,12 @@ public final class SiteGenerator {
     strings = SiteStrings(language: options.language == .en ? .en : .zhCN)
     pagination = SitePagination(pageSize: options.pageSize)
     lookup = try MessageIDLookup(path: scratch + "/.message-ids")
-    for directory in ["raw", "site/c", "site/media", "site/assets"] {
-      try FileManager.default.createDirectory(atPath: scratch + "/" + directory, withIntermediateDirectories: true)
-    }
+    for directory in ["raw", "site/c", "site/media", "site/assets"] { try makeDirectories(directory, in: scratch) }
     media = SiteMediaSink(directory: scratch + "/site/media")
     let search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
-    self.search = search
-    // Tokenizing is a third of the work; on its own thread it overlaps verifying and rendering.
-    searchQueue = BatchQueue { [search] entry in search.add(entry) }
+    // Tokenizing is a third of the work; on its own thread it overlaps verifying and
+    // rendering, and writing the index at the end overlaps resolving the pages.
+    searchQueue = BatchQueue(consumer: search, consume: { $0.add($1) }, last: { try $0.finish() })
   }
 
   // MARK: - Events
@@ -137,8 +135,7 @@ public final class SiteGenerator {
     if pagination.current?.entry.id != conversation.id {
       try endConversation()
       pagination.open(conversation, title: frame.title(of: conversation))
-      try FileManager.default.createDirectory(
-        atPath: scratch + "/raw/" + SitePagination.directory(of: conversation), withIntermediateDirectories: true)
+      try makeDirectories("raw/" + SitePagination.directory(of: conversation), in: scratch)
     }
     let local = frame.clock.local(message.timestamp)
     if pagination.fits(local) {
@@ -265,15 +262,14 @@ public final class SiteGenerator {
 
   /// Resolves placeholders, writes the index pages, the search page and the assets.
   func finish() throws {
-    searchQueue.finish()
-    let searchIndex = BackgroundTask { [search] in try search.finish() }
+    searchQueue.close()
     do {
       try finishPages()
     } catch {
-      try? searchIndex.join()
+      _ = try? searchQueue.finish()
       throw error
     }
-    try searchIndex.join()
+    try searchQueue.finish()
   }
 
   /// Resolves every page's placeholders, on two threads: the pages and search threads are
@@ -285,22 +281,21 @@ public final class SiteGenerator {
       nextLabel: strings(.next))
     var jobs: [(conversation: Int, page: Int)] = []
     for (number, conversation) in snapshot.conversations.enumerated() {
-      try FileManager.default.createDirectory(
-        atPath: scratch + "/site/" + conversation.directory, withIntermediateDirectories: true)
+      try makeDirectories("site/" + conversation.directory, in: scratch)
       jobs += conversation.pages.indices.map { (number, $0) }
     }
     let half = jobs.count / 2
     let otherLookup = lookup.readerForAnotherThread()
     let scratch = self.scratch
-    let secondHalf = BackgroundTask {
-      try Self.finish(
-        jobs[half...], of: snapshot, in: scratch, with: PageFinisher(snapshot: snapshot, lookup: otherLookup))
+    let secondJobs = jobs[half...]
+    let secondHalf = WorkerThread(stackSize: 8 << 20, owning: PageFinisher(snapshot: snapshot, lookup: otherLookup)) {
+      try Self.finish(secondJobs, of: snapshot, in: scratch, with: $0)
     }
     let finisher = PageFinisher(snapshot: snapshot, lookup: lookup)
     do {
       try Self.finish(jobs[..<half], of: snapshot, in: scratch, with: finisher)
     } catch {
-      try? secondHalf.join()
+      _ = try? secondHalf.join()
       throw error
     }
     try secondHalf.join()

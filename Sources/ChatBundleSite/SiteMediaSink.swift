@@ -1,12 +1,12 @@
+import ArchiveIO
 import ChatBundle
-import Foundation
 
 /// Writes the media files the site shows, as their bytes stream past, under names made of
 /// their digest (never of data). With `--hide-recalled`, files that only hidden messages
 /// use stay out of the site.
 final class SiteMediaSink {
   private let directory: String
-  private var file: FileHandle?
+  private var file: OpenFile?
 
   init(directory: String) { self.directory = directory }
 
@@ -20,12 +20,15 @@ final class SiteMediaSink {
     file = nil
     guard keep else { return }
     let path = directory + "/" + Self.fileName(of: entry)
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    guard let handle = FileHandle(forWritingAtPath: path) else { throw RenderError.output("cannot create \(path)") }
-    file = handle
+    do {
+      file = try OpenFile(
+        path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    } catch {
+      throw RenderError.output("cannot create \(path): \(error.message)")
+    }
   }
 
-  func write(_ bytes: [UInt8]) throws { try file?.write(contentsOf: bytes) }
+  func write(_ bytes: [UInt8]) throws { try file?.writeAll(bytes) }
 
   func end() throws {
     try file?.close()

@@ -1,3 +1,4 @@
+import ArchiveIO
 import Foundation
 
 /// Runs the built `chatbundle` binary, as a user would.
@@ -45,12 +46,12 @@ public func runProcess(
   try process.run()
   // Drain stderr on another thread while stdout is read here, so that a process writing
   // much to one pipe cannot block on it while the other is being waited for.
-  let errorBox = DataBox()
+  let errorData = CollectedData()
   let group = DispatchGroup()
-  DispatchQueue.global().async(group: group) { errorBox.data = error.fileHandleForReading.readDataToEndOfFile() }
+  DispatchQueue.global().async(group: group) { errorData.set(error.fileHandleForReading.readDataToEndOfFile()) }
   let outData = output.fileHandleForReading.readDataToEndOfFile()
   group.wait()
-  let errData = errorBox.data
+  let errData = errorData.value
   process.waitUntilExit()
   return ProcessResult(
     status: process.terminationStatus, standardOutput: String(decoding: outData, as: UTF8.self),
@@ -73,6 +74,11 @@ public func sharedCorpus() -> URL? {
   return FileManager.default.fileExists(atPath: url.path) ? url : nil
 }
 
-private final class DataBox: @unchecked Sendable {
-  var data = Data()
+/// Bytes one thread reads and another takes once it is done.
+private final class CollectedData: Sendable {
+  private let data = Monitor(Data())
+
+  func set(_ value: Data) { data.withLock { $0 = value } }
+
+  var value: Data { data.withLock { $0 } }
 }

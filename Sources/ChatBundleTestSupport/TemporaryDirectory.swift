@@ -1,7 +1,8 @@
 import Foundation
 
 /// A directory under the system's temporary folder, removed when the value is dropped.
-public final class TemporaryDirectory: @unchecked Sendable {
+/// Sendable as it is: its only state is a constant URL.
+public final class TemporaryDirectory: Sendable {
   public let url: URL
   public var path: String { url.path }
 

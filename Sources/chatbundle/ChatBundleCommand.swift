@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import ChatBundle
 import Foundation
@@ -22,8 +23,8 @@ struct ChatBundleCommand: AsyncParsableCommand {
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.
   static func main() async {
-    let signalSources = installSignalCleanup()
-    defer { signalSources.forEach { $0.cancel() } }
+    let signals = installSignalCleanup()
+    defer { signals.cancel() }
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct ChatBundleCommand: AsyncParsableCommand {
         // ArgumentParser's usage errors exit 64; chatbundle documents 2.
         FileStream.standardError.write(fullMessage(for: error) + "\n")
         FileStream.standardError.write("(see 'chatbundle help' for usage)\n")
-        Foundation.exit(2)
+        exit(withError: ExitCode(2))
       }
       exit(withError: error)
     }
@@ -52,20 +53,14 @@ struct ChatBundleCommand: AsyncParsableCommand {
 /// name before removing it, so a thread still running can create nothing there, and it
 /// holds its lock until the exit, so a thread that reaches a commit or a cleanup of its own
 /// waits there instead of exiting with another status.
-private func installSignalCleanup() -> [DispatchSourceSignal] {
-  [SIGINT, SIGTERM].map { number in
-    signal(number, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler {
-      ScratchRegistry.shared.removeAll {
-        // Commands that write one output commit it only at the end; pull and push keep what
-        // they completed and resume from it.
-        FileStream.standardError.write("\ninterrupted; partial files were removed\n")
-        // Not exit(): atexit handlers would run while the other threads still do.
-        _exit(128 + number)
-      }
+private func installSignalCleanup() -> InterruptSignals {
+  InterruptSignals { number in
+    ScratchRegistry.shared.removeAll {
+      // Commands that write one output commit it only at the end; pull and push keep what
+      // they completed and resume from it.
+      FileStream.standardError.write("\ninterrupted; partial files were removed\n")
+      // Not exit(): atexit handlers would run while the other threads still do.
+      CurrentProcess.exitImmediately(128 + number)
     }
-    source.resume()
-    return source
   }
 }

@@ -1,13 +1,16 @@
-import Foundation
+import ArchiveIO
 
 /// Unbuffered writes to the standard streams.
 enum FileStream {
-  struct Output {
-    let handle: FileHandle
-    func write(_ text: String) { handle.write(Data(text.utf8)) }
+  struct Output: Sendable {
+    /// A failed write is dropped: a message that cannot reach a closed stderr (EPIPE) must
+    /// not end the command, as FileHandle's write would.
+    func write(_ text: String) { try? OpenFile.standardError.writeAll(text.utf8) }
+
+    var isTerminal: Bool { OpenFile.standardError.isTerminal }
   }
 
-  static let standardError = Output(handle: .standardError)
+  static let standardError = Output()
 }
 
 extension String {

@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import ChatBundle
 import Foundation
@@ -45,13 +46,17 @@ extension ChatBundleCommand {
         printSafe("fingerprint  \(key.publicKey.groupedFingerprint)")
       }
 
-      private func writeExclusively(_ path: String, _ text: String, mode: Int) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]),
-          let handle = FileHandle(forWritingAtPath: path)
-        else { throw ChatBundleError.io(path: path, message: "cannot create") }
-        defer { try? handle.close() }
-        try handle.write(contentsOf: Data(text.utf8))
-        try handle.synchronize()
+      /// Created with O_EXCL, owner-only until the mode is set exactly (whatever the umask).
+      private func writeExclusively(_ path: String, _ text: String, mode: UInt16) throws {
+        do {
+          let file = try OpenFile(path, .writeOnly, options: [.create, .exclusiveCreate])
+          try FileSystem.setPermissions(path, mode)
+          try file.writeAll(text.utf8)
+          try file.sync()
+          try file.close()
+        } catch {
+          throw ChatBundleError.io(error, "cannot create", path: path)
+        }
       }
     }
   }

@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import ChatBundle
 import ChatBundleImport
@@ -229,21 +230,22 @@ extension ChatBundleCommand {
     /// The bundle must not overwrite an input, nor land where the next pack of the same
     /// inputs would read it as one.
     private func refuseOutputAmongInputs(_ files: [String]) throws {
-      var target = stat()
-      if stat(output, &target) == 0 {
+      if let target = FileStatus.of(output, followingLinks: true) {
         for file in files + [people, mediaDirectory].compactMap({ $0 }) {
-          var info = stat()
-          if stat(file, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
+          if let info = FileStatus.of(file, followingLinks: true), info.device == target.device,
+            info.inode == target.inode
+          {
             throw refusal("-o \(output) is the input \(file); packing would overwrite it")
           }
         }
       }
-      guard InputFiles.takes(baseName(of: output)), let parent = canonicalPath(parentDirectory(of: output)) else {
+      guard InputFiles.takes(baseName(of: output)), let parent = FileSystem.canonicalPath(parentDirectory(of: output))
+      else {
         return
       }
       for input in inputs {
-        var info = stat()
-        guard stat(input, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, let root = canonicalPath(input) else {
+        guard FileStatus.of(input, followingLinks: true)?.kind == .directory, let root = FileSystem.canonicalPath(input)
+        else {
           continue
         }
         guard parent == root || parent.hasPrefix(root == "/" ? "/" : root + "/") else { continue }
@@ -278,13 +280,6 @@ extension ChatBundleCommand {
       for line in lines { printSafe(line) }
     }
   }
-}
-
-/// The absolute path with every link resolved, or nil if it does not exist.
-func canonicalPath(_ path: String) -> String? {
-  guard let resolved = realpath(path, nil) else { return nil }
-  defer { free(resolved) }
-  return String(cString: resolved)
 }
 
 /// `--since`/`--until`: RFC 3339, a date (midnight in the source zone), or epoch milliseconds.

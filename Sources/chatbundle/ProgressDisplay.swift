@@ -10,7 +10,7 @@ final class ProgressDisplay {
   var currentFile = ""
 
   init(enabled: Bool) {
-    self.enabled = enabled && isatty(STDERR_FILENO) == 1
+    self.enabled = enabled && FileStream.standardError.isTerminal
   }
 
   func update(_ progress: PackProgress) {

@@ -1,14 +1,14 @@
+import ArchiveIO
 import Foundation
-import Synchronization
 
 /// A one-line status on stderr, shown only when stderr is a terminal. Retry notices come
 /// from the connector's tasks while the command prints its own lines, so whether a status
 /// is drawn is kept under a lock.
 final class StatusLine: Sendable {
   private let enabled: Bool
-  private let drawn = Mutex(false)
+  private let drawn = Monitor(false)
 
-  init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
+  init(enabled: Bool) { self.enabled = enabled && FileStream.standardError.isTerminal }
 
   func show(_ text: String) {
     guard enabled else { return }

@@ -64,12 +64,24 @@ private final class PieceSource: ByteStream {
   }
 
   @Test func stoppingEarlyEndsTheThreadWhileItWaitsForRoom() throws {
-    let source = PieceSource(data, piece: 100_000)
-    let stream = ReadAheadStream(source: source, blockSize: 1024, depth: 1)
+    let stream = ReadAheadStream(source: PieceSource(data, piece: 100_000), blockSize: 1024, depth: 1)
     var buffer = [UInt8](repeating: 0, count: 10)
     _ = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
     stream.stop()
-    // The thread stopped with the queue full: it read no more than two blocks past ours.
-    #expect(source.position <= 3 * 1024)
+    // The thread stopped with the queue full: it read no more than two blocks past ours,
+    // and handed the source back.
+    let position = try #require(stream.source?.position)
+    #expect(position <= 3 * 1024)
+  }
+
+  @Test func theSourceComesBackAfterTheEnd() throws {
+    let stream = ReadAheadStream(source: PieceSource(data, piece: 4099), blockSize: 8192, depth: 2)
+    #expect(stream.source == nil)
+    #expect(try drain(stream, chunk: 1000) == data)
+    stream.stop()
+    #expect(stream.source?.position == data.count)
+    // Stopping again changes nothing.
+    stream.stop()
+    #expect(stream.source?.position == data.count)
   }
 }

@@ -1,8 +1,5 @@
+import ArchiveIO
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Extracts a bundle while verifying it, into a fresh scratch directory that becomes the
 /// destination only if the bundle is valid. Paths come from the manifest after they have
@@ -10,14 +7,12 @@ import Foundation
 /// written outside the scratch directory.
 public final class BundleExtractor {
   private let scratch: String
-  private var current: Int32 = -1
+  private var current: OpenFile?
   private var failure: String?
 
   init(scratch: String) {
     self.scratch = scratch
   }
-
-  deinit { if current >= 0 { close(current) } }
 
   /// Everything is extracted, the manifest first.
   static let options = BundleReadingOptions(data: .all)
@@ -26,10 +21,8 @@ public final class BundleExtractor {
     guard failure == nil else { return }
     switch event {
     case .manifest(let record):
-      let descriptor = create(BundleLayout.manifest)
-      guard descriptor >= 0 else { return }
-      record.bytes.withUnsafeBytes { writeAll(descriptor, $0) }
-      close(descriptor)
+      guard let file = create(BundleLayout.manifest) else { return }
+      write(record.bytes, to: file)
     case .entryStarted(let entry):
       // Listed paths have passed the grammar already; checked again because they become
       // file names here.
@@ -39,47 +32,35 @@ public final class BundleExtractor {
       }
       current = create(entry.path)
     case .data(let bytes):
-      if current >= 0 { bytes.withUnsafeBytes { writeAll(current, $0) } }
+      if let current { write(bytes, to: current) }
     case .entryFinished(let entry):
-      if current >= 0 {
-        if fsync(current) != 0 { failure = "fsync failed for \(entry.path)" }
-        close(current)
-        current = -1
+      if let current {
+        if (try? current.sync()) == nil { failure = "fsync failed for \(entry.path)" }
+        self.current = nil
       }
     default:
       break
     }
   }
 
-  private func create(_ relative: String) -> Int32 {
-    let parts = relative.split(separator: "/")
-    var directory = scratch
-    for part in parts.dropLast() {
-      directory += "/" + part
-      if mkdir(directory, 0o755) != 0 && errno != EEXIST {
-        failure = "cannot create \(directory): \(String(cString: strerror(errno)))"
-        return -1
-      }
+  private func create(_ relative: String) -> OpenFile? {
+    do { try makeDirectories(relative.split(separator: "/").dropLast().joined(separator: "/"), in: scratch) } catch {
+      failure = "\(error)"
+      return nil
     }
     let path = scratch + "/" + relative
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-    if descriptor < 0 { failure = "cannot create \(path): \(String(cString: strerror(errno)))" }
-    return descriptor
+    do {
+      return try OpenFile(
+        path, .writeOnly, options: [.create, .exclusiveCreate, .noFollow],
+        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+    } catch {
+      failure = "cannot create \(path): \(error.message)"
+      return nil
+    }
   }
 
-  private func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
-    guard var pointer = bytes.baseAddress else { return }
-    var left = bytes.count
-    while left > 0 {
-      let written = write(descriptor, pointer, left)
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = "write failed: \(String(cString: strerror(errno)))"
-        return
-      }
-      pointer += written
-      left -= written
-    }
+  private func write(_ bytes: [UInt8], to file: OpenFile) {
+    do { try file.writeAll(bytes) } catch { failure = "write failed: \(error.message)" }
   }
 
   public enum Outcome {
@@ -93,8 +74,8 @@ public final class BundleExtractor {
       directory: destination, label: "extract", existing: .refuse(hint: nil))
     defer { placement.discard() }
     let built = placement.scratch + "/bundle"
-    guard mkdir(built, 0o700) == 0 else {
-      throw ChatBundleError.io(path: built, message: "cannot create: \(String(cString: strerror(errno)))")
+    do { try FileSystem.makeDirectory(built, permissions: 0o700) } catch {
+      throw ChatBundleError.io(error, "cannot create")
     }
     let extractor = BundleExtractor(scratch: built)
     let report = BundleReader(path: bundle, options: Self.options).run { extractor.handle($0) }

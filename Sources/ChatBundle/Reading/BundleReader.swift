@@ -20,7 +20,6 @@ public final class BundleReader: Sequence, IteratorProtocol {
   private var delivered = 0
   private var state = State.notStarted
   private var archive: TarGzReader?
-  private let fileDigest = DigestSink()
   private var stoppedEarly = false
 
   // What the manifest declares, once read.
@@ -117,11 +116,11 @@ public final class BundleReader: Sequence, IteratorProtocol {
   }
 
   private func open() throws {
-    let sink = fileDigest
     do {
-      // Inflating on a second thread takes a tenth of the pass off the thread that parses.
+      // Inflating on a second thread takes a tenth of the pass off the thread that parses;
+      // the file's digest goes with it and comes back with `stop()`.
       archive = try TarGzReader(
-        path: path, observer: { sink.update($0) }, readAhead: true, limits: options.limits.tarReaderLimits)
+        path: path, readingAheadWith: FileDigest(), limits: options.limits.tarReaderLimits)
       state = .betweenEntries
     } catch let error as ArchiveError {
       addContainerIssue(error)
@@ -163,7 +162,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
   private func finish() {
     archive?.stop()
     report.fileBytes = archive?.compressedBytes ?? 0
-    report.fileSHA256 = stoppedEarly || archive == nil ? nil : fileDigest.finalizeHex()
+    let fileDigest = archive?.observer as? FileDigest
+    report.fileSHA256 = stoppedEarly ? nil : fileDigest?.finalizeHex()
     archive = nil
     messageIndexCheck = nil
     pending.append(.finished(report))

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import ArchiveIO
 
 /// Splits pushed chunks into lines (without `\n`), holding at most one partial line.
 struct LineAccumulator {
@@ -15,10 +13,9 @@ struct LineAccumulator {
 
   /// Calls `body` with each line completed by `chunk` and its 1-based number.
   mutating func push(_ chunk: UnsafeRawBufferPointer, _ body: (ArraySlice<UInt8>, Int64) -> Void) {
-    guard let base = chunk.baseAddress else { return }
     var start = 0
     while start < chunk.count {
-      guard let found = memchr(base + start, 0x0A, chunk.count - start) else {
+      guard let newline = ByteScan.firstIndex(of: 0x0A, in: chunk, from: start) else {
         if !overflowed {
           pending.append(contentsOf: chunk[start...])
           if pending.count > maximumLineBytes {
@@ -28,7 +25,6 @@ struct LineAccumulator {
         }
         return
       }
-      let newline = base.distance(to: UnsafeRawPointer(found))
       lineNumber += 1
       if overflowed {
         overflowed = false

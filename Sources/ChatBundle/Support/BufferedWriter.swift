@@ -1,13 +1,9 @@
 import ArchiveIO
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Buffered writes to a new file, optionally hashing what passes through.
 package final class BufferedWriter {
   package let path: String
-  private var descriptor: Int32
+  private let file: OpenFile
   private var buffer: [UInt8] = []
   private let capacity: Int
   private var digest: SHA256Digest?
@@ -16,15 +12,12 @@ package final class BufferedWriter {
   package init(creating path: String, hashing: Bool = false, capacity: Int = 1 << 20) throws {
     self.path = path
     self.capacity = capacity
-    descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else {
-      throw ChatBundleError.io(path: path, message: "cannot create: \(String(cString: strerror(errno)))")
+    do { file = try OpenFile(path, .writeOnly, options: [.create, .exclusiveCreate]) } catch {
+      throw ChatBundleError.io(error, "cannot create")
     }
     buffer.reserveCapacity(capacity)
     if hashing { digest = SHA256Digest() }
   }
-
-  deinit { if descriptor >= 0 { Glibc.close(descriptor) } }
 
   package func write(_ bytes: [UInt8]) throws {
     size += Int64(bytes.count)
@@ -58,17 +51,11 @@ package final class BufferedWriter {
   @discardableResult
   package func close() throws -> String? {
     try flush()
-    if descriptor >= 0 {
-      let status = Glibc.close(descriptor)
-      descriptor = -1
-      if status != 0 { throw ChatBundleError.io(path: path, message: "close failed") }
-    }
+    do { try file.close() } catch { throw ChatBundleError.io(path: path, message: "close failed") }
     return digest?.finalizeHex()
   }
 
   private func writeThrough(_ bytes: UnsafeRawBufferPointer) throws {
-    guard writeAll(descriptor, bytes) else {
-      throw ChatBundleError.io(path: path, message: "write failed: \(String(cString: strerror(errno)))")
-    }
+    do { try file.writeAll(bytes) } catch { throw ChatBundleError.io(error, "write failed") }
   }
 }

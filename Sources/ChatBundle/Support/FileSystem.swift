@@ -1,8 +1,5 @@
+import ArchiveIO
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 package func parentDirectory(of path: String) -> String {
   guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -21,6 +18,19 @@ package func makeTemporaryDirectory(in parent: String, prefix: String) throws ->
   try ScratchRegistry.shared.makeDirectory(in: parent, prefix: prefix)
 }
 
+/// Creates `relative`'s directories one by one under `base`, which must exist: never
+/// `mkdir -p` of the whole path, which would bring back a scratch directory the cleanup
+/// after a signal has just renamed away (a thread still writing would then leave it behind).
+package func makeDirectories(_ relative: String, in base: String) throws {
+  var directory = base
+  for part in relative.split(separator: "/") {
+    directory += "/" + part
+    do { try FileSystem.makeDirectory(directory) } catch {
+      guard error.isAlreadyExisting else { throw ChatBundleError.io(error, "cannot create") }
+    }
+  }
+}
+
 package func removeTree(_ path: String) {
   try? FileManager.default.removeItem(atPath: path)
 }
@@ -29,51 +39,25 @@ package func removeTree(_ path: String) {
 /// to disk, which costs more than the rest of the work when a site has thousands of files;
 /// durability comes from the caller's final rename instead.
 package func writeNewFile(_ path: String, _ bytes: some Collection<UInt8>) throws {
-  let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-  guard descriptor >= 0 else {
-    throw ChatBundleError.io(path: path, message: "cannot create: \(String(cString: strerror(errno)))")
+  let file: OpenFile
+  do {
+    file = try OpenFile(
+      path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+  } catch {
+    throw ChatBundleError.io(error, "cannot create")
   }
-  defer { close(descriptor) }
-  let written: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
-    writeAll(descriptor, UnsafeRawBufferPointer(buffer))
-  }
-  let complete = written ?? Array(bytes).withUnsafeBytes { writeAll(descriptor, $0) }
-  guard complete else {
-    throw ChatBundleError.io(path: path, message: "write failed: \(String(cString: strerror(errno)))")
-  }
-}
-
-/// Writes every byte, retrying short writes and EINTR; false on an error (see `errno`).
-func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-  guard var pointer = bytes.baseAddress else { return true }
-  var left = bytes.count
-  while left > 0 {
-    let written = write(descriptor, pointer, left)
-    if written < 0 {
-      if errno == EINTR { continue }
-      return false
-    }
-    pointer += written
-    left -= written
-  }
-  return true
+  do { try file.writeAll(bytes) } catch { throw ChatBundleError.io(error, "write failed") }
 }
 
 /// Reads a whole file the program wrote itself (scratch files of bounded size).
 package func readWholeFile(_ path: String) throws -> [UInt8] {
-  let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-  guard descriptor >= 0 else {
-    throw ChatBundleError.io(path: path, message: "cannot open: \(String(cString: strerror(errno)))")
-  }
-  defer { close(descriptor) }
+  let file: OpenFile
+  do { file = try OpenFile(path, .readOnly) } catch { throw ChatBundleError.io(error, "cannot open") }
   var result: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 1 << 16)
   while true {
-    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    if count < 0 {
-      if errno == EINTR { continue }
-      throw ChatBundleError.io(path: path, message: "read failed: \(String(cString: strerror(errno)))")
-    }
+    let count: Int
+    do { count = try file.read(into: &chunk) } catch { throw ChatBundleError.io(error, "read failed") }
     if count == 0 { return result }
     result.append(contentsOf: chunk[0..<count])
   }

@@ -1,12 +1,12 @@
+import ArchiveIO
 import Foundation
-import Synchronization
 
 /// A scratch directory made only when first needed (a sort that outgrows its memory
 /// budget), registered for removal after a signal, and removed with its owner.
 final class LazyScratchDirectory: Sendable {
   private let parent: String
   private let prefix: String
-  private let made = Mutex<String?>(nil)
+  private let made = Monitor<String?>(nil)
 
   /// - Parameter parent: where to make it; by default the system's temporary directory.
   init(in parent: String? = nil, prefix: String) {

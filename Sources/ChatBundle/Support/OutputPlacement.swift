@@ -1,10 +1,6 @@
 import ArchiveIO
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Where a command's output goes: checked before any work, built whole in scratch beside
 /// the destination (same file system), and committed with a single rename(2), so that the
 /// destination is at every moment either as it was (absent or an empty directory) or
@@ -30,7 +26,7 @@ public final class OutputPlacement {
 
   private enum Found {
     case absent
-    case emptyDirectory(mode: mode_t)
+    case emptyDirectory(mode: UInt16)
     case earlierExport
     case regularFile
   }
@@ -69,7 +65,7 @@ public final class OutputPlacement {
     found = try Self.inspectFile(path, existing: existing)
     let parent = parentDirectory(of: path)
     ScratchRegistry.shared.removeStale(in: parent)
-    scratch = parent + "/." + baseName(of: path) + ".partial-\(getpid())"
+    scratch = parent + "/." + baseName(of: path) + ".partial-\(CurrentProcess.id)"
     ScratchRegistry.shared.register(scratch)
   }
 
@@ -92,7 +88,7 @@ public final class OutputPlacement {
         try Self.rename(built, to: destination)
       }
     }
-    Self.syncDirectory(parentDirectory(of: destination))
+    FileSystem.syncDirectory(parentDirectory(of: destination))
   }
 
   /// Removes the scratch (and a replaced earlier export with it); called on deinit too.
@@ -105,10 +101,10 @@ public final class OutputPlacement {
   private func commitDirectory(_ built: String) throws {
     switch found {
     case .absent, .regularFile:
-      chmod(built, 0o755)
+      try? FileSystem.setPermissions(built, 0o755)
       try Self.rename(built, to: destination)
     case .emptyDirectory(let mode):
-      chmod(built, mode)
+      try? FileSystem.setPermissions(built, mode)
       try Self.rename(built, to: destination)
     case .earlierExport:
       guard case .replaceExport(let suffix, let what) = existing else { return }
@@ -118,11 +114,11 @@ public final class OutputPlacement {
         // Checked again once no one else can add to it: a forced export never deletes
         // anything but an earlier export's files.
         try Self.checkEarlierExport(aside, shownAs: destination, suffix: suffix, what: what)
-        var info = stat()
-        chmod(built, lstat(aside, &info) == 0 ? info.st_mode & 0o7777 : 0o755)
+        let mode = FileStatus.of(aside, followingLinks: false)?.permissions ?? 0o755
+        try? FileSystem.setPermissions(built, mode)
         try Self.rename(built, to: destination)
       } catch {
-        Glibc.rename(aside, destination)
+        try? FileSystem.rename(aside, to: destination)
         throw error
       }
     }
@@ -131,21 +127,16 @@ public final class OutputPlacement {
   // MARK: - Checks
 
   private static func inspectDirectory(_ path: String, existing: Existing) throws -> Found {
-    var info = stat()
-    guard lstat(path, &info) == 0 else {
-      if errno == ENOENT { return .absent }
-      throw ChatBundleError.io(path: path, message: "cannot examine: \(String(cString: strerror(errno)))")
-    }
-    let type = info.st_mode & S_IFMT
-    guard type == S_IFDIR else {
+    guard let info = try status(of: path) else { return .absent }
+    guard info.kind == .directory else {
       throw ChatBundleError.io(
         path: path,
-        message: type == S_IFLNK
+        message: info.kind == .symbolicLink
           ? "is a symbolic link; give the directory it points to"
-          : "exists and is \(fileTypeDescription(info.st_mode)), not a directory")
+          : "exists and is \(info.kind.description), not a directory")
     }
     let names = try contents(of: path)
-    if names.isEmpty { return .emptyDirectory(mode: info.st_mode & 0o7777) }
+    if names.isEmpty { return .emptyDirectory(mode: info.permissions) }
     switch existing {
     case .replaceExport(let suffix, let what):
       try checkEarlierExport(path, shownAs: path, suffix: suffix, what: what, names: names)
@@ -158,16 +149,11 @@ public final class OutputPlacement {
   }
 
   private static func inspectFile(_ path: String, existing: Existing) throws -> Found {
-    var info = stat()
-    guard lstat(path, &info) == 0 else {
-      if errno == ENOENT { return .absent }
-      throw ChatBundleError.io(path: path, message: "cannot examine: \(String(cString: strerror(errno)))")
-    }
-    let type = info.st_mode & S_IFMT
-    if type == S_IFDIR { throw ChatBundleError.io(path: path, message: "is a directory") }
-    guard type == S_IFREG else {
+    guard let info = try status(of: path) else { return .absent }
+    if info.kind == .directory { throw ChatBundleError.io(path: path, message: "is a directory") }
+    guard info.kind == .regular else {
       throw ChatBundleError.io(
-        path: path, message: "exists and is \(fileTypeDescription(info.st_mode)); only a regular file is ever replaced")
+        path: path, message: "exists and is \(info.kind.description); only a regular file is ever replaced")
     }
     switch existing {
     case .replaceRegularFile: return .regularFile
@@ -182,8 +168,7 @@ public final class OutputPlacement {
     _ path: String, shownAs shown: String, suffix: String, what: String, names: [String]? = nil
   ) throws {
     for name in try names ?? contents(of: path) {
-      var info = stat()
-      let isFile = lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+      let isFile = FileStatus.of(path + "/" + name, followingLinks: false)?.kind == .regular
       if !isFile || !name.hasSuffix(suffix) {
         throw ChatBundleError.io(path: shown, message: "holds '\(name)'; --force replaces only \(what)")
       }
@@ -198,21 +183,21 @@ public final class OutputPlacement {
     }
   }
 
-  private static func rename(_ source: String, to destination: String) throws {
-    guard Glibc.rename(source, destination) == 0 else {
-      let message =
-        errno == ENOTEMPTY || errno == EEXIST
-        ? "is no longer empty; nothing was written" : "cannot move into place: \(String(cString: strerror(errno)))"
-      throw ChatBundleError.io(path: destination, message: message)
+  /// The `lstat` of what is at `path`, nil when nothing is.
+  private static func status(of path: String) throws -> FileStatus? {
+    do { return try FileStatus(path: path, followingLinks: false) } catch {
+      if error.isNotFound { return nil }
+      throw ChatBundleError.io(error, "cannot examine", path: path)
     }
   }
 
-  /// Makes the rename durable, as the files were made durable before it.
-  private static func syncDirectory(_ path: String) {
-    let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard descriptor >= 0 else { return }
-    fsync(descriptor)
-    close(descriptor)
+  private static func rename(_ source: String, to destination: String) throws {
+    do { try FileSystem.rename(source, to: destination) } catch {
+      if error.isDirectoryNotEmpty {
+        throw ChatBundleError.io(path: destination, message: "is no longer empty; nothing was written")
+      }
+      throw ChatBundleError.io(error, "cannot move into place", path: destination)
+    }
   }
 
   static func trimmed(_ path: String) -> String {

@@ -1,5 +1,5 @@
+import ArchiveIO
 import Crypto
-import Synchronization
 
 /// Incremental SHA-256 with lowercase hex output, the only digest format in a bundle.
 public struct SHA256Digest {
@@ -39,15 +39,12 @@ public struct SHA256Digest {
   }
 }
 
-/// A SHA-256 fed from another thread (the file's bytes, hashed as the read-ahead thread
-/// reads them) and read once that thread has stopped.
-final class DigestSink: Sendable {
-  private let digest = Mutex(SHA256Digest())
+/// The SHA-256 of a file as the reader reads it: owned by the read-ahead thread while it
+/// runs and handed back once it has stopped, so it needs no lock and copies no chunk.
+final class FileDigest: ByteObserver {
+  private var digest = SHA256Digest()
 
-  func update(_ bytes: UnsafeRawBufferPointer) {
-    let copy = Array(bytes)
-    digest.withLock { $0.update(copy) }
-  }
+  func observe(_ bytes: UnsafeRawBufferPointer) { digest.update(bytes) }
 
-  func finalizeHex() -> String { digest.withLock { $0.finalizeHex() } }
+  func finalizeHex() -> String { digest.finalizeHex() }
 }

@@ -1,9 +1,5 @@
+import ArchiveIO
 import Foundation
-import Synchronization
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Scratch files and directories that must not outlive the process, so that an
 /// interrupted command (Ctrl-C, SIGTERM) leaves nothing behind, not even hidden files.
@@ -18,7 +14,8 @@ import Synchronization
 /// there for the exit instead of racing the cleanup or exiting with another status.
 public final class ScratchRegistry: Sendable {
   public static let shared = ScratchRegistry()
-  private let paths = Mutex<Set<String>>([])
+  /// A `Monitor` rather than a bare `Mutex`, so that ThreadSanitizer sees the lock.
+  private let paths = Monitor<Set<String>>([])
 
   public func register(_ path: String) {
     paths.withLock { _ = $0.insert(path) }
@@ -32,16 +29,12 @@ public final class ScratchRegistry: Sendable {
   /// `.chatbundle-` and a lowercase label) in one step, so that no signal can fall between.
   package func makeDirectory(in parent: String, prefix: String) throws -> String {
     try paths.withLock { paths throws(ChatBundleError) -> String in
-      var template = Array((parent + "/" + prefix + "-\(getpid())-XXXXXX").utf8CString)
-      let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-        guard let base = buffer.baseAddress else { return false }
-        return mkdtemp(base) != nil
+      let path: String
+      do throws(SystemCallError) {
+        path = try FileSystem.makeUniqueDirectory(prefix: parent + "/" + prefix + "-\(CurrentProcess.id)-")
+      } catch {
+        throw ChatBundleError.io(error, "cannot create a scratch directory", path: parent)
       }
-      guard created else {
-        throw ChatBundleError.io(
-          path: parent, message: "cannot create a scratch directory: \(String(cString: strerror(errno)))")
-      }
-      let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
       paths.insert(path)
       return path
     }
@@ -73,20 +66,19 @@ public final class ScratchRegistry: Sendable {
       for (number, path) in paths.sorted().enumerated() {
         let parent = parentDirectory(of: path)
         for _ in 0..<3 {
-          var info = stat()
-          if lstat(path, &info) == 0 {
+          if FileStatus.of(path, followingLinks: false) != nil {
             if trashes[parent] == nil { trashes[parent] = Self.makeTrash(in: parent) }
-            let moved = trashes[parent].map { rename(path, $0 + "/\(number)") == 0 } ?? false
+            let moved = trashes[parent].map { (try? FileSystem.rename(path, to: $0 + "/\(number)")) != nil } ?? false
             if !moved { removeTree(path) }
           }
-          let fence = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0)
-          if fence >= 0 {
-            close(fence)
+          do throws(SystemCallError) {
+            _ = try OpenFile(path, .writeOnly, options: [.create, .exclusiveCreate, .noFollow], permissions: [])
             fences.append(path)
             break
+          } catch {
+            // ENOENT or ENOTDIR: its parent went first; anything else: nothing more to do.
+            if !error.isAlreadyExisting { break }
           }
-          // ENOENT or ENOTDIR: its parent went first; anything else: nothing more to do.
-          if errno != EEXIST { break }
         }
       }
       for trash in trashes.values { removeTree(trash) }
@@ -97,13 +89,7 @@ public final class ScratchRegistry: Sendable {
   }
 
   private static func makeTrash(in parent: String) -> String? {
-    var template = Array((parent + "/.chatbundle-trash-\(getpid())-XXXXXX").utf8CString)
-    let created = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-      guard let base = buffer.baseAddress else { return false }
-      return mkdtemp(base) != nil
-    }
-    guard created else { return nil }
-    return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    try? FileSystem.makeUniqueDirectory(prefix: parent + "/.chatbundle-trash-\(CurrentProcess.id)-")
   }
 
   // MARK: - Leftovers of killed runs
@@ -114,29 +100,27 @@ public final class ScratchRegistry: Sendable {
   /// symbolic link. The scratch of a live process is never touched.
   public func removeStale(in directory: String) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    let own = getpid()
+    let own = CurrentProcess.id
     for name in names {
       guard let pid = Self.owner(ofScratchName: name) else { continue }
       let path = directory + "/" + name
       if pid == own {
         if paths.withLock({ $0.contains(path) }) { continue }
       } else {
-        guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+        guard !CurrentProcess.isAlive(pid) else { continue }
       }
-      var info = stat()
-      guard lstat(path, &info) == 0 else { continue }
-      let type = info.st_mode & S_IFMT
-      guard type == S_IFREG || type == S_IFDIR else { continue }
+      guard let kind = FileStatus.of(path, followingLinks: false)?.kind, kind == .regular || kind == .directory
+      else { continue }
       paths.withLock { _ in removeTree(path) }
     }
   }
 
   /// The pid in a scratch name, or nil if the name is not one of ours.
-  package static func owner(ofScratchName name: String) -> pid_t? {
+  package static func owner(ofScratchName name: String) -> Int32? {
     let utf8 = Array(name.utf8)
-    func pid(_ digits: ArraySlice<UInt8>) -> pid_t? {
+    func pid(_ digits: ArraySlice<UInt8>) -> Int32? {
       guard (1...10).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
-        let value = pid_t(String(decoding: digits, as: UTF8.self)), value > 0
+        let value = Int32(String(decoding: digits, as: UTF8.self)), value > 0
       else { return nil }
       return value
     }

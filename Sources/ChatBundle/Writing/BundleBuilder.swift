@@ -302,18 +302,22 @@ public final class BundleBuilder {
     if !options.signingKeys.isEmpty {
       // Signatures travel in trailing gzip members (spec §3.1), added before the bundle
       // is put in place so that it never appears there unsigned.
-      guard let file = FileHandle(forWritingAtPath: placement.scratch) else {
-        throw ChatBundleError.io(path: placement.scratch, message: "cannot reopen to sign")
+      let file: OpenFile
+      do { file = try OpenFile(placement.scratch, .writeOnly, options: [.append]) } catch {
+        throw ChatBundleError.io(error, "cannot reopen to sign")
       }
-      defer { try? file.close() }
-      try file.seekToEnd()
       for key in options.signingKeys {
         let member = try GzipAttachment.member(
           carrying: BundleAttachment.signature(try BundleSignature(signing: bundleID, with: key)).bytes)
-        try file.write(contentsOf: member)
+        do { try file.writeAll(member) } catch { throw ChatBundleError.io(error, "write failed") }
         size += Int64(member.count)
       }
-      try file.synchronize()
+      do {
+        try file.sync()
+        try file.close()
+      } catch {
+        throw ChatBundleError.io(error, "write failed")
+      }
     }
     try placement.commit(placement.scratch)
     return size

@@ -1,9 +1,5 @@
 import ArchiveIO
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Sorts (key, payload) records by key in bounded memory: records gather in memory up to
 /// a budget, are sorted and spilled to run files, and the runs are merged at the end.
 ///
@@ -72,7 +68,7 @@ package final class ExternalSorter {
       guard let base = bytes.baseAddress else { return slots }
       return slots.sorted { left, right in
         let common = min(left.keyLength, right.keyLength)
-        let result = common > 0 ? memcmp(base + left.offset, base + right.offset, common) : 0
+        let result = ByteScan.compare(base + left.offset, base + right.offset, count: common)
         return result != 0 ? result < 0 : left.keyLength < right.keyLength
       }
     }
@@ -107,8 +103,8 @@ func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
     rhs.withUnsafeBufferPointer { right in
       let common = min(left.count, right.count)
       if common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress {
-        let result = memcmp(leftBase, rightBase, common)
-        if result != 0 { return Int(result) }
+        let result = ByteScan.compare(leftBase, rightBase, count: common)
+        if result != 0 { return result }
       }
       return left.count - right.count
     }

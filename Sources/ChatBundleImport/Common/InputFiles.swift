@@ -2,10 +2,6 @@ import ArchiveIO
 import ChatBundle
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Expands the command line's inputs into the files to read, in an order that does not
 /// depend on the order they were given in.
 ///
@@ -22,16 +18,15 @@ public enum InputFiles {
     var ignored: [String] = []
     let manager = FileManager.default
     for input in inputs {
-      var info = stat()
-      guard stat(input, &info) == 0 else {
-        throw ImportError.unreadableInput(path: input, message: String(cString: strerror(errno)))
+      let info: FileStatus
+      do { info = try FileStatus(path: input, followingLinks: true) } catch {
+        throw ImportError.unreadableInput(path: input, message: error.message)
       }
-      let type = info.st_mode & S_IFMT
-      if type == S_IFREG {
+      if info.kind == .regular {
         files.append(input)
         continue
       }
-      guard type == S_IFDIR else { throw refusal(input, info) }
+      guard info.kind == .directory else { throw refusal(input, info.kind) }
       guard let walker = manager.enumerator(atPath: input) else {
         throw ImportError.unreadableInput(path: input, message: "cannot list the directory")
       }
@@ -40,21 +35,21 @@ public enum InputFiles {
         let name = (relative as NSString).lastPathComponent
         // lstat first: the walk must not be steered through links; a link's target is
         // read only if it is a regular file.
-        var entry = stat()
-        guard lstat(path, &entry) == 0 else { continue }
-        if (entry.st_mode & S_IFMT) == S_IFDIR {
+        guard var kind = FileStatus.of(path, followingLinks: false)?.kind else { continue }
+        if kind == .directory {
           // Hidden directories hold no export, and chatbundle's own scratch is one.
           if name.hasPrefix(".") { walker.skipDescendants() }
           continue
         }
-        if (entry.st_mode & S_IFMT) == S_IFLNK {
-          guard stat(path, &entry) == 0, (entry.st_mode & S_IFMT) != S_IFDIR else { continue }
+        if kind == .symbolicLink {
+          guard let target = FileStatus.of(path, followingLinks: true)?.kind, target != .directory else { continue }
+          kind = target
         }
         guard takes(name) else {
           if !name.hasPrefix(".") { ignored.append(path) }
           continue
         }
-        guard (entry.st_mode & S_IFMT) == S_IFREG else { throw refusal(path, entry) }
+        guard kind == .regular else { throw refusal(path, kind) }
         files.append(path)
       }
     }
@@ -72,8 +67,7 @@ public enum InputFiles {
     return recognisedExtensions.contains(ext) || (ext.isEmpty && !name.isEmpty && name.allSatisfy(\.isNumber))
   }
 
-  private static func refusal(_ path: String, _ info: stat) -> ImportError {
-    .unreadableInput(
-      path: path, message: "is \(fileTypeDescription(info.st_mode)); only regular files and directories are read")
+  private static func refusal(_ path: String, _ kind: FileKind) -> ImportError {
+    .unreadableInput(path: path, message: "is \(kind.description); only regular files and directories are read")
   }
 }

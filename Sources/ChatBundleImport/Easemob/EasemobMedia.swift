@@ -1,8 +1,5 @@
+import ArchiveIO
 import ChatBundle
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Finds an attachment's original file in the `--media` directory.
 ///
@@ -40,10 +37,12 @@ public enum EasemobMedia {
     guard isSafeFileName(key) else { return result.markedMissing(.unsafeReference) }
     guard let directory else { return result.markedMissing(.noMediaDirectory) }
     let path = directory + "/" + key
-    var info = stat()
-    guard stat(path, &info) == 0 else { return result.markedMissing(errno == ENOENT ? .notFound : .unreadable) }
-    guard (info.st_mode & S_IFMT) == S_IFREG else { return result.markedMissing(.notFound) }
-    if let declaredSize, declaredSize > 0, Int64(info.st_size) != declaredSize {
+    let info: FileStatus
+    do { info = try FileStatus(path: path, followingLinks: true) } catch {
+      return result.markedMissing(error.isNotFound ? .notFound : .unreadable)
+    }
+    guard info.kind == .regular else { return result.markedMissing(.notFound) }
+    if let declaredSize, declaredSize > 0, info.size != declaredSize {
       return result.markedMissing(.sizeMismatch)
     }
     do {

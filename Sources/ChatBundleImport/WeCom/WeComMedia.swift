@@ -2,10 +2,6 @@ import ArchiveIO
 import ChatBundle
 import Crypto
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Finds a WeCom attachment's file in the `--media` directory and checks it.
 ///
 /// WeCom media has no URL: a puller fetches each file by its `sdkfileid` through the SDK
@@ -89,13 +85,13 @@ public enum WeComMedia {
     var found: (path: String, size: Int64)?
     for name in names {
       let path = directory + "/" + name
-      var info = stat()
-      if stat(path, &info) == 0 {
-        guard (info.st_mode & S_IFMT) == S_IFREG else { continue }
-        found = (path, Int64(info.st_size))
+      do {
+        let info = try FileStatus(path: path, followingLinks: true)
+        guard info.kind == .regular else { continue }
+        found = (path, info.size)
         break
-      } else if errno != ENOENT {
-        return result.markedMissing(.unreadable)
+      } catch {
+        if !error.isNotFound { return result.markedMissing(.unreadable) }
       }
     }
     guard let (path, size) = found else { return result.markedMissing(.notFound) }
