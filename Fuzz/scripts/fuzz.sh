@@ -25,13 +25,14 @@ dictionary() {
 for target in "$@"; do
   scratch=$runs/$target
   rm -rf "$scratch"
-  mkdir -p "$scratch/corpus" "$scratch/artifacts"
+  mkdir -p "$scratch/corpus" "$scratch/artifacts" "$scratch/tmp"
   # New inputs go to the scratch copy; the committed corpus changes only by `make fuzz-merge`.
   if [ -d "Fuzz/corpus/$target" ]; then cp -R "Fuzz/corpus/$target/." "$scratch/corpus/"; fi
   seeds=$(find "$scratch/corpus" -type f | wc -l)
   echo "== $target: ${seconds}s from $seeds corpus inputs (log: $scratch/fuzz.log)"
   start=$(date -u +%FT%TZ)
-  "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+  # The targets' temporary files (one per process) and any spill stay in the scratch dir.
+  TMPDIR=$(realpath "$scratch/tmp") "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
     -dict="$(dictionary "$target")" -artifact_prefix="$scratch/artifacts/" -print_final_stats=1 \
     "$scratch/corpus" >"$scratch/fuzz.log" 2>&1
   status=$?
