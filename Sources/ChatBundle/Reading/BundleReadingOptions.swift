@@ -15,7 +15,9 @@ public struct BundleReadingOptions: Sendable {
   /// Where the exact cross-check of the message-id index spills when it outgrows
   /// `sortMemoryBytes`; by default the system's temporary directory.
   public var scratchDirectory: String?
-  public var sortMemoryBytes = 64 << 20
+  /// Smaller than pack's: a reader's other memory is small, and a recipient's machine may
+  /// verify several bundles at once; the sort spills a run every 16 MiB instead.
+  public var sortMemoryBytes = 16 << 20
 
   public init(data: EntrySelection = .none, buildsSourceRecords: Bool = false) {
     self.data = data
