@@ -179,6 +179,9 @@ extension ChatBundleCommand {
         try refuseOutputAmongInputs(expanded.files)
         let builder = try BundleBuilder(options: options, outputPath: output, existing: existing)
         builder.progress = { progress.update($0) }
+        if let pull = pulled.first {
+          builder.missingDetail = { pull.missingDetail(forSourceReference: $0.sourceReference) }
+        }
         var fileNumber = 0
         let onFile = { (path: String) in
           fileNumber += 1

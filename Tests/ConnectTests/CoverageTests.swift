@@ -11,21 +11,24 @@ import Testing
     var hours = Scenario.twoHours
     hours["2025031011"] = .empty
     hours["2025031012"] = .expired
-    try await FakeEasemob.serve(Scenario.app(hours: hours), now: Scenario.now) { server in
+    // The image is never served: the pull records why, and the bundle's missing entry says it.
+    let refused = FakeFault(
+      target: .path("/acme/school/chatfiles/\(Scenario.image.uuid)"), failure: .status(403), times: 1000)
+    try await FakeEasemob.serve(Scenario.app(hours: hours, faults: [refused]), now: Scenario.now) { server in
       let out = directory.file("out")
       let pull = try await ChatBundleRun.run(
         [
           "pull", "easemob", "--host", server.base, "--org", "acme", "--app", "school", "--from", "2025031009",
           "--to", "2025031012", "--rate", "50", "--out", out,
         ], environment: ["EASEMOB_TOKEN": Scenario.token])
-      #expect(pull.status == 0, "\(pull.standardOutput)\(pull.standardError)")
+      #expect(pull.status == 1, "an attachment failed: \(pull.standardOutput)\(pull.standardError)")
       let bundle = directory.file("pulled.tar.gz")
       // The pull's directory as it is: history, media and state found by themselves.
       let pack = try await ChatBundleRun.run([
         "pack", "--source", "easemob", out, "-o", bundle, "--exported-by", "教务处 王老师", "--purpose", "学期归档",
       ])
       #expect(pack.status == 0, "\(pack.standardError)")
-      #expect(pack.standardOutput.contains("missing media  0"), "media came from OUT/media: \(pack.standardOutput)")
+      #expect(pack.standardOutput.contains("missing media  1"), "media came from OUT/media: \(pack.standardOutput)")
       let manifest = try #require(try manifestObject(of: bundle))
       #expect(manifest["format_version"] == .string("1.2"))
       let periods = try #require(manifest["coverage"]?.objectValue?["periods"]?.arrayValue)
@@ -38,6 +41,10 @@ import Testing
       // Beijing time: hour 2025031012 starts at 04:00 UTC.
       #expect(periods.last?.objectValue?["start"] == .string("2025-03-10T04:00:00Z"))
       #expect(manifest["custody"]?.objectValue?["exported_by"] == .string("教务处 王老师"))
+      let missing = try #require(manifest["missing"]?.arrayValue?.first?.objectValue)
+      #expect(missing["reason"] == .string("not_found"))
+      #expect(
+        missing["detail"]?.stringValue?.hasPrefix("the pull failed to fetch it: HTTP 403") == true, "\(missing)")
 
       let inspect = try await ChatBundleRun.run(["inspect", bundle])
       #expect(inspect.standardOutput.contains("(hour 2025031012): expired"), "\(inspect.standardOutput)")

@@ -29,6 +29,9 @@ public final class BundleBuilder {
   /// What the source delivered against what was asked, as the importer or the caller found
   /// it; recorded in the manifest.
   public var coverage: Coverage?
+  /// What else is known of why a file is missing (a pull's own failure reason), for the
+  /// manifest's `detail`; called once per missing entry, in message order.
+  public var missingDetail: ((Manifest.MissingMedia) -> String?)?
 
   /// `existing` says what may be at `outputPath` already: by default a regular file, which
   /// the bundle replaces (never a directory, link, FIFO or device).
@@ -236,10 +239,11 @@ public final class BundleBuilder {
         if let sha = reference.sha256 {
           result.usedMedia.insert(sha)
         } else {
-          manifest.missing.append(
-            Manifest.MissingMedia(
-              message: message.id, conversation: message.conversation, field: field, name: reference.name,
-              sourceReference: reference.sourceReference, reason: reference.missing ?? "unknown"))
+          var entry = Manifest.MissingMedia(
+            message: message.id, conversation: message.conversation, field: field, name: reference.name,
+            sourceReference: reference.sourceReference, reason: reference.missing ?? "unknown")
+          entry.detail = missingDetail?(entry)
+          manifest.missing.append(entry)
         }
       }
       written += 1

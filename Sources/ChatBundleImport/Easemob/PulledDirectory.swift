@@ -25,6 +25,15 @@ public struct PulledDirectory: Sendable {
     return PulledDirectory(path: trimmed, state: state)
   }
 
+  /// Why the pull has no file for an attachment, when it tried and failed: for a missing
+  /// entry's `detail`. The reasons in the state hold no token (the puller removes them).
+  public func missingDetail(forSourceReference reference: String?) -> String? {
+    guard let reference, let key = EasemobMedia.fileKey(fromURL: reference),
+      let record = state.attachments[key], record.status == .failed
+    else { return nil }
+    return "the pull failed to fetch it" + (record.reason.map { ": " + $0 } ?? "")
+  }
+
   /// Every hour from the first to the last asked for (or the scope's bounds, when given),
   /// in time order, each with its state; an hour the pull never asked for is `not_pulled`.
   public func coverage(scope: ExportScope) -> Coverage {
