@@ -20,16 +20,18 @@ let package = Package(
   targets: [
     .executableTarget(
       name: "fuzz-verify", dependencies: [.product(name: "ChatBundle", package: chatbundle)]),
+    // The harness both mapper targets share.
+    .target(
+      name: "MapperFuzzing",
+      dependencies: [
+        .product(name: "ChatBundle", package: chatbundle), .product(name: "ChatBundleImport", package: chatbundle),
+      ]),
     .executableTarget(
       name: "fuzz-easemob-mapper",
-      dependencies: [
-        .product(name: "ChatBundle", package: chatbundle), .product(name: "ChatBundleImport", package: chatbundle),
-      ]),
+      dependencies: ["MapperFuzzing", .product(name: "ChatBundleImport", package: chatbundle)]),
     .executableTarget(
       name: "fuzz-wecom-mapper",
-      dependencies: [
-        .product(name: "ChatBundle", package: chatbundle), .product(name: "ChatBundleImport", package: chatbundle),
-      ]),
+      dependencies: ["MapperFuzzing", .product(name: "ChatBundleImport", package: chatbundle)]),
   ],
 )
 
