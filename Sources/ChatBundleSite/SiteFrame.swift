@@ -110,14 +110,9 @@ final class SiteFrame {
     }
     guard coverage.isStated else { return (summary + [strings(.coverageNotStated)], []) }
     if coverage.periodCount > 0 {
-      summary.append(
-        strings(.sourcePeriods) + ": \(coverage.periodCount) ("
-          + coverage.periodStates.map { "\($0.state) \($0.count)" }.joined(separator: ", ") + ")")
+      summary.append(strings(.sourcePeriods) + ": \(coverage.periodCount) (" + coverage.periodStatesText + ")")
     }
-    if let sequence = coverage.sequence {
-      summary.append(
-        "\(sequence.field) \(sequence.first)–\(sequence.last): \(sequence.seen) seen, \(sequence.absent) absent")
-    }
+    if let sequence = coverage.sequenceText { summary.append(sequence) }
     let gaps = coverage.gapLines { self.clock.date($0) + " " + self.clock.time($0) }
     return (summary, gaps.isEmpty ? [strings(.noGaps)] : gaps)
   }

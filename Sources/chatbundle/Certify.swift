@@ -66,7 +66,7 @@ extension ChatBundleCommand {
         throw ExitCode.failure
       }
       let zoneName = tz ?? manifest.source.timeZone
-      guard let zone = TimeZone(identifier: zoneName) else {
+      guard let clock = LocalClock(identifier: zoneName) else {
         throw ValidationError("unknown time zone '\(zoneName)'; pass --tz with the zone to show times in")
       }
       let provenance = await trusted.provenance(of: report)
@@ -74,7 +74,7 @@ extension ChatBundleCommand {
       let certificate = HandoverCertificate(
         fileName: (bundle as NSString).lastPathComponent, report: report, manifest: manifest,
         people: inspector.people, conversationIndex: inspector.conversationIndex, provenance: provenance,
-        unmet: unmet, zone: zone)
+        unmet: unmet, clock: clock)
       do {
         let outputs =
           [Array(try certificate.html(template: templateText).utf8)]
@@ -91,7 +91,7 @@ extension ChatBundleCommand {
       printSafe("certificate \(output)")
       if let json { printSafe("json        \(json)") }
       printSafe(
-        "result      \(certificate.isValid ? "VALID" : "INVALID") · \(CoverageSummary(manifest).gaps.count) gaps")
+        "result      \(certificate.isValid ? "VALID" : "INVALID") · \(certificate.coverage.gaps.count) gaps")
       if !certificate.isValid { throw ExitCode.failure }
     }
   }

@@ -162,17 +162,9 @@ struct InspectSummary {
       return out
     }
     if coverage.periodCount > 0 {
-      out.append(
-        "coverage    \(coverage.periodCount) source periods: "
-          + coverage.periodStates.map { "\($0.count) \($0.state)" }.joined(separator: ", "))
+      out.append("coverage    \(coverage.periodCount) source periods: " + coverage.periodStatesText)
     }
-    if let sequence = coverage.sequence {
-      out.append(
-        "sequence    \(sequence.field) \(sequence.first)–\(sequence.last), \(sequence.seen) seen, "
-          + "\(sequence.absent) absent in \(sequence.gaps.count) gaps"
-          + (sequence.gapsComplete ? "" : " (more gaps than listed)")
-          + (sequence.recordsWithout > 0 ? ", \(sequence.recordsWithout) records without \(sequence.field)" : ""))
-    }
+    if let sequence = coverage.sequenceText { out.append("sequence    " + sequence) }
     let lines = coverage.gapLines(time: date)
     out.append("gaps        " + (lines.isEmpty ? "none" : "\(lines.count)"))
     for line in lines.prefix(50) { out.append("              " + line) }

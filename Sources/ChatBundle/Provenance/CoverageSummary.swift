@@ -2,7 +2,7 @@
 /// against the first and last message delivered, the states of the source's periods, and
 /// every gap, consecutive gap periods in one state taken together. Inspect, the site and
 /// the certificate all show this one reading.
-public struct CoverageSummary: Sendable, Equatable {
+public struct CoverageSummary: Sendable {
   /// Consecutive periods in the same gap state, or one sequence gap.
   public struct Gap: Sendable, Equatable {
     /// Milliseconds, for a run of periods.
@@ -71,21 +71,18 @@ public struct CoverageSummary: Sendable, Equatable {
     self.gaps = gaps
   }
 
-  public static func == (lhs: CoverageSummary, rhs: CoverageSummary) -> Bool {
-    lhs.gaps == rhs.gaps && lhs.periodCount == rhs.periodCount && lhs.sequence == rhs.sequence
-      && lhs.requestedSince == rhs.requestedSince && lhs.requestedUntil == rhs.requestedUntil
-      && lhs.firstMessage == rhs.firstMessage && lhs.lastMessage == rhs.lastMessage
-      && lhs.periodStates.map(\.state) == rhs.periodStates.map(\.state)
-      && lhs.periodStates.map(\.count) == rhs.periodStates.map(\.count)
+  /// The source's periods by state, as `3 complete, 2 expired`.
+  public var periodStatesText: String {
+    periodStates.map { "\($0.count) \($0.state)" }.joined(separator: ", ")
   }
 
-  /// Whether the delivered messages start after the period asked for starts, or end
-  /// before it ends, by more than a day: worth a second look, not a gap by itself.
-  public var deliveredShortOfRequest: Bool {
-    let day: Int64 = 86_400_000
-    if let since = requestedSince, let first = firstMessage, first - since > day { return true }
-    if let until = requestedUntil, let last = lastMessage, until - last > day { return true }
-    return false
+  /// The sequence numbers seen, as `seq 1–20, 16 seen, 4 absent in 2 gaps`; nil without any.
+  public var sequenceText: String? {
+    guard let sequence else { return nil }
+    return "\(sequence.field) \(sequence.first)–\(sequence.last), \(sequence.seen) seen, "
+      + "\(sequence.absent) absent in \(sequence.gaps.count) gaps"
+      + (sequence.gapsComplete ? "" : " (more gaps than listed)")
+      + (sequence.recordsWithout > 0 ? ", \(sequence.recordsWithout) records without \(sequence.field)" : "")
   }
 
   /// One line per gap, in English, times through `time`.

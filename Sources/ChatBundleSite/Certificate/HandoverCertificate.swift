@@ -1,12 +1,11 @@
 import ChatBundle
 import ChatBundleTemplates
-import Foundation
 import Mustache
 
 /// The handover certificate: the facts a recipient files with a bundle, as a printable A4
 /// page (Chinese and English side by side, nothing remote) and as JSON. Everything on it
 /// comes from one verifying pass and the manifest; the page says what each check proves.
-public struct HandoverCertificate: Sendable {
+public struct HandoverCertificate {
   public let fileName: String
   public let report: VerificationReport
   public let manifest: Manifest
@@ -17,14 +16,17 @@ public struct HandoverCertificate: Sendable {
   /// What the recipient asked for (a trusted signature, a trusted timestamp) and the bundle
   /// did not give.
   public let unmet: [String]
-  public let zone: TimeZone
+  /// The zone the certificate's times are shown in.
+  public let clock: LocalClock
+  /// The manifest's coverage, read once for the page, the checklist and the JSON.
+  public let coverage: CoverageSummary
 
   /// Lists longer than this are cut on the page; the JSON holds them whole.
   static let rowsOnPage = 200
 
   public init(
     fileName: String, report: VerificationReport, manifest: Manifest, people: [Identifier: String],
-    conversationIndex: [Identifier: JSONObject], provenance: ProvenanceSummary, unmet: [String], zone: TimeZone
+    conversationIndex: [Identifier: JSONObject], provenance: ProvenanceSummary, unmet: [String], clock: LocalClock
   ) {
     self.fileName = fileName
     self.report = report
@@ -33,7 +35,8 @@ public struct HandoverCertificate: Sendable {
     self.conversationIndex = conversationIndex
     self.provenance = provenance
     self.unmet = unmet
-    self.zone = zone
+    self.clock = clock
+    coverage = CoverageSummary(manifest)
   }
 
   public var isValid: Bool { report.isValid && unmet.isEmpty }
@@ -47,14 +50,10 @@ public struct HandoverCertificate: Sendable {
     var passed: Bool?
   }
 
-  var coverage: CoverageSummary { CoverageSummary(manifest) }
-
+  /// `2025-03-10 09:30:05 +08:00`
   func time(_ milliseconds: Int64) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = zone
-    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss xxx"
-    return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    let local = clock.local(milliseconds)
+    return local.dateTime + " " + local.offset
   }
 
   var kindCounts: [(kind: String, count: Int64)] {
@@ -130,7 +129,10 @@ public struct HandoverCertificate: Sendable {
     var custody = JSONObject()
     for field in (manifest.custody ?? Custody()).fields { custody.append(field.key, field.value) }
     object.append("custody", JSONValue.object(custody))
-    object.append("scope", manifest.jsonValue().objectValue?["scope"])
+    // The manifest's own JSON for the lists it already has a form for, made once: its
+    // `files` may hold hundreds of thousands of entries.
+    let manifestObject = manifest.jsonValue().objectValue
+    object.append("scope", manifestObject?["scope"])
     object.append("coverage", coverage.jsonValue())
     object.append(
       "kinds", JSONValue.object(JSONObject(kindCounts.map { JSONObject.Member($0.kind, .integer($0.count)) })))
@@ -146,8 +148,8 @@ public struct HandoverCertificate: Sendable {
               "last": .string(UTCTime.timestamp(milliseconds: entry.lastTimestamp)),
             ]))
         }))
-    object.append("missing", manifest.jsonValue().objectValue?["missing"])
-    object.append("skipped", manifest.jsonValue().objectValue?["skipped"])
+    object.append("missing", manifestObject?["missing"])
+    object.append("skipped", manifestObject?["skipped"])
     object.append(
       "checklist",
       JSONValue.array(
@@ -180,15 +182,9 @@ public struct HandoverCertificate: Sendable {
     var coverageLines: [String] = []
     if !summary.isStated { coverageLines.append("not stated by the source 来源未说明") }
     if summary.periodCount > 0 {
-      coverageLines.append(
-        "\(summary.periodCount) source periods: "
-          + summary.periodStates.map { "\($0.count) \($0.state)" }.joined(
-            separator: ", "))
+      coverageLines.append("\(summary.periodCount) source periods: " + summary.periodStatesText)
     }
-    if let sequence = summary.sequence {
-      coverageLines.append(
-        "\(sequence.field) \(sequence.first)–\(sequence.last): \(sequence.seen) seen, \(sequence.absent) absent")
-    }
+    if let sequence = summary.sequenceText { coverageLines.append(sequence) }
     var scope: [String] = []
     if let since = manifest.scope.since { scope.append("from " + time(since)) }
     if let until = manifest.scope.until { scope.append("before " + time(until)) }
