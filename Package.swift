@@ -97,9 +97,8 @@ let package = Package(
     .testTarget(
       name: "ConnectTests",
       dependencies: [
-        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleImport", "ChatBundleTestSupport",
-        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
-        .product(name: "NIOCore", package: "swift-nio"),
+        "ArchiveIO", "ChatBundle", "ChatBundleConnect", "ChatBundleImport", "ChatBundleTestSupport", "LoopbackServer",
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
       ]),
     // A real TSA: openssl makes the CA and TSA certificates and answers each request, behind
     // a Hummingbird server on 127.0.0.1.
@@ -109,9 +108,16 @@ let package = Package(
         "ChatBundle", "ChatBundleTimestamp", "ChatBundleTestSupport",
         .product(name: "X509", package: "swift-certificates"), .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+        "LoopbackServer",
+      ]),
+    // Test support: a Hummingbird server on 127.0.0.1 for the tests that need one.
+    .target(
+      name: "LoopbackServer",
+      dependencies: [
         .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
-      ]),
+      ], path: "Tests/LoopbackServer"),
   ],
   swiftLanguageModes: [.v6]
 )

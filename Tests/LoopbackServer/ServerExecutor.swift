@@ -1,6 +1,6 @@
 import Dispatch
 
-/// Runs the fake server's tasks on a queue of their own. The test process shares Swift's
+/// Runs a test server's tasks on a queue of their own. The test process shares Swift's
 /// cooperative pool (one thread per core) with suites that wait for a child process
 /// synchronously; on two cores two such waits would leave the server no thread, and the
 /// `chatbundle` it is serving would hang. A serial queue, because libdispatch gives every
@@ -9,7 +9,7 @@ import Dispatch
 final class ServerExecutor: TaskExecutor {
   static let shared = ServerExecutor()
 
-  private let queue = DispatchQueue(label: "fake-easemob")
+  private let queue = DispatchQueue(label: "loopback-server")
 
   func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)

@@ -2,7 +2,7 @@ import ChatBundleTestSupport
 import ChatBundleTimestamp
 import Foundation
 import Hummingbird
-import Logging
+import LoopbackServer
 import NIOCore
 
 /// A real TSA on 127.0.0.1: each POST to `/NAME` is answered by `openssl ts -reply` with
@@ -17,41 +17,13 @@ final class TSAServer: Sendable {
     directory = try TemporaryDirectory("chatbundle-tsa-server")
   }
 
-  enum ServerError: Error { case notStarted }
-
   /// Runs `body` with the server's base URL, `http://127.0.0.1:PORT`.
   static func serve<Result>(_ tsas: [TestPKI.TSA], _ body: (String) async throws -> Result) async throws -> Result {
     let server = try TSAServer(tsas: tsas)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    var logger = Logger(label: "test-tsa")
-    logger.logLevel = .critical
-    let app = Application(
-      responder: CallbackResponder { (request: Request, _: BasicRequestContext) in try await server.answer(request) },
-      configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-      onServerRunning: { channel in
-        portSink.yield(channel.localAddress?.port ?? 0)
-        portSink.finish()
-      },
-      logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask(executorPreference: ServerExecutor.shared) {
-        defer { portSink.finish() }
-        try await app.run()
-      }
-      var port = 0
-      for await value in ports { port = value }
-      guard port > 0 else {
-        group.cancelAll()
-        throw ServerError.notStarted
-      }
-      do {
-        let result = try await body("http://127.0.0.1:\(port)")
-        group.cancelAll()
-        return result
-      } catch {
-        group.cancelAll()
-        throw error
-      }
+    return try await LoopbackServer.serve(
+      label: "test-tsa", context: BasicRequestContext.self, answer: { request, _ in try await server.answer(request) }
+    ) {
+      try await body("http://127.0.0.1:\($0)")
     }
   }
 

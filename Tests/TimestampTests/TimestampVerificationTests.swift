@@ -100,11 +100,15 @@ struct TimestampVerificationTests {
     let parsed = try TimestampToken(derEncoded: token)
     let verifier = TimestampVerifier(roots: try roots(pki.root))
     // The serial number's last byte, inside the TSTInfo: still DER, no longer what was signed.
+    // Looked for after the imprint, which the serial follows: a serial of 1 would otherwise
+    // be found in the version field, `02 01 01`.
     let content = try #require(find(parsed.content, in: token))
+    let imprint = try #require(TimestampRecord.imprint(of: id))
+    let afterImprint = try #require(find(imprint, in: Array(token[content...]))) + imprint.count
     let serialField = [0x02, UInt8(parsed.info.serialNumber.count)] + parsed.info.serialNumber
-    let serial = try #require(find(serialField, in: Array(token[content...])))
+    let serial = try #require(find(serialField, in: Array(token[(content + afterImprint)...])))
     var alteredInfo = token
-    alteredInfo[content + serial + serialField.count - 1] ^= 0x01
+    alteredInfo[content + afterImprint + serial + serialField.count - 1] ^= 0x01
     let infoCheck = await verifier.check(token: alteredInfo, bundleID: id)
     #expect(!infoCheck.valid && infoCheck.trusted == nil)
     #expect(infoCheck.problem?.contains("message-digest") == true, "\(infoCheck.problem ?? "")")

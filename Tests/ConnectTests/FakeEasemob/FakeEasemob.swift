@@ -1,7 +1,7 @@
 import ChatBundle
 import Foundation
 import Hummingbird
-import Logging
+import LoopbackServer
 import NIOCore
 import Synchronization
 
@@ -62,45 +62,18 @@ final class FakeEasemob: Sendable {
     }
   }
 
-  enum ServerError: Error { case notStarted }
-
   /// Runs `body` with a server started for it, and stops the server when `body` returns
   /// or throws: a request still stalled then is cut off.
   static func serve<Result>(
     _ scenario: FakeEasemobScenario, now: Date, _ body: (FakeEasemob) async throws -> Result
   ) async throws -> Result {
     let server = FakeEasemob(scenario: scenario, now: now)
-    let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-    var logger = Logger(label: "fake-easemob")
-    logger.logLevel = .critical
-    let app = Application(
-      responder: CallbackResponder { request, context in try await server.answer(request, context) },
-      configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-      onServerRunning: { channel in
-        portSink.yield(channel.localAddress?.port ?? 0)
-        portSink.finish()
-      },
-      logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask(executorPreference: ServerExecutor.shared) {
-        defer { portSink.finish() }
-        try await app.run()
-      }
-      var port = 0
-      for await value in ports { port = value }
-      guard port > 0 else {
-        group.cancelAll()
-        throw ServerError.notStarted
-      }
+    return try await LoopbackServer.serve(
+      label: "fake-easemob", context: Context.self,
+      answer: { request, context in try await server.answer(request, context) }
+    ) { port in
       server.state.withLock { $0.base = "http://127.0.0.1:\(port)" }
-      do {
-        let result = try await body(server)
-        group.cancelAll()
-        return result
-      } catch {
-        group.cancelAll()
-        throw error
-      }
+      return try await body(server)
     }
   }
 
