@@ -53,4 +53,12 @@ import Testing
     #expect(pages.contains("<p class=\"edited\">edited 2025-03-10 09:06:00 · <a href=\""))
     #expect(pages.contains("#m-rev\">the new version</a></p>"))
   }
+
+  @Test func searchFindsTheCurrentTextAndWordsEditedAway() throws {
+    let root = try #require(AnnotatedBundle.messages().first { $0.id == "root" })
+    let searchable = SearchIndexWriter.searchableText(root)
+    #expect(searchable.contains("Friday") && searchable.contains("Thursday"))
+    let reply = try #require(AnnotatedBundle.messages().first { $0.id == "reply" })
+    #expect(SearchIndexWriter.searchableText(reply) == "Friday works")
+  }
 }
