@@ -25,15 +25,15 @@ public final class RecordSplitter {
   private var line: Int64 = 1
   private var elementCount: Int64 = 0
   public private(set) var shape: Shape?
+  /// For a wrapped array: the top-level object's members before it, as the text of an
+  /// object (`{"name":…,"id":…}`), once the first `next()` has found the array; a chat's
+  /// header, so that its messages stream one at a time while its name is known.
+  public private(set) var header: [UInt8]?
   private var lineReader: LineReader?
   private var insideArray = false
   private var finishedArray = false
   /// The first object of an `.objects` file, read while looking for the wrapper's array.
   private var pendingObject: Record?
-  /// After the first `next()` of a wrapped array: the top-level object's members before
-  /// the wrapper's array, as the text of a JSON object (`{"guild":…,"channel":…}`), so
-  /// that a reader streaming the array still knows what the file says about it.
-  public private(set) var header: [UInt8]?
 
   public init(stream: ByteStream, wrapperKey: String = "entities", maximumRecordBytes: Int = 64 << 20) {
     self.stream = stream
@@ -171,9 +171,9 @@ public final class RecordSplitter {
         start += 1
         insideArray = true
         shape = .wrappedArray
-        // The comma before the wrapper's key was captured; the object closes without it.
-        if captured.last == UInt8(ascii: ",") { captured.removeLast() }
-        header = captured + [UInt8(ascii: "}")]
+        var members = captured
+        if members.last == UInt8(ascii: ",") { members.removeLast() }
+        header = members + [UInt8(ascii: "}")]
         return
       }
       captured += keyBytes + [UInt8(ascii: ":")] + (try readValueBytes())
