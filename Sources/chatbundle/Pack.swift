@@ -87,7 +87,8 @@ extension ChatBundleCommand {
 
     @Option(
       help:
-        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom, UTC for Discord).")
+        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom, UTC for Discord)."
+    )
     var sourceTz: String?
 
     @Flag(help: "Skip malformed records, recording each (file, line, reason) in the manifest, instead of stopping.")

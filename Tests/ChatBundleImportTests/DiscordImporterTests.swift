@@ -35,7 +35,8 @@ import Testing
   }
 
   @Test func theSplitterKeepsTheMembersBeforeTheArrayAsAnObject() throws {
-    let text = #"{"guild":{"id":"1"},"channel":{"id":"2","name":"a,b"},"messages":[{"id":"3"},{"id":"4"}],"messageCount":9}"#
+    let text =
+      #"{"guild":{"id":"1"},"channel":{"id":"2","name":"a,b"},"messages":[{"id":"3"},{"id":"4"}],"messageCount":9}"#
     let directory = try TemporaryDirectory()
     let splitter = RecordSplitter(
       stream: try FileByteStream(path: try directory.write("a.json", text)), wrapperKey: "messages")
@@ -43,10 +44,13 @@ import Testing
     let first = try splitter.next()
     #expect(first.map { String(decoding: $0.bytes, as: UTF8.self) } == #"{"id":"3"}"#)
     let header = try JSONParser.parse(try #require(splitter.header)[...], options: .lenient)
-    #expect(header == JSONValue.object(JSONObject([
-      "guild": .object(JSONObject(["id": .string("1")])),
-      "channel": .object(JSONObject(["id": .string("2"), "name": .string("a,b")])),
-    ])))
+    #expect(
+      header
+        == JSONValue.object(
+          JSONObject([
+            "guild": .object(JSONObject(["id": .string("1")])),
+            "channel": .object(JSONObject(["id": .string("2"), "name": .string("a,b")])),
+          ])))
     #expect(try splitter.next() != nil && splitter.next() == nil)
     let empty = RecordSplitter(
       stream: try FileByteStream(path: try directory.write("b.json", #"{"messages":[]}"#)), wrapperKey: "messages")
@@ -117,8 +121,9 @@ import Testing
     #expect(direct?.kind == .direct)
     #expect(direct?.participants == ["100000000000000001", "100000000000000002"])
     #expect(direct?.name == "Bo")
-    #expect(report.manifest?.conversations.first { $0.id == "channel:900000000000000010" }?.name
-      == "Lighthouse Club / Text Channels / general")
+    #expect(
+      report.manifest?.conversations.first { $0.id == "channel:900000000000000010" }?.name
+        == "Lighthouse Club / Text Channels / general")
   }
 
   /// An export folder with one file, `export/c.json`, whose one message has `attachments`.
@@ -151,7 +156,8 @@ import Testing
       try FileManager.default.createDirectory(
         atPath: directory.file("export/c.json_Files"), withIntermediateDirectories: true)
       try FileManager.default.createSymbolicLink(
-        atPath: directory.file("export/c.json_Files/secret.png"), withDestinationPath: directory.file("outside/secret.png"))
+        atPath: directory.file("export/c.json_Files/secret.png"),
+        withDestinationPath: directory.file("outside/secret.png"))
     }
     #expect(linked == "outside_export", "a link out of the folder")
     let absolute = try missingReason("/etc/hostname") { _ in }

@@ -70,8 +70,10 @@ import Testing
     let join = try map(record(type: "GuildMemberJoin", content: "Joined the server.")).mapped.message
     #expect(join.body == .membership(MembershipChange(.joined)))
     let mention = #""mentions":[{"id":"88","name":"bo","nickname":"Bo","isBot":false}]"#
-    let add = try map(record(type: "RecipientAdd", content: "Added Bo.").replacingOccurrences(
-      of: #","mentions":[]"#, with: "," + mention)).mapped.message
+    let add = try map(
+      record(type: "RecipientAdd", content: "Added Bo.").replacingOccurrences(
+        of: #","mentions":[]"#, with: "," + mention)
+    ).mapped.message
     #expect(add.body == .membership(MembershipChange(.joined, members: ["88"])))
     let left = try map(record(type: "RecipientRemove", content: "Left the group.")).mapped.message
     #expect(left.body == .membership(MembershipChange(.left)))
@@ -159,8 +161,10 @@ import Testing
     if case .media(let content) = message.body {
       #expect(content.reference?.name == "a.png" && content.reference?.sourceReference == "3")
     }
-    let withText = try map(record(content: "look").replacingOccurrences(
-      of: #""attachments":[],"embeds":[],"stickers":[]"#, with: extra)).mapped.message
+    let withText = try map(
+      record(content: "look").replacingOccurrences(
+        of: #""attachments":[],"embeds":[],"stickers":[]"#, with: extra)
+    ).mapped.message
     #expect(withText.body == .text("look") && withText.parts.count == 5)
   }
 

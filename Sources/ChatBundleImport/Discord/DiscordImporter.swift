@@ -90,7 +90,9 @@ public final class DiscordImporter: LayoutImporter {
   private static func channel(of splitter: RecordSplitter, first: RecordSplitter.Record?, path: String) throws
     -> DiscordChannel
   {
-    func refuse(_ message: String) -> ImportError { .invalidRecord(path: path, line: 1, element: nil, message: message) }
+    func refuse(_ message: String) -> ImportError {
+      .invalidRecord(path: path, line: 1, element: nil, message: message)
+    }
     switch splitter.shape {
     case .wrappedArray?:
       guard let header = splitter.header else { throw refuse("no header before the messages array") }

@@ -149,8 +149,10 @@ public struct DiscordRecordMapper: Sendable {
       // Lottie stickers are JSON animations, not pictures.
       let format = try sticker.string("format")
       let kind: MediaContent.Kind = format == "Lottie" ? .file : .image
-      let reference = MediaReference(name: try sticker.string("name"), sourceReference: try sticker.identifier("id")?.text)
-      bodies.append((.media(MediaContent(kind, reference: reference)), DiscordMedia.Source(url: try sticker.string("sourceUrl"))))
+      let reference = MediaReference(
+        name: try sticker.string("name"), sourceReference: try sticker.identifier("id")?.text)
+      bodies.append(
+        (.media(MediaContent(kind, reference: reference)), DiscordMedia.Source(url: try sticker.string("sourceUrl"))))
     }
     for embed in try record.objects("embeds") {
       let summary = try embedText(embed)
