@@ -1,5 +1,6 @@
 import ChatBundle
 import ChatBundleImport
+import ChatBundleTestSupport
 import Testing
 
 /// Each DCE message type and shape, pinned to its model value (spec/sources/discord.md).
@@ -251,5 +252,73 @@ import Testing
     ] {
       #expect(DiscordMedia.locate(unsafe) == .unsafe, "\(unsafe)")
     }
+  }
+}
+
+/// Hostile values in every place of real-shaped messages: the mapper refuses with a
+/// `RecordError` or maps, and never traps.
+@Suite struct DiscordHostileValueTests {
+  let example = repositoryRoot().appendingPathComponent(
+    "examples/discord/Lighthouse Club - Text Channels - general [900000000000000010].json"
+  ).path
+
+  static let hostile: [JSONValue] = [
+    .null, .bool(true), .number("1e999"), .number("-99999999999999999999999"), .number("0.5"), .string(""),
+    .string("\u{0}\u{7F}"), .string("../../etc/passwd"), .string("9999-99-99T99:99:99+99:99"), .array([.null]),
+    .object(JSONObject()),
+  ]
+
+  /// `value` with the member or element at `path` replaced.
+  func replacing(_ value: JSONValue, at path: ArraySlice<String>, with replacement: JSONValue) -> JSONValue {
+    guard let step = path.first else { return replacement }
+    switch value {
+    case .object(var object):
+      if let index = object.members.firstIndex(where: { $0.key == step }) {
+        object.members[index].value = replacing(
+          object.members[index].value, at: path.dropFirst(), with: replacement)
+      }
+      return .object(object)
+    case .array(var elements):
+      if let index = Int(step), elements.indices.contains(index) {
+        elements[index] = replacing(elements[index], at: path.dropFirst(), with: replacement)
+      }
+      return .array(elements)
+    default: return value
+    }
+  }
+
+  func paths(_ value: JSONValue, prefix: [String] = []) -> [[String]] {
+    switch value {
+    case .object(let object):
+      return object.members.flatMap { [prefix + [$0.key]] + paths($0.value, prefix: prefix + [$0.key]) }
+    case .array(let elements):
+      return elements.indices.flatMap { [prefix + [String($0)]] + paths(elements[$0], prefix: prefix + [String($0)]) }
+    default: return []
+    }
+  }
+
+  @Test func everyPlaceOfEveryMessageTakesEveryHostileValue() throws {
+    let file = try JSONParser.parse(try readBytes(example)[...], options: .lenient)
+    let channel = try DiscordChannel(header: file)
+    let conversation = channel.conversation(participants: nil)
+    let mapper = DiscordRecordMapper()
+    var mapped = 0
+    var refused = 0
+    for message in file.objectValue?["messages"]?.arrayValue ?? [] {
+      for path in paths(message) {
+        for value in Self.hostile {
+          do {
+            let result = try mapper.map(
+              replacing(message, at: path[...], with: value), channel: channel, conversation: conversation)
+            #expect(result.mapped.message.id.text.utf8.count <= Identifier.maximumBytes)
+            mapped += 1
+          } catch {
+            #expect(!error.description.isEmpty)
+            refused += 1
+          }
+        }
+      }
+    }
+    #expect(mapped > 1000 && refused > 1000, "\(mapped) mapped, \(refused) refused")
   }
 }

@@ -19,13 +19,19 @@ public enum DiscordExportFiles {
   public static func expand(_ inputs: [String]) throws -> (files: [File], ignored: [String]) {
     var files: [String: String] = [:]
     var ignored: [String] = []
+    // A file named both on its own and inside a folder gets the bytewise smaller root (the
+    // enclosing folder is a prefix of its own directory), whatever order they were given in.
+    func note(_ path: String, root: String) {
+      if let known = files[path], Array(known.utf8).lexicographicallyPrecedes(Array(root.utf8)) { return }
+      files[path] = root
+    }
     for input in inputs {
       let info: FileStatus
       do { info = try FileStatus(path: input, followingLinks: true) } catch {
         throw ImportError.unreadableInput(path: input, message: error.message)
       }
       if info.kind == .regular {
-        if files[input] == nil { files[input] = parentDirectory(of: input) }
+        note(input, root: parentDirectory(of: input))
         continue
       }
       guard info.kind == .directory else {
@@ -55,7 +61,7 @@ public enum DiscordExportFiles {
         guard kind == .regular else {
           throw ImportError.unreadableInput(path: path, message: "is \(kind.description); only regular files are read")
         }
-        if files[path] == nil { files[path] = input }
+        note(path, root: input)
       }
     }
     let sorted = files.map { File(path: $0.key, root: $0.value) }.sorted {
