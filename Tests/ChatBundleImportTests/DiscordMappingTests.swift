@@ -76,6 +76,10 @@ import Testing
         of: #","mentions":[]"#, with: "," + mention)
     ).mapped.message
     #expect(add.body == .membership(MembershipChange(.joined, members: ["88"])))
+    let byNumber = try map(
+      record(type: "1", content: "Added Bo.").replacingOccurrences(of: #","mentions":[]"#, with: "," + mention)
+    ).mapped.message
+    #expect(byNumber.body == add.body, "DCE may write the type as its number")
     let left = try map(record(type: "RecipientRemove", content: "Left the group.")).mapped.message
     #expect(left.body == .membership(MembershipChange(.left)))
   }

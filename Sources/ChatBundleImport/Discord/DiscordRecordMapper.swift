@@ -74,7 +74,9 @@ public struct DiscordRecordMapper: Sendable {
       }
       attachments = try contentBodies(record, text: content.text, into: &message)
     case .joined:
-      message.body = .membership(MembershipChange(.joined, members: typeName == "RecipientAdd" ? mentioned : []))
+      // Someone added to a group is in `mentions`; a server join is the sender's own.
+      let added = typeName == "RecipientAdd" || typeName == "1"
+      message.body = .membership(MembershipChange(.joined, members: added ? mentioned : []))
     case .left:
       message.body = .membership(MembershipChange(.left, members: mentioned))
     case .notice(let fallback):
