@@ -22,10 +22,12 @@ struct MessageRenderer {
 
   /// - Parameters:
   ///   - recall: the tombstone that recalled this message, if one did.
+  ///   - revision: the latest record that is a later version of this message.
   ///   - hidden: show only that the message was recalled, not its content.
   ///   - local: the message's local time, when the caller has already worked it out.
   func render(
-    _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, hidden: Bool = false,
+    _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, revision: RevisionNotice? = nil,
+    hidden: Bool = false,
     into html: inout HTML
   ) {
     let local = local ?? clock.local(message.timestamp)
@@ -63,6 +65,12 @@ struct MessageRenderer {
       for part in message.parts { renderBody(part.body, level: .part, into: &html, depth: 1) }
       html.raw("</div>")
       if let annotations = message.annotations { renderAfterBody(annotations, into: &html) }
+      if let revision {
+        html.raw("<p class=\"edited\">")
+        html.text(strings(.edited) + " " + clock.local(revision.timestamp).dateTime + " · ")
+        link(to: revision.id, text: strings(.newVersion), into: &html)
+        html.raw("</p>")
+      }
       if message.mentionsAll || !message.mentions.isEmpty {
         html.raw("<p class=\"mentions\"><span class=\"label\">")
         html.text(strings(.mentions))
