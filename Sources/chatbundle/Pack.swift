@@ -15,6 +15,12 @@ extension ChatBundleCommand {
         is named by the last segment of its url (the chatfiles uuid); a file that is absent is \
         listed in the manifest as missing and the pack goes on.
 
+        For Discord: DiscordChatExporter JSON files (one channel each, exported with \
+        --format Json, ideally with --media), or folders of them; each file's media are \
+        read from the paths DCE wrote (its <file>.json_Files folder), never from outside \
+        the folder given, and --media is not used. Attachments DCE did not download are \
+        listed as missing (not_downloaded).
+
         For WeCom (会话内容存档): decrypted messages, one JSON object per line or a JSON array. \
         --media DIR holds the files pulled by sdkfileid, each named either by its md5sum in \
         lowercase hex or by the SHA-256 (lowercase hex) of its sdkfileid; each file is checked \
@@ -30,11 +36,13 @@ extension ChatBundleCommand {
           chatbundle pack --source easemob 2025031009.gz --since 2025-03-01 --until 2025-04-01 \\
             --conversation 1402541206787 -o march.tar.gz
           chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
+          chatbundle pack --source discord exports/ -o guild.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
       case easemob
       case wecom
+      case discord
 
       /// Whether the importer reads the export as the service lays it out (a folder or an
       /// archive), so it is given the inputs as named rather than the export files found
@@ -42,6 +50,7 @@ extension ChatBundleCommand {
       var readsLayout: Bool {
         switch self {
         case .easemob, .wecom: false
+        case .discord: true
         }
       }
     }
@@ -78,7 +87,8 @@ extension ChatBundleCommand {
 
     @Option(
       help:
-        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom).")
+        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom, UTC for Discord)."
+    )
     var sourceTz: String?
 
     @Flag(help: "Skip malformed records, recording each (file, line, reason) in the manifest, instead of stopping.")
@@ -140,7 +150,7 @@ extension ChatBundleCommand {
     func run() throws {
       // Read first, so that a wrong key path fails before the work, not after it.
       let signingKeys = try signingKeyPaths.map(loadSigningKey)
-      let zone = sourceTz ?? "Asia/Shanghai"
+      let zone = sourceTz ?? (source == .discord ? "UTC" : "Asia/Shanghai")
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
       let existing: OutputPlacement.Existing = force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
       do {
@@ -206,6 +216,7 @@ extension ChatBundleCommand {
           switch source {
           case .easemob: EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
+          case .discord: DiscordImporter(builder: builder)
           }
         importer.onFile = onFile
         if let layoutImporter = importer as? any LayoutImporter {
