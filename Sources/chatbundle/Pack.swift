@@ -21,6 +21,13 @@ extension ChatBundleCommand {
         against the message's md5sum and filesize, and one that is absent or differs is listed \
         as missing (not_found, checksum_mismatch, size_mismatch) and the pack goes on.
 
+        For Telegram: the folder Telegram Desktop's JSON export wrote (result.json with the \
+        photos/, files/, voice_messages/… folders beside it), or that result.json itself; a \
+        single chat or the whole account. Media are read from the export folder only (not \
+        --media); a file the export left out is listed as missing (not_exported) and the \
+        pack goes on. Times come from date_unixtime; an old export's local date is read in \
+        --source-tz.
+
         The output is written to a temporary file and renamed at the end, so a failed or \
         interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
         whatever the clock, time zone, locale or order of the inputs.
@@ -30,11 +37,13 @@ extension ChatBundleCommand {
           chatbundle pack --source easemob 2025031009.gz --since 2025-03-01 --until 2025-04-01 \\
             --conversation 1402541206787 -o march.tar.gz
           chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
+          chatbundle pack --source telegram DataExport_2025-03-10/ -o telegram.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
       case easemob
       case wecom
+      case telegram
     }
 
     @Option(help: "The service the export comes from.")
@@ -192,6 +201,7 @@ extension ChatBundleCommand {
           switch source {
           case .easemob: EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
+          case .telegram: TelegramImporter(builder: builder)
           }
         importer.onFile = onFile
         try importer.importFiles(expanded.files)
