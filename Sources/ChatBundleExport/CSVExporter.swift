@@ -35,6 +35,7 @@ public struct CSVExportSummary: Sendable {
 public final class CSVExporter: BundleExporter {
   public static let messageHeader = [
     "time", "utc_offset", "time_utc", "sender_id", "sender_name", "kind", "text", "media", "reply_to", "message_id",
+    "thread_root", "edited", "edit_of", "reactions", "forwarded_from", "pinned", "sender_bot",
   ]
   public static let indexHeader = [
     "file", "conversation_id", "name", "kind", "members", "messages", "first_time", "last_time",
@@ -100,13 +101,32 @@ public final class CSVExporter: BundleExporter {
     messages += 1
     if let sender = message.sender { senders.insert(sender) }
     let offset = clock.offset(message.timestamp)
-    let row = [
-      clock.date(message.timestamp) + " " + clock.time(message.timestamp), "UTC" + offset,
-      UTCTime.timestamp(milliseconds: message.timestamp),
-      message.sender?.text ?? "", summary.name(of: message.sender), message.kind.rawValue,
-      summary.text(of: message), summary.mediaColumn(of: message), message.replyTo?.id.text ?? "", message.id.text,
-    ]
+    let row =
+      [
+        clock.date(message.timestamp) + " " + clock.time(message.timestamp), "UTC" + offset,
+        UTCTime.timestamp(milliseconds: message.timestamp),
+        message.sender?.text ?? "", summary.name(of: message.sender), message.kind.rawValue,
+        summary.text(of: message), summary.mediaColumn(of: message), message.replyTo?.id.text ?? "", message.id.text,
+      ] + annotationColumns(message, clock: clock)
     try writer.write(CSV.record(row))
+  }
+
+  /// The columns of format 1.3's annotations, empty for a message without them.
+  private func annotationColumns(_ message: Message, clock: LocalClock) -> [String] {
+    guard let annotations = message.annotations else { return Array(repeating: "", count: 7) }
+    let edited = annotations.edited.map { edit in
+      edit.timestamp.map { clock.date($0) + " " + clock.time($0) } ?? "yes"
+    }
+    let reactions = annotations.reactions.map { reaction in
+      let who = reaction.users.map { summary.name(of: $0) }.filter { !$0.isEmpty }
+      return "\(reaction.emoji) \(reaction.count)" + (who.isEmpty ? "" : " (" + who.joined(separator: ", ") + ")")
+    }
+    let origin = annotations.forwardedFrom.map { $0.name ?? $0.id?.text ?? "" }
+    return [
+      annotations.thread?.root.text ?? "", edited ?? "", annotations.editTarget?.text ?? "",
+      reactions.joined(separator: "; "), origin ?? "", annotations.pinned ? "yes" : "",
+      annotations.senderIsBot ? "yes" : "",
+    ]
   }
 
   private func close(_ conversation: ConversationEntry) throws {

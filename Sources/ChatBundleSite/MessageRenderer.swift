@@ -43,14 +43,26 @@ struct MessageRenderer {
       html.raw("\"><header><span class=\"sender\">")
       html.text(name(of: message.sender))
       html.raw("</span> ")
+      if message.senderIsBot {
+        html.raw("<span class=\"bot\">")
+        html.text(strings(.bot))
+        html.raw("</span> ")
+      }
       timeElement(local, into: &html)
+      if message.pinned {
+        html.raw(" <span class=\"pinned\">")
+        html.text(strings(.pinned))
+        html.raw("</span>")
+      }
       html.raw("</header>")
       if let recall { renderRecallNote(recall, into: &html) }
+      if let annotations = message.annotations { renderContext(annotations, into: &html) }
       if let reply = message.replyTo { renderReply(reply, into: &html) }
       html.raw("<div class=\"body\">")
       renderBody(message.body, level: .message, into: &html, depth: 1)
       for part in message.parts { renderBody(part.body, level: .part, into: &html, depth: 1) }
       html.raw("</div>")
+      if let annotations = message.annotations { renderAfterBody(annotations, into: &html) }
       if message.mentionsAll || !message.mentions.isEmpty {
         html.raw("<p class=\"mentions\"><span class=\"label\">")
         html.text(strings(.mentions))
@@ -61,6 +73,81 @@ struct MessageRenderer {
       }
       html.raw("</article>\n")
     }
+  }
+
+  /// What a message stands in: a thread, an edit of another message, a forward.
+  private func renderContext(_ annotations: MessageAnnotations, into html: inout HTML) {
+    if let thread = annotations.thread {
+      html.raw("<p class=\"thread\">")
+      link(to: thread.root, text: strings(.threadReply), into: &html)
+      if thread.broadcast { html.text(" · " + strings(.alsoInConversation)) }
+      html.raw("</p>")
+    }
+    if let target = annotations.editTarget {
+      html.raw("<p class=\"revision-of\">")
+      link(to: target, text: strings(.revisionOf), into: &html)
+      html.raw("</p>")
+    }
+    if let origin = annotations.forwardedFrom {
+      html.raw("<p class=\"forwarded\">")
+      var text = strings(.forwardedFrom) + " " + (origin.name ?? origin.id.map { name(of: $0) } ?? "?")
+      if let timestamp = origin.timestamp { text += " · " + clock.local(timestamp).dateTime }
+      html.text(text)
+      html.raw("</p>")
+    }
+  }
+
+  /// That the message was edited (with its earlier versions, folded) and its reactions.
+  private func renderAfterBody(_ annotations: MessageAnnotations, into html: inout HTML) {
+    if let edit = annotations.edited {
+      html.raw("<p class=\"edited\">")
+      var text = strings(.edited)
+      if let timestamp = edit.timestamp { text += " " + clock.local(timestamp).dateTime }
+      if let editor = edit.editor { text += " · " + strings(.editedBy) + " " + name(of: editor) }
+      html.text(text)
+      html.raw("</p>")
+      if !edit.history.isEmpty {
+        html.raw("<details class=\"history\"><summary>")
+        html.text(strings(.earlierVersions) + " (\(edit.history.count))")
+        html.raw("</summary><ol>")
+        for revision in edit.history {
+          html.raw("<li>")
+          if let timestamp = revision.timestamp {
+            html.raw("<span class=\"when\">")
+            html.text(clock.local(timestamp).dateTime)
+            html.raw("</span> ")
+          }
+          renderText(revision.text, into: &html)
+          html.raw("</li>")
+        }
+        html.raw("</ol></details>")
+      }
+    }
+    if !annotations.reactions.isEmpty {
+      html.raw("<ul class=\"reactions\" aria-label=\"")
+      html.attribute(strings(.reactedBy))
+      html.raw("\">")
+      for reaction in annotations.reactions {
+        let names = reaction.users.map { name(of: $0) }.joined(separator: ", ")
+        html.raw("<li title=\"")
+        html.attribute(names.isEmpty ? (reaction.name ?? reaction.emoji) : names)
+        html.raw("\"><span class=\"emoji\">")
+        html.text(reaction.emoji)
+        html.raw("</span> <span class=\"count\">")
+        html.text(String(reaction.count))
+        html.raw("</span></li>")
+      }
+      html.raw("</ul>")
+    }
+  }
+
+  /// A link to another message, wherever it is: a placeholder `PageFinisher` resolves.
+  private func link(to target: Identifier, text: String, into html: inout HTML) {
+    html.raw("<a href=\"<@R")
+    html.attribute(Self.hexID(target))
+    html.raw("@>\">")
+    html.text(text)
+    html.raw("</a>")
   }
 
   /// "Recalled by X at T", linking to the tombstone.
@@ -126,6 +213,10 @@ struct MessageRenderer {
       html.raw("<span class=\"notice\">")
       html.text(text)
       html.raw("</span>")
+      if let target = message.pinTarget {
+        html.raw(" ")
+        link(to: target, text: strings(.pinnedMessage), into: &html)
+      }
     default:
       break
     }
@@ -199,6 +290,7 @@ struct MessageRenderer {
       html.raw("<p class=\"unsupported\">")
       html.text(strings(.unsupported) + ": " + (content.sourceType ?? "?"))
       html.raw("</p>")
+      if let text = content.text, !text.isEmpty { renderText(text, into: &html) }
     case .command(let action):
       // A message's action is shown folded; a part keeps it as its text.
       if level == .message {

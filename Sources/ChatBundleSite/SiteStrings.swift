@@ -21,6 +21,8 @@ struct SiteStrings: Sendable {
     case signedBy, unsigned, trusted, trustNotChecked, untrusted, timestamped, custody, exportedBy, requestedBy
     case purpose, reference, coverage, delivered, gaps, noGaps, coverageNotStated, sourcePeriods
     case trustedAuthority, authorityNotChecked, untrustedAuthority
+    case edited, editedBy, earlierVersions, revisionOf, reactedBy, threadReply, alsoInConversation, pinned
+    case pinnedMessage, bot, forwardedFrom
 
     var english: String {
       switch self {
@@ -94,6 +96,17 @@ struct SiteStrings: Sendable {
       case .trustedAuthority: "trusted authority"
       case .authorityNotChecked: "authority not checked against a trusted root (chatbundle verify --tsa-root)"
       case .untrustedAuthority: "not a trusted authority"
+      case .edited: "edited"
+      case .editedBy: "by"
+      case .earlierVersions: "earlier versions"
+      case .revisionOf: "New version of a message"
+      case .reactedBy: "reacted"
+      case .threadReply: "Reply in the thread of a message"
+      case .alsoInConversation: "also sent to the conversation"
+      case .pinned: "pinned"
+      case .pinnedMessage: "the pinned message"
+      case .bot: "bot"
+      case .forwardedFrom: "Forwarded from"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -170,6 +183,17 @@ struct SiteStrings: Sendable {
       case .trustedAuthority: "受信任的时间戳机构"
       case .authorityNotChecked: "未与受信任的根证书核对（chatbundle verify --tsa-root）"
       case .untrustedAuthority: "不是受信任的时间戳机构"
+      case .edited: "已编辑"
+      case .editedBy: "编辑者"
+      case .earlierVersions: "早先的版本"
+      case .revisionOf: "修改后的消息"
+      case .reactedBy: "回应"
+      case .threadReply: "话题中的回复"
+      case .alsoInConversation: "同时发送到会话"
+      case .pinned: "已置顶"
+      case .pinnedMessage: "被置顶的消息"
+      case .bot: "机器人"
+      case .forwardedFrom: "转发自"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }

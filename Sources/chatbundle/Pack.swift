@@ -44,6 +44,16 @@ extension ChatBundleCommand {
       case easemob
       case wecom
       case telegram
+
+      /// Whether the importer reads the export as the service lays it out (a folder or an
+      /// archive), so it is given the inputs as named rather than the export files found
+      /// in them.
+      var readsLayout: Bool {
+        switch self {
+        case .easemob, .wecom: false
+        case .telegram: true
+        }
+      }
     }
 
     @Option(help: "The service the export comes from.")
@@ -178,14 +188,18 @@ extension ChatBundleCommand {
       let progress = ProgressDisplay(enabled: !quiet)
       do {
         if let people { options.people = try PeopleFile.load(people) }
-        let expanded = try InputFiles.expand(inputs)
-        for ignored in expanded.ignored where !quiet {
-          FileStream.standardError.write("note: not an export file, skipped: \(ignored)".terminalSafe + "\n")
+        var exportFiles: [String] = []
+        if !source.readsLayout {
+          let expanded = try InputFiles.expand(inputs)
+          for ignored in expanded.ignored where !quiet {
+            FileStream.standardError.write("note: not an export file, skipped: \(ignored)".terminalSafe + "\n")
+          }
+          if expanded.files.isEmpty {
+            throw ValidationError("no export files found in \(inputs.joined(separator: ", "))")
+          }
+          exportFiles = expanded.files
         }
-        if expanded.files.isEmpty {
-          throw ValidationError("no export files found in \(inputs.joined(separator: ", "))")
-        }
-        try refuseOutputAmongInputs(expanded.files)
+        try refuseOutputAmongInputs(source.readsLayout ? inputs : exportFiles)
         let builder = try BundleBuilder(options: options, outputPath: output, existing: existing)
         builder.progress = { progress.update($0) }
         if let pull = pulled.first {
@@ -195,7 +209,8 @@ extension ChatBundleCommand {
         let onFile = { (path: String) in
           fileNumber += 1
           let name = (path as NSString).lastPathComponent
-          progress.currentFile = "\(fileNumber)/\(expanded.files.count) \(name)".terminalSafe
+          let count = exportFiles.isEmpty ? "" : "/\(exportFiles.count)"
+          progress.currentFile = "\(fileNumber)\(count) \(name)".terminalSafe
         }
         let importer: any SourceImporter =
           switch source {
@@ -204,7 +219,11 @@ extension ChatBundleCommand {
           case .telegram: TelegramImporter(builder: builder)
           }
         importer.onFile = onFile
-        try importer.importFiles(expanded.files)
+        if let layoutImporter = importer as? any LayoutImporter {
+          try layoutImporter.importExports(inputs)
+        } else {
+          try importer.importFiles(exportFiles)
+        }
         builder.coverage = pulled.first.map { $0.coverage(scope: options.scope) } ?? importer.coverage
         let summary = try builder.finish(outputPath: output)
         progress.finish()

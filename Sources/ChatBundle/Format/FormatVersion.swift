@@ -4,13 +4,16 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public var minor: Int
 
   /// The newest version this tool reads completely and may write.
-  public static let current = withCustodyAndCoverage
+  public static let current = withAnnotations
   /// The first version; writers use it whenever the bundle needs nothing newer (VERSIONING.md §8).
   public static let initial = FormatVersion(major: 1, minor: 0)
   /// 1.1 added `conversations[].external_members` to the manifest.
   public static let withExternalMembers = FormatVersion(major: 1, minor: 1)
   /// 1.2 added the manifest's `custody` and `coverage`.
   public static let withCustodyAndCoverage = FormatVersion(major: 1, minor: 2)
+  /// 1.3 added the messages' edits, reactions, threads, pins, bot senders and forwards,
+  /// revision records (feature `message-revisions`), and `source.credentials_removed`.
+  public static let withAnnotations = FormatVersion(major: 1, minor: 3)
 
   public init(major: Int, minor: Int) {
     self.major = major

@@ -1,6 +1,8 @@
 extension Manifest {
   /// Features this reader understands; `required_features` may list only these.
-  public static let supportedFeatures: Set<String> = []
+  public static let supportedFeatures: Set<String> = [messageRevisionsFeature]
+  /// Messages that are later versions of other messages (`edit_target`, since 1.3).
+  public static let messageRevisionsFeature = "message-revisions"
 
   static let knownKeys: Set<String> = [
     "format", "format_version", "required_features", "created", "generator", "source", "scope",
@@ -29,6 +31,17 @@ extension Manifest {
               "records": .integer(input.records),
             ]))
         }))
+    if !source.credentialsRemoved.isEmpty {
+      sourceObject.append(
+        "credentials_removed",
+        JSONValue.array(
+          source.credentialsRemoved.map { removal in
+            .object(
+              JSONObject([
+                "kind": .string(removal.kind), "name": .string(removal.name), "count": .integer(removal.count),
+              ]))
+          }))
+    }
     object.append("source", JSONValue.object(sourceObject))
     object.append("scope", scope.jsonValue())
     object.append("hash_algorithm", "sha256")
@@ -120,6 +133,18 @@ extension Manifest {
             sha256: try requiredDigest(input, "sha256"), records: try required(input, "records")))
       }
       try requireBytewiseOrder(source.inputs.map(\.name), field: "source.inputs", strictly: false)
+      for (index, element) in (try sourceFields.array("credentials_removed") ?? []).enumerated() {
+        let removal = try FieldReader(element, prefix: "source.credentials_removed[\(index)]")
+        source.credentialsRemoved.append(
+          CredentialRemoval(
+            kind: try removal.requiredString("kind"), name: try removal.requiredString("name"),
+            count: try required(removal, "count")))
+      }
+      if version < FormatVersion.withAnnotations, sourceFields.has("credentials_removed") {
+        throw RecordError(
+          field: "source.credentials_removed", message: "needs format_version \(FormatVersion.withAnnotations) or later"
+        )
+      }
       guard let scopeFields = try fields.nested("scope") else {
         throw RecordError(field: "scope", message: "is required")
       }

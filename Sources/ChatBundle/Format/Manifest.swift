@@ -32,7 +32,23 @@ public struct Manifest: Sendable, Equatable {
     /// IANA name of the zone the source's users live in; times themselves are UTC.
     public var timeZone = "UTC"
     public var inputs: [InputFile] = []
+    /// Credentials found in the source data and removed before anything was written
+    /// (since 1.3), by kind and name, in bytewise order.
+    public var credentialsRemoved: [CredentialRemoval] = []
     public init() {}
+  }
+
+  /// That credentials of one kind were removed from the source data: export tokens in
+  /// file links, for example (`url_query_parameter` `t`).
+  public struct CredentialRemoval: Sendable, Equatable {
+    public var kind: String
+    public var name: String
+    public var count: Int64
+    public init(kind: String, name: String, count: Int64) {
+      self.kind = kind
+      self.name = name
+      self.count = count
+    }
   }
 
   public struct InputFile: Sendable, Equatable {

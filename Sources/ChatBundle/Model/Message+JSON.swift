@@ -14,6 +14,7 @@ extension Message {
     if !mentions.isEmpty { object.append("mentions", JSONValue.identifiers(mentions)) }
     if mentionsAll { object.append("mentions_all", JSONValue.bool(true)) }
     if !parts.isEmpty { object.append("parts", JSONValue.array(parts.map { $0.jsonValue() })) }
+    annotations?.append(to: &object)
     object.append(
       "source", JSONValue.object(JSONObject(["platform": .string(source.platform.text), "raw": source.raw])))
     return .object(object)
@@ -52,6 +53,7 @@ extension Message {
     replyTo = try fields.nested("reply_to").map { reader throws(RecordError) in try ReplyReference(reader) }
     mentions = try fields.identifierArray("mentions") ?? []
     mentionsAll = try fields.bool("mentions_all") ?? false
+    annotations = try MessageAnnotations(fields)
     if let elements = try fields.array("parts") {
       parts.reserveCapacity(elements.count)
       for (index, element) in elements.enumerated() {

@@ -27,6 +27,8 @@ public struct Message: Sendable, Hashable {
   /// Boxed: nearly always empty, and as large as every content member together, so that a
   /// message stays small to copy between threads and through queues.
   var unusedStorage: ContentMembers.Storage?
+  /// Edits, reactions, threads and the like (since 1.3); nil when there are none.
+  @OutOfLine public internal(set) var annotations: MessageAnnotations?
 
   public init(
     id: Identifier, conversation: Identifier, timestamp: Int64, sender: Identifier?, body: MessageBody,

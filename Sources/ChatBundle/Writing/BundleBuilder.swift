@@ -23,8 +23,14 @@ public final class BundleBuilder {
   private var externalMembers: [Identifier: Set<Identifier>] = [:]
   private var inputs: [Manifest.InputFile] = []
   private var skipped: [Manifest.SkippedRecord] = []
+  private var nonMessages: [Manifest.SkippedRecord] = []
   private var records: Int64 = 0
   private var cleanedUp = false
+  /// Display names the source itself gives; the --people file's win.
+  private var sourceNames: [Identifier: String] = [:]
+  private var credentialsRemoved: [String: Manifest.CredentialRemoval] = [:]
+  private var usesAnnotations = false
+  private var usesRevisions = false
   public var progress: ((PackProgress) -> Void)?
   /// What the source delivered against what was asked, as the importer or the caller found
   /// it; recorded in the manifest.
@@ -71,10 +77,29 @@ public final class BundleBuilder {
     try media.store(localPath: localPath, name: name)
   }
 
+  /// A display name the source gives (a user's, a channel's), keyed by the id messages use
+  /// as `sender` or a conversation's `source_id`; a --people file's name wins.
+  public func nameIfUnnamed(_ id: Identifier, _ name: String) {
+    guard !name.isEmpty, options.people[id] == nil, sourceNames[id] == nil else { return }
+    sourceNames[id] = name
+  }
+
+  /// Records that one credential (an export token in a link, say) was removed from the
+  /// source data before anything was written; the manifest counts them by kind and name.
+  public func noteCredentialRemoved(kind: String, name: String) {
+    let key = kind + "\u{0}" + name
+    credentialsRemoved[key, default: Manifest.CredentialRemoval(kind: kind, name: name, count: 0)].count += 1
+  }
+
+  private func name(of id: Identifier) -> String? { options.people[id] ?? sourceNames[id] }
+
   private func inputName(_ index: Int) -> String { inputs.indices.contains(index) ? inputs[index].name : "input" }
 
-  /// Adds a message read from line `line` of input `input`.
-  public func add(_ message: Message, conversation: ConversationInfo, input: Int, line: Int64) throws {
+  /// Adds a message read from line `line` of input `input` (and, in a JSON array, its
+  /// element `element`, which duplicate reports name).
+  public func add(
+    _ message: Message, conversation: ConversationInfo, input: Int, line: Int64, element: Int64? = nil
+  ) throws {
     guard (0...BundleLimits.maximumTimestamp).contains(message.timestamp) else {
       throw ChatBundleError.invalidRecord(
         input: inputName(input), line: line, message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
@@ -90,11 +115,15 @@ public final class BundleBuilder {
       return
     }
     records += 1
+    if message.hasAnnotations {
+      usesAnnotations = true
+      if message.editTarget != nil { usesRevisions = true }
+    }
     if conversations[conversation.id] == nil { conversations[conversation.id] = conversation }
     if let external = conversation.externalMembers, !external.isEmpty {
       externalMembers[conversation.id, default: []].formUnion(external)
     }
-    try ordering.add(message, line: serialized, input: input, line: line)
+    try ordering.add(message, line: serialized, input: input, line: line, element: element)
     if records % 10_000 == 0 { progress?(PackProgress(phase: .reading, done: records)) }
   }
 
@@ -106,6 +135,14 @@ public final class BundleBuilder {
     }
     skipped.append(Manifest.SkippedRecord(input: name, line: line, reason: reason, messageID: messageID))
     if skipped.count > options.maximumSkipped { throw ChatBundleError.tooManySkipped(limit: options.maximumSkipped) }
+  }
+
+  /// Records a record that is not a message (a read receipt in a callback log): listed in
+  /// the manifest's `skipped` with the reason, never an error and not counted against
+  /// `--max-skipped`.
+  public func skipNonMessage(input: Int, line: Int64, element: Int64?, reason: String) throws {
+    let located = (element.map { "element \($0): " } ?? "") + reason
+    nonMessages.append(Manifest.SkippedRecord(input: inputName(input), line: line, reason: located))
   }
 
   /// Writes the bundle to `outputPath` (atomically) and returns what it holds.
@@ -140,15 +177,22 @@ public final class BundleBuilder {
     if manifest.custody != nil || manifest.coverage != nil {
       manifest.formatVersion = FormatVersion.withCustodyAndCoverage
     }
+    manifest.source.credentialsRemoved = credentialsRemoved.keys.sorted {
+      compareBytes(Array($0.utf8), Array($1.utf8)) < 0
+    }.compactMap { credentialsRemoved[$0] }
+    if usesAnnotations || !manifest.source.credentialsRemoved.isEmpty {
+      manifest.formatVersion = FormatVersion.withAnnotations
+    }
+    if usesRevisions { manifest.requiredFeatures = [Manifest.messageRevisionsFeature] }
 
-    manifest.skipped = skipped
+    manifest.skipped = skipped + nonMessages
     manifest.files.sort { compareBytes(Array($0.path.utf8), Array($1.path.utf8)) < 0 }
     manifest.created = written.newestTimestamp / 1000
     manifest.totals.files = Int64(manifest.files.count)
     manifest.totals.bytes = manifest.files.reduce(0) { $0 + $1.size }
     manifest.totals.conversations = Int64(manifest.conversations.count)
     manifest.totals.missing = Int64(manifest.missing.count)
-    manifest.totals.skipped = Int64(skipped.count)
+    manifest.totals.skipped = Int64(manifest.skipped.count)
     let manifestBytes = manifest.serialized()
     // Refused here rather than written as a bundle that readers with the default limits
     // would refuse (C02).
@@ -202,7 +246,7 @@ public final class BundleBuilder {
       manifest.files.append(Manifest.FileEntry(path: path, size: open.size, sha256: sha, role: .messages))
       manifest.conversations.append(
         ConversationEntry(
-          id: info.id, kind: info.kind, name: options.people[info.sourceID ?? info.id], participants: info.participants,
+          id: info.id, kind: info.kind, name: name(of: info.sourceID ?? info.id), participants: info.participants,
           sourceID: info.sourceID, path: path, messageCount: stats.messageCount,
           firstTimestamp: stats.firstTimestamp, lastTimestamp: stats.lastTimestamp,
           externalMembers: externalMembers[info.id].map(Identifier.sortedUnique)))
@@ -234,6 +278,11 @@ public final class BundleBuilder {
       if case .membership(let change) = message.body { result.referencedPeople.formUnion(change.members) }
       result.referencedPeople.formUnion(message.mentions)
       if let quoted = message.replyTo?.sender { result.referencedPeople.insert(quoted) }
+      if let annotations = message.annotations {
+        for reaction in annotations.reactions { result.referencedPeople.formUnion(reaction.users) }
+        if let editor = annotations.edited?.editor { result.referencedPeople.insert(editor) }
+        if let origin = annotations.forwardedFrom?.id { result.referencedPeople.insert(origin) }
+      }
       for (path, reference) in message.mediaReferences {
         let field = path.description
         if let sha = reference.sha256 {
@@ -265,10 +314,10 @@ public final class BundleBuilder {
 
   private func writePeople(_ referenced: Set<Identifier>, into manifest: inout Manifest) throws {
     let writer = try BufferedWriter(creating: workDirectory + "/people", hashing: true)
-    let named = referenced.filter { options.people[$0] != nil }.sorted()
+    let named = referenced.filter { name(of: $0) != nil }.sorted()
     for id in named {
       var line = JSONWriter.serialize(
-        .object(JSONObject(["id": .string(id.text), "name": .string(options.people[id] ?? "")])))
+        .object(JSONObject(["id": .string(id.text), "name": .string(name(of: id) ?? "")])))
       line.append(0x0A)
       try writer.write(line)
     }

@@ -12,12 +12,14 @@ final class MessageOrdering {
     byID = ExternalSorter(directory: directory, name: "by-id", memoryBudget: memoryBudget)
   }
 
-  /// Adds a message's line, read from line `line` of input `input`.
-  func add(_ message: Message, line serialized: [UInt8], input: Int, line: Int64) throws {
+  /// Adds a message's line, read from line `line` (and array element `element`) of input
+  /// `input`.
+  func add(_ message: Message, line serialized: [UInt8], input: Int, line: Int64, element: Int64?) throws {
     var key = message.id.bytes
     key.append(0)
     appendBigEndian(UInt64(input), to: &key)
     appendBigEndian(UInt64(line), to: &key)
+    appendBigEndian(UInt64(element ?? 0), to: &key)
     var payload: [UInt8] = []
     let conversation = message.conversation.bytes
     payload.reserveCapacity(16 + conversation.count + serialized.count)
@@ -51,14 +53,15 @@ final class MessageOrdering {
       try byConversation.add(key: current.key, payload: Array(current.line))
     }
     while let record = try sorted.next() {
-      guard let separator = record.key.firstIndex(of: 0), record.key.count == separator + 17 else {
+      guard let separator = record.key.firstIndex(of: 0), record.key.count == separator + 25 else {
         throw ChatBundleError.io(path: directory, message: "corrupt sort record")
       }
       let id = record.key[..<separator]
       let input = Int(readBigEndian(UInt64.self, from: record.key[(separator + 1)...]))
       let lineNumber = Int64(readBigEndian(UInt64.self, from: record.key[(separator + 9)...]))
+      let element = readBigEndian(UInt64.self, from: record.key[(separator + 17)...])
       let name = inputName(input)
-      let origin = "\(name):\(lineNumber)"
+      let origin = "\(name):\(lineNumber)" + (element > 0 ? " element \(element)" : "")
       let (conversation, timestamp, line) = Self.split(record.payload)
       if let existing = current, existing.id == id {
         let idText = String(decoding: id, as: UTF8.self)
@@ -68,7 +71,9 @@ final class MessageOrdering {
           duplicates.skipped.append(
             Manifest.SkippedRecord(
               input: name, line: lineNumber,
-              reason: "conflicting duplicate of message \(idText) kept from \(existing.origin)", messageID: idText))
+              reason: "conflicting duplicate of message \(idText) kept from \(existing.origin)"
+                + (element > 0 ? " (this copy: element \(element))" : "") + Self.mediaNotBundled(line),
+              messageID: idText))
         } else {
           throw ChatBundleError.conflictingDuplicate(id: idText, first: existing.origin, second: origin)
         }
@@ -83,6 +88,17 @@ final class MessageOrdering {
     }
     try flush()
     return (try byConversation.sorted(), duplicates)
+  }
+
+  /// What a dropped copy's media were, so that the record of the drop says which files the
+  /// bundle does not hold because of it.
+  private static func mediaNotBundled(_ line: ArraySlice<UInt8>) -> String {
+    guard let value = try? JSONParser.parse(line), let message = try? Message(json: value) else { return "" }
+    let files = message.mediaReferences.map { path, reference in
+      let name = reference.name.map { "\"\($0)\"" } ?? path.description
+      return reference.sha256.map { "\(name) sha256 \($0)" } ?? "\(name) (\(reference.missing ?? "missing"))"
+    }
+    return files.isEmpty ? "" : "; its media, not bundled: " + files.joined(separator: ", ")
   }
 
   private static func split(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>) {

@@ -8,7 +8,8 @@ import ChatBundle
 /// that `add` refuses with a `RecordError`, stops the import with the file, line and
 /// reason, or with `--skip-invalid` is recorded as skipped.
 func readExportFile(
-  _ path: String, into builder: BundleBuilder, _ add: (JSONValue, _ input: Int, _ line: Int64) throws -> Void
+  _ path: String, into builder: BundleBuilder,
+  _ add: (JSONValue, _ input: Int, _ line: Int64, _ element: Int64?) throws -> Void
 ) throws {
   var digest = SHA256Digest()
   let input = builder.addInput(name: baseName(of: path), size: 0, sha256: "", records: 0)
@@ -36,7 +37,7 @@ func readExportFile(
     lastLine = record.line
     records += 1
     do {
-      try add(try JSONParser.parse(record.bytes, options: .lenient), input, record.line)
+      try add(try JSONParser.parse(record.bytes, options: .lenient), input, record.line, record.element)
     } catch let error as JSONParseError {
       try reject(path: path, record: record, input: input, reason: "invalid JSON: \(error)", builder: builder)
     } catch let error as RecordError {

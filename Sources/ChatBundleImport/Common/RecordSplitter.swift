@@ -25,6 +25,10 @@ public final class RecordSplitter {
   private var line: Int64 = 1
   private var elementCount: Int64 = 0
   public private(set) var shape: Shape?
+  /// For a wrapped array: the top-level object's members before it, as the text of an
+  /// object (`{"name":…,"id":…}`), once the first `next()` has found the array; a chat's
+  /// header, so that its messages stream one at a time while its name is known.
+  public private(set) var header: [UInt8]?
   private var lineReader: LineReader?
   private var insideArray = false
   private var finishedArray = false
@@ -167,6 +171,9 @@ public final class RecordSplitter {
         start += 1
         insideArray = true
         shape = .wrappedArray
+        var members = captured
+        if members.last == UInt8(ascii: ",") { members.removeLast() }
+        header = members + [UInt8(ascii: "}")]
         return
       }
       captured += keyBytes + [UInt8(ascii: ":")] + (try readValueBytes())

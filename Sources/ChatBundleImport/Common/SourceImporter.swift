@@ -9,9 +9,18 @@ public protocol SourceImporter: AnyObject {
   var onFile: ((String) -> Void)? { get set }
   /// Maps one record, resolves its media and adds it to the builder if it is in scope; a
   /// `RecordError` refuses the record.
-  func add(_ raw: JSONValue, input: Int, line: Int64) throws
+  /// `element` is the record's place in a JSON array (1-based), nil in a line-per-record
+  /// file; every report about the record names it.
+  func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws
   /// What the input itself says about its completeness (sequence numbers), once read.
   var coverage: Coverage? { get }
+}
+
+/// An importer that reads an export as the service lays it out (a folder or an archive
+/// with metadata files beside the messages), so the CLI gives it the inputs as the user
+/// named them instead of expanding them into export files.
+public protocol LayoutImporter: SourceImporter {
+  func importExports(_ inputs: [String]) throws
 }
 
 extension SourceImporter {
@@ -22,7 +31,9 @@ extension SourceImporter {
 
   public func importFile(_ path: String) throws {
     onFile?(path)
-    try readExportFile(path, into: builder) { raw, input, line in try add(raw, input: input, line: line) }
+    try readExportFile(path, into: builder) { raw, input, line, element in
+      try add(raw, input: input, line: line, element: element)
+    }
   }
 }
 

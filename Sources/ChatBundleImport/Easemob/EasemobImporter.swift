@@ -17,10 +17,14 @@ public final class EasemobImporter: SourceImporter {
     self.mediaDirectory = mediaDirectoryPath(mediaDirectory)
   }
 
-  public func add(_ raw: JSONValue, input: Int, line: Int64) throws {
+  public func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws {
+    if let reason = mapper.notAMessageReason(raw) {
+      try builder.skipNonMessage(input: input, line: line, element: element, reason: reason)
+      return
+    }
     let mapped = try mapper.map(raw)
     guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
-    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
+    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line, element: element)
   }
 
   private func resolveMedia(_ mapped: EasemobRecordMapper.Mapped) -> Message {

@@ -16,14 +16,44 @@ public struct EasemobRecordMapper: Sendable {
 
   public typealias Mapped = MappedRecord<Attachment>
 
+  /// Why a record is not a message at all, so that it is recorded as skipped rather
+  /// than refused: the post-send callbacks for read and delivery receipts and for
+  /// notifications carry no content of the conversation.
+  public func notAMessageReason(_ raw: JSONValue) -> String? {
+    guard let chatType = raw.objectValue?["chat_type"]?.stringValue else { return nil }
+    switch chatType {
+    case "read_ack", "delivery_ack", "channel_ack":
+      return "an Easemob \(chatType) callback (a receipt, not a message)"
+    case "notify":
+      return "an Easemob notify callback (a notification, not a message)"
+    default:
+      return nil
+    }
+  }
+
   public func map(_ raw: JSONValue) throws(RecordError) -> Mapped {
+    do {
+      return try mapRecord(raw)
+    } catch {
+      if let foreign = ForeignExportDetector.describe(raw, source: "easemob") {
+        throw RecordError(field: "", message: foreign)
+      }
+      throw error
+    }
+  }
+
+  private func mapRecord(_ raw: JSONValue) throws(RecordError) -> Mapped {
     guard case .object(let record) = raw else {
       throw RecordError(field: "", message: "a record must be a JSON object, found \(raw.typeName)")
     }
     let id = try messageID(record)
     let timestamp = try timestampValue(record)
     let payload = record["payload"]?.objectValue ?? JSONObject()
-    let sender = Identifier.ifValid(payload["from"]?.stringValue ?? record["from"]?.stringValue)
+    let chatType = record["chat_type"]?.stringValue ?? "chat"
+    // An edit callback's `meta.edit_msg` names the original sender; `from` is whoever edited.
+    let editMeta = chatType == "edit" ? payload["meta"]?.objectValue?["edit_msg"]?.objectValue : nil
+    let editor = Identifier.ifValid(payload["from"]?.stringValue ?? record["from"]?.stringValue)
+    let sender = Identifier.ifValid(editMeta?["sender"]?.stringValue) ?? editor
     let receiver = Identifier.ifValid(payload["to"]?.stringValue ?? record["to"]?.stringValue)
     guard let sender else {
       throw RecordError(field: "payload.from", message: "the sender is missing or not a valid id")
@@ -31,26 +61,19 @@ public struct EasemobRecordMapper: Sendable {
     guard let receiver else {
       throw RecordError(field: "payload.to", message: "the receiver is missing or not a valid id")
     }
-    let chatType = record["chat_type"]?.stringValue ?? "chat"
-    let conversation: ConversationInfo
-    switch chatType {
-    case "chat":
-      conversation = DirectConversation.info(sender, receiver)
-    case "groupchat":
-      conversation = ConversationInfo(id: Identifier("group:" + receiver.text), kind: .group, sourceID: receiver)
-    case "chatroom":
-      conversation = ConversationInfo(
-        id: Identifier("chatroom:" + receiver.text), kind: .chatroom, sourceID: receiver)
-    default:
-      throw RecordError(
-        field: "chat_type", message: "\"\(chatType)\" is not a history message type (chat, groupchat or chatroom)")
-    }
+    let conversation = try conversationInfo(
+      record, chatType: chatType, editChatType: editMeta?["chat_type"]?.stringValue, sender: sender,
+      receiver: receiver)
     var message = Message(
       id: id, conversation: conversation.id, timestamp: timestamp, sender: sender,
       body: .unknown(UnknownContent(sourceType: nil)),
       source: SourceRecord(platform: "easemob", raw: raw))
     var attachments: [MediaPath: Attachment] = [:]
-    let bodies = payload["bodies"]?.arrayValue ?? []
+    var bodies = payload["bodies"]?.arrayValue ?? []
+    if bodies.isEmpty, payload["type"]?.stringValue != nil {
+      // Some captures put the one body's members in the payload itself.
+      bodies = [.object(payload)]
+    }
     for (index, element) in bodies.enumerated() {
       guard case .object(let fields) = element else {
         throw RecordError(field: "payload.bodies[\(index)]", message: "a body must be an object")
@@ -67,6 +90,39 @@ public struct EasemobRecordMapper: Sendable {
         message.parts.append(MessagePart(body.body))
       }
     }
+    switch chatType {
+    case "recall":
+      let target = Identifier.ifValid(
+        record["recall_id"]?.stringValue ?? record["recall_id"]?.numberLiteral
+          ?? payload["ack_message_id"]?.stringValue)
+      guard let target else {
+        throw RecordError(field: "recall_id", message: "a recall callback must name the recalled message")
+      }
+      message.body = .recall(target: target)
+      message.parts = []
+      attachments = [:]
+    case "edit":
+      guard
+        let target = Identifier.ifValid(
+          payload["edit_message_id"]?.stringValue ?? payload["edit_message_id"]?.numberLiteral)
+      else {
+        throw RecordError(field: "payload.edit_message_id", message: "an edit callback must name the edited message")
+      }
+      message.editTarget = target
+      let editedAt = SourceCount.count(editMeta?["edit_time"])
+      let operatorID = Identifier.ifValid(editMeta?["operator"]?.stringValue) ?? editor
+      message.edited = MessageEdit(timestamp: editedAt ?? timestamp, editor: operatorID == sender ? nil : operatorID)
+      if let sent = SourceCount.count(editMeta?["send_time"]), (0...BundleLimits.maximumTimestamp).contains(sent) {
+        // The revision stands in the conversation where the original was sent.
+        message.timestamp = max(sent, min(timestamp, BundleLimits.maximumTimestamp))
+      }
+    default:
+      if bodies.isEmpty {
+        message.body = .unknown(
+          UnknownContent(
+            sourceType: payload["type"]?.stringValue ?? "(no bodies)", text: payload["msg"]?.stringValue))
+      }
+    }
     if let ext = payload["ext"]?.objectValue {
       message.replyTo = quote(from: ext)
       switch ext["em_at_list"] {
@@ -78,6 +134,36 @@ public struct EasemobRecordMapper: Sendable {
       }
     }
     return Mapped(message: message, conversation: conversation, attachments: attachments)
+  }
+
+  /// The conversation: a group's is its `group_id` when the record has one (post-send
+  /// callbacks set `to` to a member), else the receiver; an edit or recall callback's is
+  /// the one its original was sent in, as far as the record tells.
+  private func conversationInfo(
+    _ record: JSONObject, chatType: String, editChatType: String?, sender: Identifier, receiver: Identifier
+  ) throws(RecordError) -> ConversationInfo {
+    let groupID = Identifier.ifValid(record["group_id"]?.stringValue ?? record["group_id"]?.numberLiteral)
+    var kind = chatType
+    if chatType == "edit" || chatType == "recall" {
+      let original = editChatType?.split(separator: ":").first.map(String.init)
+      kind = original.flatMap { ["chat", "groupchat", "chatroom"].contains($0) ? $0 : nil } ?? "chat"
+      if groupID != nil && kind == "chat" { kind = "groupchat" }
+    }
+    switch kind {
+    case "chat":
+      return DirectConversation.info(sender, receiver)
+    case "groupchat":
+      let group = groupID ?? receiver
+      return ConversationInfo(id: Identifier("group:" + group.text), kind: .group, sourceID: group)
+    case "chatroom":
+      let room = groupID ?? receiver
+      return ConversationInfo(id: Identifier("chatroom:" + room.text), kind: .chatroom, sourceID: room)
+    default:
+      throw RecordError(
+        field: "chat_type",
+        message: "\"\(chatType)\" is not a message type chatbundle knows (chat, groupchat, chatroom, and the "
+          + "callbacks edit and recall; read_ack, delivery_ack and notify are skipped)")
+    }
   }
 
   /// One body, with the urls its files are to be found by.
@@ -152,8 +238,8 @@ public struct EasemobRecordMapper: Sendable {
     }
   }
 
-  /// `v2:customExts` (a map) first, then any key of the legacy `customExts` array of
-  /// one-key objects that the map does not have.
+  /// `v2:customExts` (a map) first, then any key of `customExts` that the map does not
+  /// have: the legacy array of one-key objects, or a map.
   private func customEvent(_ body: JSONObject) -> CustomEvent {
     var fields: [KeyValue] = []
     var seen: Set<String> = []
@@ -162,8 +248,15 @@ public struct EasemobRecordMapper: Sendable {
       fields.append(KeyValue(key, value.stringValue ?? String(decoding: JSONWriter.serialize(value), as: UTF8.self)))
     }
     for member in body["v2:customExts"]?.objectValue?.members ?? [] { add(member.key, member.value) }
-    for element in body["customExts"]?.arrayValue ?? [] {
-      for member in element.objectValue?.members ?? [] { add(member.key, member.value) }
+    switch body["customExts"] {
+    case .array(let elements)?:
+      for element in elements {
+        for member in element.objectValue?.members ?? [] { add(member.key, member.value) }
+      }
+    case .object(let map)?:
+      // Agora's documented form: one map, like `v2:customExts`.
+      for member in map.members { add(member.key, member.value) }
+    default: break
     }
     return CustomEvent(event: body["customEvent"]?.stringValue, fields: fields)
   }

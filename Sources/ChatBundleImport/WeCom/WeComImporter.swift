@@ -24,7 +24,7 @@ public final class WeComImporter: SourceImporter {
     self.mediaDirectory = mediaDirectoryPath(mediaDirectory)
   }
 
-  public func add(_ raw: JSONValue, input: Int, line: Int64) throws {
+  public func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws {
     // Noted before mapping: a record skipped as invalid or left out by the scope was still
     // delivered.
     let number: Int64? =
@@ -36,7 +36,7 @@ public final class WeComImporter: SourceImporter {
     if let number, number >= 0 { sequence.note(number) } else { sequence.noteMissing() }
     let mapped = try mapper.map(raw)
     guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
-    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line)
+    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line, element: element)
   }
 
   private func resolveMedia(_ mapped: WeComRecordMapper.Mapped) -> Message {

@@ -51,6 +51,17 @@ public struct WeComRecordMapper: Sendable {
   }
 
   public func map(_ raw: JSONValue) throws(RecordError) -> Mapped {
+    do {
+      return try mapRecord(raw)
+    } catch {
+      if let foreign = ForeignExportDetector.describe(raw, source: "wecom") {
+        throw RecordError(field: "", message: foreign)
+      }
+      throw error
+    }
+  }
+
+  private func mapRecord(_ raw: JSONValue) throws(RecordError) -> Mapped {
     guard case .object(let record) = raw else {
       throw RecordError(field: "", message: "a record must be a JSON object, found \(raw.typeName)")
     }
@@ -152,6 +163,16 @@ public struct WeComRecordMapper: Sendable {
     throws(RecordError) -> ConversationInfo
   {
     var receivers: [Identifier] = []
+    switch record["tolist"] {
+    case .array?, nil: break
+    case .string(let text)?:
+      throw RecordError(
+        field: "tolist",
+        message: "is the string \"\(text.prefix(80))\" but WeCom gives an array of user ids (\"tolist\":[\"id\"]); "
+          + "the collector that wrote this file changed it: write tolist as an array")
+    case let other?:
+      throw RecordError(field: "tolist", message: "expected an array of user ids, found \(other.typeName)")
+    }
     for (index, element) in (record["tolist"]?.arrayValue ?? []).enumerated() {
       receivers.append(try identifier(element, field: "tolist[\(index)]"))
     }
