@@ -35,7 +35,9 @@ struct TelegramContentMapper {
       reference.height = SourceCount.count(record["height"])
       return Result(
         body: .media(MediaContent(.image, reference: reference, caption: text.isEmpty ? nil : text)),
-        attachments: [.media: TelegramMedia.Source(path: photo, declaredSize: SourceCount.count(record["photo_file_size"]))])
+        attachments: [
+          .media: TelegramMedia.Source(path: photo, declaredSize: SourceCount.count(record["photo_file_size"]))
+        ])
     }
     if let file = record["file"]?.stringValue {
       return fileContent(record, path: file, text: text)
@@ -89,7 +91,8 @@ struct TelegramContentMapper {
     let caption = text.isEmpty && mediaType == "sticker" ? record["sticker_emoji"]?.stringValue : text
     return Result(
       body: .media(
-        MediaContent(kind, reference: reference, thumbnail: thumbnail, caption: caption?.isEmpty == false ? caption : nil)),
+        MediaContent(
+          kind, reference: reference, thumbnail: thumbnail, caption: caption?.isEmpty == false ? caption : nil)),
       attachments: attachments)
   }
 

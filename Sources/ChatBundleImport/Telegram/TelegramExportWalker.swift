@@ -134,7 +134,8 @@ final class TelegramExportWalker {
         try readChat(section: section, visitor)
       }
       return true
-    } otherMember: { _, _ in }
+    } otherMember: { _, _ in
+    }
   }
 
   private func readChat(section: String, _ visitor: Visitor) throws {
@@ -198,7 +199,9 @@ final class TelegramExportWalker {
         throw FormatError(line: line, message: "a key is not a valid JSON string")
       }
       try skipWhitespace()
-      guard try peek() == UInt8(ascii: ":") else { throw FormatError(line: line, message: "expected ':' after \"\(key)\"") }
+      guard try peek() == UInt8(ascii: ":") else {
+        throw FormatError(line: line, message: "expected ':' after \"\(key)\"")
+      }
       start += 1
       try skipWhitespace()
       members += 1

@@ -114,14 +114,14 @@ public final class TelegramImporter: LayoutImporter {
   }
 
   private func addMessage(_ element: TelegramExportWalker.MessageBytes, path: String, input: Int) throws {
-    let where_ = (mapper?.chat.label ?? "chat") + " message element \(element.element)"
+    let location = (mapper?.chat.label ?? "chat") + " message element \(element.element)"
     do {
       let raw = try JSONParser.parse(Self.repairingHexEscapes(element.bytes), options: .lenient)
-      try add(raw, input: input, line: element.line)
+      try add(raw, input: input, line: element.line, element: element.element)
     } catch let error as JSONParseError {
-      try reject("\(where_): invalid JSON: \(error)", path: path, line: element.line, input: input)
+      try reject("\(location): invalid JSON: \(error)", path: path, line: element.line, input: input)
     } catch let error as RecordError {
-      try reject("\(where_): \(error.description)", path: path, line: element.line, input: input)
+      try reject("\(location): \(error.description)", path: path, line: element.line, input: input)
     }
   }
 
@@ -133,7 +133,7 @@ public final class TelegramImporter: LayoutImporter {
   }
 
   /// Maps one message of the current chat, resolves its media and adds it if in scope.
-  public func add(_ raw: JSONValue, input: Int, line: Int64) throws {
+  public func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws {
     guard var mapper else {
       throw RecordError(field: "", message: "a Telegram message must be read inside its chat")
     }
@@ -145,7 +145,7 @@ public final class TelegramImporter: LayoutImporter {
     let message = mapped.resolvedMessage { reference, source in
       TelegramMedia.resolve(reference, source: source, folder: folder, builder: builder)
     }
-    try builder.add(message, conversation: mapped.conversation, input: input, line: line)
+    try builder.add(message, conversation: mapped.conversation, input: input, line: line, element: element)
   }
 
   /// Telegram Desktop writes control characters other than tab, CR and LF as `\xNN`,

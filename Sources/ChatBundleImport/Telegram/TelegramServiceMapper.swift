@@ -75,7 +75,9 @@ struct TelegramServiceMapper {
         var reference = TelegramContentMapper.reference(path: path, name: nil)
         reference.width = SourceCount.count(record["width"])
         reference.height = SourceCount.count(record["height"])
-        result.photo = (reference, TelegramMedia.Source(path: path, declaredSize: SourceCount.count(record["photo_file_size"])))
+        result.photo = (
+          reference, TelegramMedia.Source(path: path, declaredSize: SourceCount.count(record["photo_file_size"]))
+        )
       }
       return result
     case "delete_group_photo":
@@ -96,7 +98,8 @@ struct TelegramServiceMapper {
       return Result(
         body: .notice(
           period == 0
-            ? "\(actor) turned off auto-delete" : "\(actor) set messages to auto-delete after \(Self.duration(period))"))
+            ? "\(actor) turned off auto-delete" : "\(actor) set messages to auto-delete after \(Self.duration(period))")
+      )
     case "topic_created":
       return Result(body: .notice("\(actor) created the topic “\(title ?? "")”"))
     case "topic_edit":
@@ -110,7 +113,8 @@ struct TelegramServiceMapper {
       return Result(body: .notice("\(actor) allowed the bot to send messages"))
     case "payment_sent":
       let amount = [record["amount"]?.numberLiteral, record["currency"]?.stringValue].compactMap { $0 }
-      return Result(body: .notice("\(actor) sent a payment\(amount.isEmpty ? "" : " of " + amount.joined(separator: " "))"))
+      return Result(
+        body: .notice("\(actor) sent a payment\(amount.isEmpty ? "" : " of " + amount.joined(separator: " "))"))
     case "boost_apply":
       let boosts = SourceCount.count(record["boosts"]) ?? 1
       return Result(body: .notice("\(actor) boosted the group \(boosts == 1 ? "once" : "\(boosts) times")"))

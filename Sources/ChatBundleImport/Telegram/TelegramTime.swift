@@ -22,13 +22,15 @@ struct TelegramTime {
         let milliseconds = Self.milliseconds(seconds: seconds)
       else {
         throw RecordError(
-          field: prefix + "_unixtime", message: "expected seconds since 1970 as a whole number, found \(describe(value))")
+          field: prefix + "_unixtime",
+          message: "expected seconds since 1970 as a whole number, found \(describe(value))")
       }
       return milliseconds
     }
     guard let value = record[prefix] else { return nil }
     guard let text = value.stringValue, let milliseconds = local(text) else {
-      throw RecordError(field: prefix, message: "expected a local time like 2023-01-01T10:00:00, found \(describe(value))")
+      throw RecordError(
+        field: prefix, message: "expected a local time like 2023-01-01T10:00:00, found \(describe(value))")
     }
     return milliseconds
   }

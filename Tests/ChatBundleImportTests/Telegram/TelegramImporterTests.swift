@@ -30,14 +30,15 @@ import Testing
     let summary = try builder.finish(outputPath: output)
     let (collector, report) = BundleCollector.read(output)
     var manifest: Manifest?
-    for case .manifest(let read) in collector.events { manifest = read }
+    for case .manifest(let read) in collector.events { manifest = read.manifest }
     return Packed(
       summary: summary, messages: collector.messages, report: report, manifest: manifest, people: collector.people,
       bytes: try readBytes(output))
   }
 
   /// Writes `result.json` (and `files`) into a fresh export folder.
-  static func export(_ json: String, files: [String: [UInt8]] = [:], in directory: TemporaryDirectory) throws -> String {
+  static func export(_ json: String, files: [String: [UInt8]] = [:], in directory: TemporaryDirectory) throws -> String
+  {
     try directory.write("export/result.json", Array(json.utf8))
     for (name, bytes) in files { try directory.write("export/" + name, bytes) }
     return directory.file("export")
@@ -86,9 +87,10 @@ import Testing
   @Test func theExampleHasEveryShape() throws {
     let packed = try Self.pack([Self.example])
     let byID = Dictionary(uniqueKeysWithValues: packed.messages.map { ($0.id, $0) })
-    #expect(Set(packed.messages.map(\.kind)).isSuperset(of: [
-      .text, .image, .audio, .video, .file, .location, .custom, .memberJoined, .memberLeft, .notice, .unknown,
-    ]))
+    #expect(
+      Set(packed.messages.map(\.kind)).isSuperset(of: [
+        .text, .image, .audio, .video, .file, .location, .custom, .memberJoined, .memberLeft, .notice, .unknown,
+      ]))
     #expect(byID["222:11"]?.edited != nil)
     #expect(byID["222:12"]?.replyTo == ReplyReference(id: "222:11"))
     #expect(byID["222:12"]?.reactions == [Reaction(emoji: "👍", count: 1, users: ["user222"])])
@@ -139,7 +141,8 @@ import Testing
 
   @Test func aSingleChatExportAndItsHexEscapes() throws {
     let directory = try TemporaryDirectory()
-    let folder = try Self.export(Self.chat([Self.text(1, #"bell\x07 and \\x41"#)], type: "personal_chat"), in: directory)
+    let folder = try Self.export(
+      Self.chat([Self.text(1, #"bell\x07 and \\x41"#)], type: "personal_chat"), in: directory)
     let packed = try Self.pack([folder])
     #expect(packed.report.isValid)
     #expect(packed.messages.first?.body == .text("bell\u{7} and \\x41"))
@@ -223,7 +226,10 @@ import Testing
       guard case .media(let content) = message.body else { return "not media" }
       return content.reference?.missing ?? "stored"
     }
-    #expect(reasons == ["unsafe_reference", "unsafe_reference", "unsafe_reference", "unsafe_reference", "not_found", "stored"])
+    #expect(
+      reasons == [
+        "unsafe_reference", "unsafe_reference", "unsafe_reference", "unsafe_reference", "not_found", "stored",
+      ])
     #expect(packed.summary.media == 1)
   }
 
