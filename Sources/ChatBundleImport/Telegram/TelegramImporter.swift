@@ -42,10 +42,17 @@ public final class TelegramImporter: LayoutImporter {
     case .directory:
       let candidate = (input.hasSuffix("/") ? String(input.dropLast()) : input) + "/result.json"
       guard FileStatus.of(candidate, followingLinks: true)?.kind == .regular else {
+        let folder = candidate.dropLast("result.json".count)
+        // Telegram's HTML export writes messages.html; a Slack export has channels.json.
+        let looksLike =
+          FileStatus.of(folder + "messages.html", followingLinks: true) != nil
+          ? " (it looks like Telegram's HTML export: export again with the format set to JSON)"
+          : FileStatus.of(folder + "channels.json", followingLinks: true) != nil
+            ? " (it looks like a Slack export: use --source slack)" : ""
         throw ImportError.unreadableInput(
           path: input,
-          message: "holds no result.json; give the folder Telegram Desktop wrote (ChatExport_… or DataExport_…) "
-            + "or its result.json, exported in the JSON format")
+          message: "holds no result.json\(looksLike); give the folder Telegram Desktop wrote (ChatExport_… or "
+            + "DataExport_…) or its result.json, exported in the JSON format")
       }
       return FileSystem.canonicalPath(candidate) ?? candidate
     default:

@@ -175,6 +175,10 @@ import Testing
     try directory.write("empty/notes.txt", Array("x".utf8))
     #expect(throws: ImportError.self) { try Self.pack([directory.file("empty")]) }
     do { _ = try Self.pack([directory.file("empty")]) } catch { #expect("\(error)".contains("holds no result.json")) }
+    try directory.write("html/messages.html", Array("<html>".utf8))
+    do { _ = try Self.pack([directory.file("html")]) } catch { #expect("\(error)".contains("HTML export")) }
+    try directory.write("slack/channels.json", Array("[]".utf8))
+    do { _ = try Self.pack([directory.file("slack")]) } catch { #expect("\(error)".contains("--source slack")) }
   }
 
   @Test func aTruncatedFileNamesTheLine() throws {
@@ -252,6 +256,32 @@ import Testing
     let chat = Self.chat([Self.text(1), Self.text(2)])
     let packed = try Self.pack([try Self.export(chat, in: first), try Self.export(chat, in: second)])
     #expect(packed.report.isValid && packed.messages.count == 2 && packed.summary.duplicates == 2)
+  }
+
+  @Test func cutAndCorruptedCopiesOfTheExampleAreRefusedOrPackedNeverTrapped() throws {
+    let original = try readBytes(Self.example + "/result.json")
+    var variants: [[UInt8]] = []
+    for cut in stride(from: 1, to: original.count, by: 997) { variants.append(Array(original[..<cut])) }
+    // Bytes that change meaning where they land: quotes, brackets, digits, backslashes, high bits.
+    for (index, offset) in stride(from: 7, to: original.count, by: 1_301).enumerated() {
+      var copy = original
+      copy[offset] =
+        [UInt8(ascii: "\""), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "9"), 0x5C, 0xFF][index % 6]
+      variants.append(copy)
+    }
+    var packed = 0
+    for bytes in variants {
+      let directory = try TemporaryDirectory()
+      try directory.write("export/result.json", bytes)
+      do {
+        let result = try Self.pack([directory.file("export")]) { $0.skipInvalid = true }
+        #expect(result.report.isValid)
+        packed += 1
+      } catch let error as ImportError {
+        #expect("\(error)".contains("result.json"), "\(error)")
+      }
+    }
+    #expect(packed > 0 && packed < variants.count)
   }
 
   // MARK: The shared corpus
