@@ -236,7 +236,8 @@ final class TelegramExportWalker {
     }
   }
 
-  /// Reads one complete JSON value's bytes by tracking strings and nesting.
+  /// Reads one complete JSON value's bytes by tracking strings and nesting. The buffered
+  /// bytes are scanned in place and copied once per refill, not byte by byte.
   private func readValueBytes() throws -> [UInt8] {
     var value: [UInt8] = []
     var depth = 0
@@ -249,18 +250,40 @@ final class TelegramExportWalker {
         try refill()
         continue
       }
-      let byte = buffer[start]
-      if !inString && depth == 0 && !value.isEmpty {
-        let isScalarEnd =
-          byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
-          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == UInt8(ascii: ":")
-        if isScalarEnd { return value }
+      let scanned = try buffer.withUnsafeBufferPointer { bytes in
+        try scan(
+          bytes, from: start, to: end, hasBytes: !value.isEmpty, depth: &depth, inString: &inString,
+          escaped: &escaped)
       }
-      start += 1
-      value.append(byte)
+      value.append(contentsOf: buffer[start..<scanned.index])
+      start = scanned.index
       if value.count > maximumRecordBytes {
         throw FormatError(line: startLine, message: "a value is larger than \(maximumRecordBytes) bytes")
       }
+      if scanned.finished { return value }
+    }
+    if depth > 0 || inString || value.isEmpty {
+      throw FormatError(line: startLine, message: "the file ends inside a value that starts here (truncated?)")
+    }
+    return value
+  }
+
+  /// Scans `bytes[from..<to]` for the end of the value being read; returns where it
+  /// stopped and whether the value is complete there (the index is past its last byte).
+  private func scan(
+    _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, hasBytes: Bool, depth: inout Int, inString: inout Bool,
+    escaped: inout Bool
+  ) throws -> (index: Int, finished: Bool) {
+    var index = from
+    while index < to {
+      let byte = bytes[index]
+      if !inString && depth == 0 && (hasBytes || index > from) {
+        let isScalarEnd =
+          byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == UInt8(ascii: ":")
+        if isScalarEnd { return (index, true) }
+      }
+      index += 1
       if byte == 0x0A { line += 1 }
       if inString {
         if escaped {
@@ -269,25 +292,21 @@ final class TelegramExportWalker {
           escaped = true
         } else if byte == UInt8(ascii: "\"") {
           inString = false
-          if depth == 0 { return value }
+          if depth == 0 { return (index, true) }
         }
         continue
       }
       switch byte {
       case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "{"), UInt8(ascii: "["):
-        depth += 1
+      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
       case UInt8(ascii: "}"), UInt8(ascii: "]"):
         depth -= 1
-        if depth == 0 { return value }
+        if depth == 0 { return (index, true) }
         if depth < 0 { throw FormatError(line: line, message: "unbalanced brackets") }
       default: break
       }
     }
-    if depth > 0 || inString || value.isEmpty {
-      throw FormatError(line: startLine, message: "the file ends inside a value that starts here (truncated?)")
-    }
-    return value
+    return (index, false)
   }
 
   private func skipWhitespace() throws {
