@@ -27,6 +27,13 @@ extension ChatBundleCommand {
         against the message's md5sum and filesize, and one that is absent or differs is listed \
         as missing (not_found, checksum_mismatch, size_mismatch) and the pack goes on.
 
+        For Telegram: the folder Telegram Desktop's JSON export wrote (result.json with the \
+        photos/, files/, voice_messages/… folders beside it), or that result.json itself; a \
+        single chat or the whole account. Media are read from the export folder only (not \
+        --media); a file the export left out is listed as missing (not_exported) and the \
+        pack goes on. Times come from date_unixtime; an old export's local date is read in \
+        --source-tz.
+
         The output is written to a temporary file and renamed at the end, so a failed or \
         interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
         whatever the clock, time zone, locale or order of the inputs.
@@ -37,12 +44,14 @@ extension ChatBundleCommand {
             --conversation 1402541206787 -o march.tar.gz
           chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
           chatbundle pack --source discord exports/ -o guild.tar.gz
+          chatbundle pack --source telegram DataExport_2025-03-10/ -o telegram.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
       case easemob
       case wecom
       case discord
+      case telegram
 
       /// Whether the importer reads the export as the service lays it out (a folder or an
       /// archive), so it is given the inputs as named rather than the export files found
@@ -51,6 +60,7 @@ extension ChatBundleCommand {
         switch self {
         case .easemob, .wecom: false
         case .discord: true
+        case .telegram: true
         }
       }
     }
@@ -217,6 +227,7 @@ extension ChatBundleCommand {
           case .easemob: EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .discord: DiscordImporter(builder: builder)
+          case .telegram: TelegramImporter(builder: builder)
           }
         importer.onFile = onFile
         if let layoutImporter = importer as? any LayoutImporter {
