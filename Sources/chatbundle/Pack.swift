@@ -21,6 +21,13 @@ extension ChatBundleCommand {
         against the message's md5sum and filesize, and one that is absent or differs is listed \
         as missing (not_found, checksum_mismatch, size_mismatch) and the pack goes on.
 
+        For Slack: the workspace export zip, or the folder it unpacks to (users.json, \
+        channels.json, dms.json… and one folder of YYYY-MM-DD.json day files per \
+        conversation). Files whose bytes the export holds (slackdump's attachments/ or \
+        __uploads/) are bundled; files known only by their url_private link are listed as \
+        missing (not_downloaded) and never downloaded. Export tokens (?t=xoxe-…) are removed \
+        from every link and counted in the manifest.
+
         The output is written to a temporary file and renamed at the end, so a failed or \
         interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
         whatever the clock, time zone, locale or order of the inputs.
@@ -30,11 +37,13 @@ extension ChatBundleCommand {
           chatbundle pack --source easemob 2025031009.gz --since 2025-03-01 --until 2025-04-01 \\
             --conversation 1402541206787 -o march.tar.gz
           chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
+          chatbundle pack --source slack "Acme Slack export.zip" --source-tz America/Los_Angeles -o acme.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
       case easemob
       case wecom
+      case slack
 
       /// Whether the importer reads the export as the service lays it out (a folder or an
       /// archive), so it is given the inputs as named rather than the export files found
@@ -42,6 +51,7 @@ extension ChatBundleCommand {
       var readsLayout: Bool {
         switch self {
         case .easemob, .wecom: false
+        case .slack: true
         }
       }
     }
@@ -206,6 +216,10 @@ extension ChatBundleCommand {
           switch source {
           case .easemob: EasemobImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
+          case .slack:
+            SlackImporter(
+              builder: builder, scratchDirectory: tempDir ?? parentDirectory(of: output),
+              onNote: { note in if !quiet { FileStream.standardError.write("note: \(note)".terminalSafe + "\n") } })
           }
         importer.onFile = onFile
         if let layoutImporter = importer as? any LayoutImporter {
@@ -214,7 +228,8 @@ extension ChatBundleCommand {
           try importer.importFiles(exportFiles)
         }
         builder.coverage = pulled.first.map { $0.coverage(scope: options.scope) } ?? importer.coverage
-        let summary = try builder.finish(outputPath: output)
+        // The importer owns scratch copies (a zip's media) that the builder reads here.
+        let summary = try withExtendedLifetime(importer) { try builder.finish(outputPath: output) }
         progress.finish()
         if !quiet {
           printSummary(summary)
