@@ -67,7 +67,8 @@ public final class ZipArchiveReader {
     let kind: FileKind
     do { kind = try FileStatus(path: path, followingLinks: true).kind } catch { throw ArchiveError(error) }
     guard kind == .regular else {
-      throw ArchiveError(.io, operation: "open", message: "is \(kind.description); only regular files are read", path: path)
+      throw ArchiveError(
+        .io, operation: "open", message: "is \(kind.description); only regular files are read", path: path)
     }
     guard let handle = archive_read_new() else {
       throw ArchiveError(.io, operation: "archive_read_new", message: "out of memory", path: path)
@@ -160,7 +161,8 @@ public final class ZipArchiveReader {
   }
 
   private func failure(_ operation: String, status: Int32) -> ArchiveError {
-    let message = handle.flatMap { archive_error_string($0) }.map { String(cString: $0) } ?? "libarchive status \(status)"
+    let message =
+      handle.flatMap { archive_error_string($0) }.map { String(cString: $0) } ?? "libarchive status \(status)"
     // Unrecognised formats and damaged entries alike: callers that must tell a zip from
     // another file look at its first bytes before opening it.
     let kind: ArchiveError.Kind = message.lowercased().contains("truncated") ? .truncated : .corruptCompression

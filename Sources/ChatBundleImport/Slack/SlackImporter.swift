@@ -139,7 +139,8 @@ public final class SlackImporter: LayoutImporter {
       } catch let error as RecordSplitter.FormatError {
         throw ImportError.invalidRecord(path: label, line: error.line, element: nil, message: error.message)
       } catch LineReader.LineError.tooLong(let line, let limit) {
-        throw ImportError.invalidRecord(path: label, line: line, element: nil, message: "line longer than \(limit) bytes")
+        throw ImportError.invalidRecord(
+          path: label, line: line, element: nil, message: "line longer than \(limit) bytes")
       } catch {
         throw ImportError.unreadableInput(path: label, message: "\(error)")
       }

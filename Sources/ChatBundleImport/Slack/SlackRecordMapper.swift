@@ -96,9 +96,11 @@ public struct SlackRecordMapper: Sendable {
       message.body = .notice(rendered.text)
       if kind == "pinned_item" { message.pinTarget = pinTarget(record, channel: context.channel) }
     case nil:
-      attachments = content(record, text: rendered.text, isBot: isBot, folder: context.folder, markup: markup, into: &message)
+      attachments = content(
+        record, text: rendered.text, isBot: isBot, folder: context.folder, markup: markup, into: &message)
     case let kind? where Self.contentSubtypes.contains(kind):
-      attachments = content(record, text: rendered.text, isBot: isBot, folder: context.folder, markup: markup, into: &message)
+      attachments = content(
+        record, text: rendered.text, isBot: isBot, folder: context.folder, markup: markup, into: &message)
     case let kind?:
       // huddle_thread and whatever Slack adds next: kept as what they are, raw says all.
       message.body = .unknown(UnknownContent(sourceType: kind, text: rendered.text.isEmpty ? nil : rendered.text))
@@ -122,7 +124,8 @@ public struct SlackRecordMapper: Sendable {
     let pinnedTo = record["pinned_to"]?.arrayValue ?? []
     message.pinned = context.pinned.contains(ts) || !pinnedTo.isEmpty
     message.forwardedFrom = forwardOrigin(record)
-    return Result(record: Mapped(message: message, conversation: context.conversation, attachments: attachments), names: names)
+    return Result(
+      record: Mapped(message: message, conversation: context.conversation, attachments: attachments), names: names)
   }
 
   /// Text and files: the text is the body and each file a part; a message of files only

@@ -76,7 +76,8 @@ enum SlackTokenScrubber {
       var nameEnd = nameStart
       while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
       let valueStart = nameEnd + 1
-      guard nameEnd > nameStart, nameEnd < bytes.count, bytes[nameEnd] == UInt8(ascii: "="), isToken(bytes, at: valueStart)
+      guard nameEnd > nameStart, nameEnd < bytes.count, bytes[nameEnd] == UInt8(ascii: "="),
+        isToken(bytes, at: valueStart)
       else {
         index = nameStart
         continue
@@ -87,7 +88,8 @@ enum SlackTokenScrubber {
       if byte == UInt8(ascii: "?") {
         // Keep the `?` for the parameters that follow, or drop it when none does.
         if valueEnd < bytes.count, bytes[valueEnd] == UInt8(ascii: "&") {
-          let nextEnd = hasPrefix(bytes, ampersandEntity, at: valueEnd) ? valueEnd + ampersandEntity.count : valueEnd + 1
+          let nextEnd =
+            hasPrefix(bytes, ampersandEntity, at: valueEnd) ? valueEnd + ampersandEntity.count : valueEnd + 1
           removal = nameStart..<nextEnd
         } else {
           removal = index..<valueEnd

@@ -12,7 +12,10 @@ struct SlackWorkspace {
 
   /// A conversation an export lists, or one found only as a folder.
   struct Channel: Equatable {
-    enum Kind: String { case channel, privateChannel = "private channel", direct = "direct message", groupDirect = "group direct message", unlisted = "unlisted folder" }
+    enum Kind: String {
+      case channel, privateChannel = "private channel", direct = "direct message", groupDirect = "group direct message",
+        unlisted = "unlisted folder"
+    }
     /// The id messages of the conversation are numbered under (`C…`, `G…`, `D…`), or the
     /// folder name for a folder no metadata file lists.
     var id: String
@@ -121,14 +124,13 @@ struct SlackWorkspace {
     }
     let value: JSONValue
     do { value = try JSONParser.parse(bytes, options: .lenient) } catch {
-      throw ImportError.invalidRecord(
-        path: export.displayName(file), line: 1, element: nil, message: "invalid JSON: \(error)")
+      throw ImportError.unreadableInput(path: export.displayName(file), message: "invalid JSON: \(error)")
     }
     // slackdump writes `null` for an empty list.
     if value == .null { return [] }
     guard let elements = value.arrayValue else {
-      throw ImportError.invalidRecord(
-        path: export.displayName(file), line: 1, element: nil,
+      throw ImportError.unreadableInput(
+        path: export.displayName(file),
         message: "expected a JSON array, found \(value.typeName); is this the \(file) of a Slack export?")
     }
     return elements
