@@ -157,6 +157,34 @@ import Testing
     #expect(manifest.standardOutput.contains("url_query_parameter"), "\(manifest.standardOutput.prefix(300))")
   }
 
+  /// slackdump's metadata files and its single bot message, laid out as the export they
+  /// come from: the message in #general's folder and in a DM's folder.
+  @Test func theCorpusMetadataAndBotMessagePackAsAnExport() throws {
+    guard let corpus = sharedCorpus()?.appendingPathComponent("slack") else {
+      print("skipped: ../shared/corpus is not in this checkout, so the slackdump metadata was not packed")
+      return
+    }
+    let directory = try TemporaryDirectory()
+    let metadata = corpus.appendingPathComponent("rusq_slackdump_export_metadata").path
+    let bot = try String(
+      contentsOfFile: corpus.appendingPathComponent("rusq_slackdump_bot_message.json").path, encoding: .utf8)
+    var entries: [(String, String)] = [
+      ("general/2023-02-22.json", "[" + bot + "]"), ("DNC8S27U5/2023-02-22.json", "[" + bot + "]"),
+    ]
+    for name in try FileManager.default.contentsOfDirectory(atPath: metadata).sorted() {
+      entries.append((name, try String(contentsOfFile: metadata + "/" + name, encoding: .utf8)))
+    }
+    let packed = try SlackFixtures.pack([try SlackFixtures.folder(entries, in: directory)], in: directory)
+    #expect(packed.report.isValid, "\(packed.report.issues)")
+    #expect(packed.notes.isEmpty, "\(packed.notes)")
+    let inGeneral = try #require(packed.message("CFCHDMLG3:1677029631.029259"))
+    #expect(inGeneral.conversation == "group:CFCHDMLG3")
+    #expect(inGeneral.senderIsBot && inGeneral.sender == "BUEBX9AUR" && inGeneral.body == .text("Some question?"))
+    #expect(inGeneral.edited == MessageEdit(timestamp: 1_677_054_236_000), "edited by the bot itself")
+    let inDM = try #require(packed.message("DNC8S27U5:1677029631.029259"))
+    #expect(inDM.conversation == "chat:UGTRHT2SH:UNEERHWJJ")
+  }
+
   @Test func eachCorpusZipPacksVerifiesAndKeepsEveryRecord() throws {
     guard let corpus = sharedCorpus()?.appendingPathComponent("slack") else {
       print("skipped: ../shared/corpus is not in this checkout, so the Slack samples were not packed")
