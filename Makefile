@@ -57,6 +57,11 @@ demo: build
 	  --people $(WECOM)/people.csv -o $(DEMO)/wecom.tar.gz
 	$(BIN) render $(DEMO)/wecom.tar.gz -o $(DEMO)/wecom-site
 	@echo
+	@echo "== an Easemob post-send callback log: group_id, an edit, a recall, receipts skipped with a reason"
+	$(BIN) pack --source easemob examples/easemob-webhooks/webhooks.jsonl \
+	  --people examples/easemob-webhooks/people.csv -o $(DEMO)/webhooks.tar.gz
+	$(BIN) render $(DEMO)/webhooks.tar.gz -o $(DEMO)/webhooks-site
+	@echo
 	@echo "== render: static HTML transcripts, offline"
 	$(BIN) render $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub -o $(DEMO)/site
 	@echo
@@ -64,6 +69,7 @@ demo: build
 	@echo "extracted: $(abspath $(DEMO)/extracted)"
 	@echo "csv:       $(abspath $(DEMO)/csv)"
 	@echo "wecom:     $(abspath $(DEMO)/wecom-site/index.html)"
+	@echo "webhooks:  $(abspath $(DEMO)/webhooks-site/index.html)"
 	@echo "certificate: $(abspath $(DEMO)/certificate.html)"
 	@echo "open:      $(abspath $(DEMO)/site/index.html)"
 

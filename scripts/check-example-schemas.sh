@@ -11,6 +11,10 @@ python3 scripts/check-schemas.py "$work/example.tar.gz"
 "$bin" pack --quiet --source wecom examples/wecom/messages.jsonl --media examples/wecom/media \
   --people examples/wecom/people.csv -o "$work/wecom.tar.gz"
 python3 scripts/check-schemas.py "$work/wecom.tar.gz"
+# Format 1.3: an Easemob callback log with a revision (feature message-revisions).
+"$bin" pack --quiet --source easemob examples/easemob-webhooks/webhooks.jsonl \
+  --people examples/easemob-webhooks/people.csv -o "$work/webhooks.tar.gz"
+python3 scripts/check-schemas.py "$work/webhooks.tar.gz"
 # Format 1.2: custody, and coverage from WeCom seq numbers with two gaps.
 python3 - "$work/seq.jsonl" <<'PY'
 import json, sys

@@ -22,10 +22,12 @@ struct MessageRenderer {
 
   /// - Parameters:
   ///   - recall: the tombstone that recalled this message, if one did.
+  ///   - revision: the latest record that is a later version of this message.
   ///   - hidden: show only that the message was recalled, not its content.
   ///   - local: the message's local time, when the caller has already worked it out.
   func render(
-    _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, hidden: Bool = false,
+    _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, revision: RevisionNotice? = nil,
+    hidden: Bool = false,
     into html: inout HTML
   ) {
     let local = local ?? clock.local(message.timestamp)
@@ -59,10 +61,17 @@ struct MessageRenderer {
       if let annotations = message.annotations { renderContext(annotations, into: &html) }
       if let reply = message.replyTo { renderReply(reply, into: &html) }
       html.raw("<div class=\"body\">")
-      renderBody(message.body, level: .message, into: &html, depth: 1)
-      for part in message.parts { renderBody(part.body, level: .part, into: &html, depth: 1) }
+      let markup = InlineMarkup.Dialect(platform: message.source.platform.text).map(InlineMarkup.init)
+      renderBody(message.body, level: .message, markup: markup, into: &html, depth: 1)
+      for part in message.parts { renderBody(part.body, level: .part, markup: markup, into: &html, depth: 1) }
       html.raw("</div>")
       if let annotations = message.annotations { renderAfterBody(annotations, into: &html) }
+      if let revision {
+        html.raw("<p class=\"edited\">")
+        html.text(strings(.edited) + " " + clock.local(revision.timestamp).dateTime + " · ")
+        link(to: revision.id, text: strings(.newVersion), into: &html)
+        html.raw("</p>")
+      }
       if message.mentionsAll || !message.mentions.isEmpty {
         html.raw("<p class=\"mentions\"><span class=\"label\">")
         html.text(strings(.mentions))
@@ -240,12 +249,15 @@ struct MessageRenderer {
   /// The id in hex: placeholders hold only `[0-9a-f]`, whatever the id contains.
   static func hexID(_ id: Identifier) -> String { SHA256Digest.hex(id.bytes) }
 
-  private func renderBody(_ body: MessageBody, level: ContentMembers.Level, into html: inout HTML, depth: Int) {
+  /// - Parameter markup: the light markup the source's people type, shown as they saw it.
+  private func renderBody(
+    _ body: MessageBody, level: ContentMembers.Level, markup: InlineMarkup? = nil, into html: inout HTML, depth: Int
+  ) {
     switch body {
     case .text(let text):
-      renderText(text, into: &html)
+      renderText(text, markup: markup, into: &html)
     case .media(let content):
-      if let caption = content.caption, !caption.isEmpty { renderText(caption, into: &html) }
+      if let caption = content.caption, !caption.isEmpty { renderText(caption, markup: markup, into: &html) }
       if let media = content.reference { renderMedia(content.kind, media, thumbnail: content.thumbnail, into: &html) }
     case .location(let place):
       if let location = place {
@@ -280,7 +292,7 @@ struct MessageRenderer {
             html.text(clock.local(timestamp).dateTime)
             html.raw("</span>")
           }
-          renderBody(item.body, level: .part, into: &html, depth: depth + 1)
+          renderBody(item.body, level: .part, markup: markup, into: &html, depth: depth + 1)
           html.raw("</div>")
         }
       }
@@ -309,8 +321,17 @@ struct MessageRenderer {
 
   /// Newlines are kept by CSS (`white-space: pre-wrap`); URLs become links that open only
   /// when clicked, never loaded.
-  private func renderText(_ text: String, into html: inout HTML) {
+  private func renderText(_ text: String, markup: InlineMarkup? = nil, into html: inout HTML) {
     html.raw("<p class=\"text\">")
+    if let markup {
+      markup.render(text, into: &html) { run, html in renderLinks(run, into: &html) }
+    } else {
+      renderLinks(text, into: &html)
+    }
+    html.raw("</p>")
+  }
+
+  private func renderLinks(_ text: String, into html: inout HTML) {
     for piece in LinkDetector.pieces(text) {
       if piece.isLink {
         html.raw("<a rel=\"noopener noreferrer nofollow\" href=\"")
@@ -322,7 +343,6 @@ struct MessageRenderer {
         html.text(piece.text)
       }
     }
-    html.raw("</p>")
   }
 
   private func renderMedia(

@@ -123,7 +123,11 @@ final class SearchIndexWriter {
   /// addresses, taken from the stored members so that every kind is covered alike.
   static func searchableText(_ message: Message) -> String {
     // Most messages are text alone, which needs no joining.
-    if case .text(let text) = message.body, message.parts.isEmpty, !message.hasUnusedMembers { return text }
+    if case .text(let text) = message.body, message.parts.isEmpty, !message.hasUnusedMembers,
+      message.edited?.history.isEmpty ?? true
+    {
+      return text
+    }
     let members = message.contentMembers
     var parts: [String] = []
     if let text = members.text { parts.append(text) }
@@ -138,6 +142,8 @@ final class SearchIndexWriter {
       let content = part.contentMembers
       parts += [content.text, content.media?.name].compactMap { $0 }
     }
+    // Words edited away still find the message: an auditor looks for what was said.
+    parts += message.edited?.history.map(\.text) ?? []
     return parts.joined(separator: "\n")
   }
 

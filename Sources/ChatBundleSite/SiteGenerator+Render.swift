@@ -43,7 +43,9 @@ extension SiteGenerator {
     let building = try SiteGenerator(
       options: options, scratch: scratch, library: library, stylesheet: stylesheet, script: script)
     // An unreadable archive yields no notices here; the verifying pass reports why.
-    building.recalls = (try? RecallScanner.scan(path: bundle)) ?? [:]
+    let notices = (try? RecallScanner.scanNotices(path: bundle)) ?? ScannedNotices()
+    building.recalls = notices.recalls
+    building.revisions = notices.revisions
     let started = Date()
     let (report, returned) = RenderPipeline.run(bundle, into: building)
     let streamed = Date()

@@ -42,6 +42,8 @@ public final class SiteGenerator {
   var provenance = ProvenanceSummary()
   /// Recall notices by recalled message id, found before the pass.
   var recalls: [Identifier: RecallNotice] = [:]
+  /// The latest revision record of each edited original, found before the pass.
+  var revisions: [Identifier: RevisionNotice] = [:]
   /// Media of hidden recalled messages and of shown ones (only with `hideRecalled`).
   private var hiddenMedia: Set<String> = []
   private var shownMedia: Set<String> = []
@@ -164,7 +166,8 @@ public final class SiteGenerator {
         }
       }
     }
-    renderer.render(message, at: local, recall: recall, hidden: hidden, into: &page)
+    renderer.render(
+      message, at: local, recall: recall, revision: revisions[message.id], hidden: hidden, into: &page)
     messages += 1
     if !hidden, let title = pagination.current?.title {
       searchQueue.append(

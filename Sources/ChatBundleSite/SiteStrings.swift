@@ -22,7 +22,7 @@ struct SiteStrings: Sendable {
     case purpose, reference, coverage, delivered, gaps, noGaps, coverageNotStated, sourcePeriods
     case trustedAuthority, authorityNotChecked, untrustedAuthority
     case edited, editedBy, earlierVersions, revisionOf, reactedBy, threadReply, alsoInConversation, pinned
-    case pinnedMessage, bot, forwardedFrom
+    case pinnedMessage, bot, forwardedFrom, newVersion
 
     var english: String {
       switch self {
@@ -107,6 +107,7 @@ struct SiteStrings: Sendable {
       case .pinnedMessage: "the pinned message"
       case .bot: "bot"
       case .forwardedFrom: "Forwarded from"
+      case .newVersion: "the new version"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
       }
     }
@@ -194,6 +195,7 @@ struct SiteStrings: Sendable {
       case .pinnedMessage: "被置顶的消息"
       case .bot: "机器人"
       case .forwardedFrom: "转发自"
+      case .newVersion: "修改后的版本"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
       }
     }

@@ -144,6 +144,34 @@ public struct RandomMessages {
     // stray attachment must still be checked and listed like any other.
     if kind == .location && chance(20) { message.unusedMembers.text = text() }
     if kind == .text && chance(10) { message.unusedMembers.media = media(missing: chance(50)) }
+    if chance(15) { annotate(&message) }
     return message
+  }
+
+  /// Format 1.3's edits, reactions, threads and the rest, each now and then.
+  private mutating func annotate(_ message: inout Message) {
+    func someone() -> Identifier { Identifier(identifier()) }
+    func time() -> Int64 { Int64(int(0...2_000_000_000)) * 1000 }
+    if chance(40) {
+      let history = (0..<int(0...2)).map { _ in MessageRevision(text: text(), timestamp: chance(50) ? time() : nil) }
+      message.edited = MessageEdit(
+        timestamp: chance(70) ? time() : nil, editor: chance(30) ? someone() : nil, history: history)
+    }
+    if chance(40) {
+      message.reactions = (0..<int(1...3)).map { _ in
+        let users = (0..<int(0...3)).map { _ in someone() }
+        return Reaction(
+          emoji: chance(50) ? "👍" : text(maximum: 3) + "x", name: chance(50) ? text(maximum: 3) : nil,
+          count: Int64(users.count + int(0...5)), users: users)
+      }
+    }
+    if chance(30) { message.thread = ThreadReference(root: someone(), broadcast: chance(30)) }
+    message.pinned = chance(10)
+    message.senderIsBot = chance(10)
+    if chance(20) {
+      message.forwardedFrom = ForwardOrigin(
+        name: chance(70) ? text() : nil, id: chance(50) ? someone() : nil, timestamp: chance(50) ? time() : nil)
+    }
+    if message.kind == .notice && chance(50) { message.pinTarget = someone() }
   }
 }

@@ -215,3 +215,25 @@ func packTexts(
     #expect(FileManager.default.fileExists(atPath: directory.file("other/notes.txt")))
   }
 }
+
+@Suite struct CSVAnnotationTests {
+  @Test func annotationsHaveColumnsOfTheirOwn() throws {
+    let directory = try TemporaryDirectory()
+    try AnnotatedBundle.pack(to: directory.file("a.tar.gz"))
+    let summary = try CSVExporter.export(bundle: directory.file("a.tar.gz"), to: directory.file("csv"))
+    #expect(summary.conversations == 1)
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.file("csv")).filter { $0 != "index.csv" }
+    let table = try readExportedCSV(directory.file("csv/" + (files.first ?? "")))
+    #expect(table.header == CSVExporter.messageHeader)
+    var rows: [String: [String: String]] = [:]
+    for row in table.rows { rows[row["message_id"] ?? ""] = row }
+    #expect(rows["root"]?["edited"] == "2025-03-10 09:01:30")
+    #expect(rows["root"]?["reactions"] == "👍 3 (Bob, Carol); partyparrot 1")
+    #expect(rows["root"]?["pinned"] == "yes")
+    #expect(rows["reply"]?["thread_root"] == "root")
+    #expect(rows["bot"]?["sender_bot"] == "yes" && rows["bot"]?["sender_name"] == "Homework Bot")
+    #expect(rows["forward"]?["forwarded_from"] == "School office")
+    #expect(rows["rev"]?["edit_of"] == "broadcast")
+    #expect(rows["reply"]?["edited"] == "" && rows["reply"]?["reactions"] == "")
+  }
+}

@@ -27,8 +27,10 @@ extension Message {
     return bytes
   }
 
-  /// Reads a message back, checking it against the message schema.
-  public init(json value: JSONValue) throws(RecordError) {
+  /// Reads a message back, checking it against the message schema. The members of
+  /// format 1.3 (§8.11) are read only from a bundle of 1.3 or later: in an older one they
+  /// are unknown members, which another writer may have used otherwise.
+  public init(json value: JSONValue, formatVersion: FormatVersion = .current) throws(RecordError) {
     let fields = try FieldReader(value)
     let id = try fields.requiredIdentifier("id")
     let conversation = try fields.requiredIdentifier("conversation")
@@ -53,7 +55,7 @@ extension Message {
     replyTo = try fields.nested("reply_to").map { reader throws(RecordError) in try ReplyReference(reader) }
     mentions = try fields.identifierArray("mentions") ?? []
     mentionsAll = try fields.bool("mentions_all") ?? false
-    annotations = try MessageAnnotations(fields)
+    if formatVersion >= FormatVersion.withAnnotations { annotations = try MessageAnnotations(fields) }
     if let elements = try fields.array("parts") {
       parts.reserveCapacity(elements.count)
       for (index, element) in elements.enumerated() {

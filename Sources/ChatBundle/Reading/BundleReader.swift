@@ -238,9 +238,10 @@ public final class BundleReader: Sequence, IteratorProtocol {
     if LineChecker.checks(entry) {
       var parsing = limits.strictParsing
       if !options.buildsSourceRecords { parsing.unbuiltPath = ["source", "raw"] }
-      open.checker = LineChecker(entry: entry, conversation: conversation, limits: limits, parseOptions: parsing)
+      open.checker = LineChecker(
+        entry: entry, conversation: conversation, limits: limits, parseOptions: parsing,
+        formatVersion: manifest.formatVersion, features: manifest.requiredFeatures)
     }
-    _ = manifest
     if let conversation { pending.append(.conversationStarted(conversation)) }
     if open.delivers { pending.append(.entryStarted(entry)) }
     state = .inEntry(open)

@@ -37,11 +37,18 @@ struct LineChecker {
   private var previousIndexID: [UInt8]?
   private var offset: Int64 = 0
   private var findings: [Finding] = []
+  /// The bundle's format version: members a later version defines are read only from
+  /// bundles of that version, since an older writer may have used the name otherwise.
+  private let formatVersion: FormatVersion
+  private let allowsRevisions: Bool
 
   /// - Parameter conversation: the conversation whose file `entry` is, for messages.
   init(
-    entry: Manifest.FileEntry, conversation: ConversationEntry?, limits: BundleLimits, parseOptions: JSONParser.Options
+    entry: Manifest.FileEntry, conversation: ConversationEntry?, limits: BundleLimits, parseOptions: JSONParser.Options,
+    formatVersion: FormatVersion = .current, features: [String] = []
   ) {
+    self.formatVersion = formatVersion
+    allowsRevisions = features.contains(Manifest.messageRevisionsFeature)
     self.entry = entry
     self.limits = limits
     self.parseOptions = parseOptions
@@ -126,10 +133,16 @@ struct LineChecker {
   private mutating func checkMessage(_ value: JSONValue, number: Int64, offset: Int64) {
     let message: Message
     do {
-      message = try Message(json: value)
+      message = try Message(json: value, formatVersion: formatVersion)
     } catch {
       report(.recordSchema, line: number, error.description)
       return
+    }
+    if message.editTarget != nil && !allowsRevisions {
+      report(
+        .recordSchema, line: number,
+        "message \(message.id) has edit_target, which needs the feature \(Manifest.messageRevisionsFeature) "
+          + "in required_features (spec §8.11.6)")
     }
     guard let conversation else { return }
     if message.conversation != conversation.id {

@@ -17,7 +17,34 @@ public struct RecallNotice: Sendable, Hashable {
   }
 }
 
-/// Collects a bundle's recall tombstones in a quick pass before the verifying one.
+/// A later version of a message (a record with `edit_target`), seen ahead of the original.
+public struct RevisionNotice: Sendable, Hashable {
+  /// The id of the revision record.
+  public var id: Identifier
+  public var target: Identifier
+  /// When the edit was made.
+  public var timestamp: Int64
+
+  public init(id: Identifier, target: Identifier, timestamp: Int64) {
+    self.id = id
+    self.target = target
+    self.timestamp = timestamp
+  }
+}
+
+/// What a transcript must know about a message before it reaches it: whether it was
+/// recalled, and its later versions.
+public struct ScannedNotices: Sendable {
+  /// By recalled message id; the first tombstone for a target wins.
+  public var recalls: [Identifier: RecallNotice] = [:]
+  /// By original message id; the latest revision wins.
+  public var revisions: [Identifier: RevisionNotice] = [:]
+
+  public init() {}
+}
+
+/// Collects a bundle's recall tombstones (and revision records) in a quick pass before
+/// the verifying one.
 ///
 /// A tombstone comes after the message it recalls, but a transcript must mark (or hide) the
 /// original where it appears. This pass inflates the archive and parses only the message
@@ -35,13 +62,32 @@ public enum RecallScanner {
   public static func scan(path: String, limits: BundleLimits = BundleLimits(), maximum: Int = 1_000_000) throws
     -> [Identifier: RecallNotice]
   {
+    try scanNotices(path: path, limits: limits, maximum: maximum).recalls
+  }
+
+  /// Recalls and revisions. Revisions are looked for only in bundles that list the
+  /// feature `message-revisions`, which the manifest, the first entry, says.
+  public static func scanNotices(path: String, limits: BundleLimits = BundleLimits(), maximum: Int = 1_000_000)
+    throws -> ScannedNotices
+  {
     let reader = try TarGzReader(path: path)
     let prefix = BundleLayout.root + "/" + BundleLayout.conversationsDirectory
-    var notices: [Identifier: RecallNotice] = [:]
+    var notices = ScannedNotices()
     var entries = 0
+    var hasRevisions = false
     while let header = try reader.nextEntry() {
       entries += 1
       guard entries <= limits.entries else { break }
+      if entries == 1, header.type == .regular, header.path == BundleLayout.root + "/" + BundleLayout.manifest {
+        var tail: [UInt8] = []
+        _ = try reader.readData { chunk in
+          guard !hasRevisions else { return }
+          let window = tail + chunk
+          hasRevisions = contains(window, featureKey)
+          tail = Array(window.suffix(featureKey.count - 1))
+        }
+        continue
+      }
       // The conversation index counts each kind: with no recall counted, the pass ends
       // here, after a few entries, which keeps the common case nearly free.
       if header.type == .regular, header.path == BundleLayout.root + "/" + BundleLayout.conversationIndex {
@@ -53,7 +99,7 @@ public enum RecallScanner {
           counted = contains(window, countKey)
           tail = Array(window.suffix(countKey.count - 1))
         }
-        if !counted { return [:] }
+        if !counted && !hasRevisions { return notices }
         continue
       }
       guard header.type == .regular, header.path?.hasPrefix(prefix) == true else {
@@ -84,15 +130,29 @@ public enum RecallScanner {
   }
 
   private static let marker = Array(#""kind":"recall""#.utf8)
+  private static let revisionMarker = Array(#""edit_target":"#.utf8)
   private static let countKey = Array(#""recall":"#.utf8)
+  private static let featureKey = Array(#""message-revisions""#.utf8)
 
-  private static func take(_ line: [UInt8], into notices: inout [Identifier: RecallNotice], maximum: Int) throws {
-    guard contains(line, marker), let value = try? JSONParser.parse(line), let message = try? Message(json: value),
-      case .recall(let target?) = message.body
+  private static func take(_ line: [UInt8], into notices: inout ScannedNotices, maximum: Int) throws {
+    let isRecall = contains(line, marker)
+    guard isRecall || contains(line, revisionMarker), let value = try? JSONParser.parse(line),
+      let message = try? Message(json: value)
     else { return }
-    guard notices[target] == nil else { return }
-    guard notices.count < maximum else { throw TooMany(limit: maximum) }
-    notices[target] = RecallNotice(id: message.id, target: target, by: message.sender, timestamp: message.timestamp)
+    if case .recall(let target?) = message.body {
+      guard notices.recalls[target] == nil else { return }
+      guard notices.recalls.count < maximum else { throw TooMany(limit: maximum) }
+      notices.recalls[target] = RecallNotice(
+        id: message.id, target: target, by: message.sender, timestamp: message.timestamp)
+    } else if let target = message.editTarget {
+      // When the edit was made: the record's own edit time, else its time.
+      let editedAt = message.edited?.timestamp ?? message.timestamp
+      if let known = notices.revisions[target], known.timestamp > editedAt { return }
+      guard notices.revisions.count < maximum || notices.revisions[target] != nil else {
+        throw TooMany(limit: maximum)
+      }
+      notices.revisions[target] = RevisionNotice(id: message.id, target: target, timestamp: editedAt)
+    }
   }
 
   private static func contains(_ line: [UInt8], _ pattern: [UInt8]) -> Bool {

@@ -109,13 +109,13 @@ public struct EasemobRecordMapper: Sendable {
         throw RecordError(field: "payload.edit_message_id", message: "an edit callback must name the edited message")
       }
       message.editTarget = target
-      let editedAt = SourceCount.count(editMeta?["edit_time"])
-      let operatorID = Identifier.ifValid(editMeta?["operator"]?.stringValue) ?? editor
-      message.edited = MessageEdit(timestamp: editedAt ?? timestamp, editor: operatorID == sender ? nil : operatorID)
-      if let sent = SourceCount.count(editMeta?["send_time"]), (0...BundleLimits.maximumTimestamp).contains(sent) {
-        // The revision stands in the conversation where the original was sent.
-        message.timestamp = max(sent, min(timestamp, BundleLimits.maximumTimestamp))
+      let editedAt = SourceCount.count(editMeta?["edit_time"]).flatMap {
+        (0...BundleLimits.maximumTimestamp).contains($0) ? $0 : nil
       }
+      let operatorID = Identifier.ifValid(editMeta?["operator"]?.stringValue) ?? editor
+      // The revision keeps the record's own time, when the edit was made, so the transcript
+      // shows it where it happened, linked to the original.
+      message.edited = MessageEdit(timestamp: editedAt ?? timestamp, editor: operatorID == sender ? nil : operatorID)
     default:
       if bodies.isEmpty {
         message.body = .unknown(
