@@ -85,7 +85,7 @@ let package = Package(
       ]),
     .testTarget(
       name: "ChatBundleImportTests",
-      dependencies: ["ChatBundleImport", "ChatBundleTestSupport"]),
+      dependencies: ["ArchiveIO", "ChatBundleImport", "ChatBundleTestSupport"]),
     .testTarget(
       name: "ChatBundleSiteTests",
       dependencies: [

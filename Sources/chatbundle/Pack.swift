@@ -33,6 +33,12 @@ extension ChatBundleCommand {
         --media); a file the export left out is listed as missing (not_exported) and the \
         pack goes on. Times come from date_unixtime; an old export's local date is read in \
         --source-tz.
+        For Slack: the workspace export zip, or the folder it unpacks to (users.json, \
+        channels.json, dms.json… and one folder of YYYY-MM-DD.json day files per \
+        conversation). Files whose bytes the export holds (slackdump's attachments/ or \
+        __uploads/) are bundled; files known only by their url_private link are listed as \
+        missing (not_downloaded) and never downloaded. Export tokens (?t=xoxe-…) are removed \
+        from every link and counted in the manifest.
 
         The output is written to a temporary file and renamed at the end, so a failed or \
         interrupted pack leaves nothing at OUT. The same inputs give a byte-identical bundle \
@@ -45,6 +51,7 @@ extension ChatBundleCommand {
           chatbundle pack --source wecom messages.jsonl --media media/ --people people.csv -o wecom.tar.gz
           chatbundle pack --source discord exports/ -o guild.tar.gz
           chatbundle pack --source telegram DataExport_2025-03-10/ -o telegram.tar.gz
+          chatbundle pack --source slack "Acme Slack export.zip" --source-tz America/Los_Angeles -o acme.tar.gz
         """)
 
     enum Source: String, ExpressibleByArgument, CaseIterable {
@@ -52,6 +59,18 @@ extension ChatBundleCommand {
       case wecom
       case discord
       case telegram
+      case slack
+
+      /// The zone the source's users most likely live in, when --source-tz is not given:
+      /// Discord writes offsets and has no home zone; Slack cuts its day files in Los
+      /// Angeles time; Easemob and WeCom serve China.
+      var defaultTimeZone: String {
+        switch self {
+        case .easemob, .wecom, .telegram: "Asia/Shanghai"
+        case .discord: "UTC"
+        case .slack: "America/Los_Angeles"
+        }
+      }
 
       /// Whether the importer reads the export as the service lays it out (a folder or an
       /// archive), so it is given the inputs as named rather than the export files found
@@ -61,6 +80,7 @@ extension ChatBundleCommand {
         case .easemob, .wecom: false
         case .discord: true
         case .telegram: true
+        case .slack: true
         }
       }
     }
@@ -97,7 +117,7 @@ extension ChatBundleCommand {
 
     @Option(
       help:
-        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob and WeCom, UTC for Discord)."
+        "IANA time zone of the source's users, recorded in the bundle (default: Asia/Shanghai for Easemob, WeCom and Telegram, UTC for Discord, America/Los_Angeles for Slack)."
     )
     var sourceTz: String?
 
@@ -160,7 +180,7 @@ extension ChatBundleCommand {
     func run() throws {
       // Read first, so that a wrong key path fails before the work, not after it.
       let signingKeys = try signingKeyPaths.map(loadSigningKey)
-      let zone = sourceTz ?? (source == .discord ? "UTC" : "Asia/Shanghai")
+      let zone = sourceTz ?? source.defaultTimeZone
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
       let existing: OutputPlacement.Existing = force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
       do {
@@ -228,6 +248,10 @@ extension ChatBundleCommand {
           case .wecom: WeComImporter(builder: builder, mediaDirectory: mediaDirectory)
           case .discord: DiscordImporter(builder: builder)
           case .telegram: TelegramImporter(builder: builder)
+          case .slack:
+            SlackImporter(
+              builder: builder, scratchDirectory: tempDir ?? parentDirectory(of: output),
+              onNote: { note in if !quiet { FileStream.standardError.write("note: \(note)".terminalSafe + "\n") } })
           }
         importer.onFile = onFile
         if let layoutImporter = importer as? any LayoutImporter {
@@ -236,7 +260,8 @@ extension ChatBundleCommand {
           try importer.importFiles(exportFiles)
         }
         builder.coverage = pulled.first.map { $0.coverage(scope: options.scope) } ?? importer.coverage
-        let summary = try builder.finish(outputPath: output)
+        // The importer owns scratch copies (a zip's media) that the builder reads here.
+        let summary = try withExtendedLifetime(importer) { try builder.finish(outputPath: output) }
         progress.finish()
         if !quiet {
           printSummary(summary)
