@@ -62,6 +62,20 @@ demo: build
 	  --people examples/easemob-webhooks/people.csv -o $(DEMO)/webhooks.tar.gz
 	$(BIN) render $(DEMO)/webhooks.tar.gz -o $(DEMO)/webhooks-site
 	@echo
+	@echo "== Slack: a workspace export (channels, a private channel, a DM, a group DM; edits, reactions, threads, files; export tokens removed)"
+	$(BIN) pack --source slack examples/slack -o $(DEMO)/slack.tar.gz
+	$(BIN) verify $(DEMO)/slack.tar.gz
+	$(BIN) render $(DEMO)/slack.tar.gz -o $(DEMO)/slack-site --lang en
+	$(BIN) export csv $(DEMO)/slack.tar.gz -o $(DEMO)/slack-csv
+	@echo
+	@echo "== Telegram: an account export (a chat, a forum group, a bot, a left channel; edits, reactions, threads, media present, absent and not exported)"
+	$(BIN) pack --source telegram examples/telegram/DataExport_2025-03-10 --source-tz Europe/Berlin -o $(DEMO)/telegram.tar.gz
+	$(BIN) render $(DEMO)/telegram.tar.gz -o $(DEMO)/telegram-site --lang en
+	@echo
+	@echo "== Discord: DiscordChatExporter files (a guild channel, a thread, a DM, a group DM; edits, reactions, media present and absent)"
+	$(BIN) pack --source discord examples/discord -o $(DEMO)/discord.tar.gz
+	$(BIN) render $(DEMO)/discord.tar.gz -o $(DEMO)/discord-site --lang en
+	@echo
 	@echo "== render: static HTML transcripts, offline"
 	$(BIN) render $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub -o $(DEMO)/site
 	@echo
@@ -70,6 +84,9 @@ demo: build
 	@echo "csv:       $(abspath $(DEMO)/csv)"
 	@echo "wecom:     $(abspath $(DEMO)/wecom-site/index.html)"
 	@echo "webhooks:  $(abspath $(DEMO)/webhooks-site/index.html)"
+	@echo "slack:     $(abspath $(DEMO)/slack-site/index.html)"
+	@echo "telegram:  $(abspath $(DEMO)/telegram-site/index.html)"
+	@echo "discord:   $(abspath $(DEMO)/discord-site/index.html)"
 	@echo "certificate: $(abspath $(DEMO)/certificate.html)"
 	@echo "open:      $(abspath $(DEMO)/site/index.html)"
 

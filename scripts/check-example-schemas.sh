@@ -15,6 +15,13 @@ python3 scripts/check-schemas.py "$work/wecom.tar.gz"
 "$bin" pack --quiet --source easemob examples/easemob-webhooks/webhooks.jsonl \
   --people examples/easemob-webhooks/people.csv -o "$work/webhooks.tar.gz"
 python3 scripts/check-schemas.py "$work/webhooks.tar.gz"
+# The layout sources: Slack (a credential removed and counted), Telegram, Discord.
+"$bin" pack --quiet --source slack examples/slack -o "$work/slack.tar.gz"
+python3 scripts/check-schemas.py "$work/slack.tar.gz"
+"$bin" pack --quiet --source telegram examples/telegram/DataExport_2025-03-10 -o "$work/telegram.tar.gz"
+python3 scripts/check-schemas.py "$work/telegram.tar.gz"
+"$bin" pack --quiet --source discord examples/discord -o "$work/discord.tar.gz"
+python3 scripts/check-schemas.py "$work/discord.tar.gz"
 # Format 1.2: custody, and coverage from WeCom seq numbers with two gaps.
 python3 - "$work/seq.jsonl" <<'PY'
 import json, sys

@@ -59,4 +59,18 @@ public enum MissingReason: String, Sendable, CaseIterable {
   case sizeMismatch = "size_mismatch"
   /// The file's checksum differs from the one the message declares.
   case checksumMismatch = "checksum_mismatch"
+  /// Since 1.3: the export holds only a link to the file, never fetched.
+  case notDownloaded = "not_downloaded"
+  /// Since 1.3: the export says it left the file out.
+  case notExported = "not_exported"
+  /// Since 1.3: the export says the file could not be had.
+  case unavailable
+  /// Since 1.3: the export's path leads out of the folder given.
+  case outsideExport = "outside_export"
+  /// Since 1.3: the service says the file was deleted.
+  case fileDeleted = "file_deleted"
+  /// Since 1.3: the service hides the file under its plan's limits.
+  case hiddenByPlanLimit = "hidden_by_plan_limit"
+  /// Since 1.3: the file lives in another service.
+  case externalFile = "external_file"
 }
