@@ -54,7 +54,7 @@ let package = Package(
       name: "ChatBundleSite",
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
     // CSV for people and a migration file for Easemob's import API, from a verified bundle.
-    .target(name: "ChatBundleExport", dependencies: ["ChatBundle"]),
+    .target(name: "ChatBundleExport", dependencies: ["ArchiveIO", "ChatBundle"]),
     // Network connectors: pulls Easemob history and media, replays import bodies.
     .target(
       name: "ChatBundleConnect",

@@ -26,6 +26,8 @@ case "${1:-build}" in
     command -v unzip >/dev/null || want+=(unzip)
     # RFC 3161 timestamps: openssl makes the test CA and TSA certificates and answers as the TSA.
     command -v openssl >/dev/null || want+=(openssl)
+    # export sql: a test loads the script into a PostgreSQL server it starts on 127.0.0.1.
+    { command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || want+=(postgresql)
     ;;
   bench)
     command -v pigz >/dev/null || want+=(pigz)

@@ -7,12 +7,50 @@ import Foundation
 extension ChatBundleCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a verified bundle in another format: CSV, or Easemob import requests.",
+      abstract: "Write a verified bundle in another format: CSV, a PostgreSQL script, or Easemob import requests.",
       discussion: """
         Every export verifies the bundle in the same pass and refuses an invalid one \
         (exit 1), writing nothing.
         """,
-      subcommands: [ExportCSV.self, ExportEasemobImport.self])
+      subcommands: [ExportCSV.self, ExportSQL.self, ExportEasemobImport.self])
+  }
+
+  struct ExportSQL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "sql",
+      abstract: "Write one SQL script that loads the bundle into PostgreSQL (psql -f).",
+      discussion: """
+        Tables: bundle, conversations, people, messages, media, reactions, mentions. Rows are \
+        loaded with COPY in one transaction and the keys are added after them, so an error \
+        leaves nothing behind. Times are timestamptz (UTC) beside the exact milliseconds; \
+        messages.line holds each message's bundle line (its JSON, source record included), \
+        so nothing of the bundle is lost.
+
+        Example:
+          chatbundle export sql class.tar.gz -o class.sql
+          createdb archive && psql -v ON_ERROR_STOP=1 -d archive -f class.sql
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "The SQL file to write.")
+    var output: String
+
+    @Flag(help: "Replace OUT if it is a regular file.")
+    var force = false
+
+    func run() throws {
+      try requireReadableFile(bundle)
+      try runExport {
+        let summary = try SQLExport.export(bundle: bundle, to: output, force: force)
+        for warning in summary.warnings { printSafe(warning) }
+        printSafe(
+          "exported \(summary.messages) messages in \(summary.conversations) conversations to \(summary.path)",
+          "  load with: psql -v ON_ERROR_STOP=1 -d DATABASE -f \(summary.path)",
+          "bundle id \(summary.bundleID) (verified)")
+      }
+    }
   }
 
   struct ExportCSV: ParsableCommand {
