@@ -26,14 +26,16 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
-    // The only two C modules. Nothing but ArchiveIO imports them, nor the C library: its
+    // The only C modules. Nothing but ArchiveIO imports them, nor the C library: its
     // system calls go through swift-system there too.
     .systemLibrary(
       name: "CLibArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // export sqlite: the system's libsqlite3 (its FTS5 is built in on Debian).
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     .target(
       name: "ArchiveIO",
-      dependencies: ["CLibArchive", "CZlib", .product(name: "SystemPackage", package: "swift-system")]),
+      dependencies: ["CLibArchive", "CZlib", "CSQLite", .product(name: "SystemPackage", package: "swift-system")]),
     .target(
       name: "ChatBundle",
       dependencies: ["ArchiveIO", .product(name: "Crypto", package: "swift-crypto")]),
@@ -91,7 +93,11 @@ let package = Package(
       dependencies: [
         "ChatBundleSite", "ChatBundleTestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
       ], exclude: ["Golden"]),
-    .testTarget(name: "ChatBundleExportTests", dependencies: ["ChatBundleExport", "ChatBundleTestSupport"]),
+    .testTarget(
+      name: "ChatBundleExportTests",
+      dependencies: [
+        "ChatBundleExport", "ChatBundleTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
     // The fake Easemob server (Hummingbird, on 127.0.0.1) lives in these tests, not in the product.
     .testTarget(

@@ -8,6 +8,7 @@ case "${1:-build}" in
   build)
     pkg-config --exists libarchive 2>/dev/null || want+=(libarchive-dev)
     pkg-config --exists zlib 2>/dev/null || want+=(zlib1g-dev)
+    pkg-config --exists sqlite3 2>/dev/null || want+=(libsqlite3-dev)
     command -v pkg-config >/dev/null || want+=(pkg-config)
     ;;
   test)
@@ -27,6 +28,8 @@ case "${1:-build}" in
     # RFC 3161 timestamps: openssl makes the test CA and TSA certificates and answers as the TSA.
     command -v openssl >/dev/null || want+=(openssl)
     # export sql: a test loads the script into a PostgreSQL server it starts on 127.0.0.1.
+    # export sqlite and export sql --dialect sqlite: the tests query the files with sqlite3.
+    command -v sqlite3 >/dev/null || want+=(sqlite3)
     { command -v psql >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || want+=(postgresql)
     ;;
   bench)

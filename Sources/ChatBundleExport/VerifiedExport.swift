@@ -14,10 +14,10 @@ extension BundleExporter {
 /// Runs the verifying pass that feeds an exporter, and stops unless the bundle is valid:
 /// the exporter's own failure first, then an unreadable file, then an invalid bundle.
 /// Returns the report and the bundle id.
-func verifiedExport<Exporter: BundleExporter>(_ bundle: String, into exporter: Exporter) throws
-  -> (VerificationReport, String)
-{
-  let report = try BundleReader(path: bundle, options: Exporter.readingOptions).run { try exporter.handle($0) }
+func verifiedExport<Exporter: BundleExporter>(
+  _ bundle: String, into exporter: Exporter, options: BundleReadingOptions = Exporter.readingOptions
+) throws -> (VerificationReport, String) {
+  let report = try BundleReader(path: bundle, options: options).run { try exporter.handle($0) }
   if let readError = report.readError { throw ExportError.unreadable("cannot read \(bundle): \(readError)") }
   guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
   return (report, bundleID)

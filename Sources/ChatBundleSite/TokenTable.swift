@@ -1,3 +1,5 @@
+import ChatBundle
+
 /// The search tokens of a stretch of documents and the documents each appears in.
 ///
 /// Tokens live in an open-addressing table (FNV-1a over their bytes) with one byte arena;

@@ -7,28 +7,34 @@ import Foundation
 extension ChatBundleCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a verified bundle in another format: CSV, a PostgreSQL script, or Easemob import requests.",
+      abstract: "Write a verified bundle in another format: CSV, SQL, SQLite, or Easemob import requests.",
       discussion: """
         Every export verifies the bundle in the same pass and refuses an invalid one \
         (exit 1), writing nothing.
         """,
-      subcommands: [ExportCSV.self, ExportSQL.self, ExportEasemobImport.self])
+      subcommands: [ExportCSV.self, ExportSQL.self, ExportSQLite.self, ExportEasemobImport.self])
   }
 
   struct ExportSQL: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "sql",
-      abstract: "Write one SQL script that loads the bundle into PostgreSQL (psql -f).",
+      abstract: "Write one SQL script that loads the bundle into PostgreSQL or SQLite.",
       discussion: """
-        Tables: bundle, conversations, people, messages, media, reactions, mentions. Rows are \
-        loaded with COPY in one transaction and the keys are added after them, so an error \
-        leaves nothing behind. Times are timestamptz (UTC) beside the exact milliseconds; \
-        messages.line holds each message's bundle line (its JSON, source record included), \
-        so nothing of the bundle is lost.
+        The same tables as 'export sqlite' (bundle, conversations, people, members, \
+        messages, media, media_files, missing_media, skipped_records, reactions, mentions): \
+        CREATE TABLE, then INSERTs of up to 500 rows, in one transaction, so an error leaves \
+        nothing behind; for PostgreSQL the keys and indexes come after the rows. Message \
+        columns are named as the bundle's message members, objects and arrays as JSON \
+        (jsonb in PostgreSQL), source holds the raw record. Times are the millisecond \
+        integer (ts) and a UTC timestamp (ts_utc). PostgreSQL cannot hold U+0000 in text: \
+        it is written as U+FFFD there; SQLite keeps it. The script never carries file bytes \
+        (media_files.data is null; the path is where 'chatbundle extract' puts the file).
 
-        Example:
+        Examples:
           chatbundle export sql class.tar.gz -o class.sql
           createdb archive && psql -v ON_ERROR_STOP=1 -d archive -f class.sql
+          chatbundle export sql class.tar.gz --dialect sqlite -o class-sqlite.sql
+          sqlite3 -bail class.sqlite < class-sqlite.sql
         """)
 
     @Argument(help: "The bundle (.tar.gz).")
@@ -37,18 +43,58 @@ extension ChatBundleCommand {
     @Option(name: .shortAndLong, help: "The SQL file to write.")
     var output: String
 
+    @Option(help: "The SQL dialect: postgresql or sqlite.")
+    var dialect: SQLDialect = .postgresql
+
     @Flag(help: "Replace OUT if it is a regular file.")
     var force = false
 
     func run() throws {
-      try requireReadableFile(bundle)
-      try runExport {
-        let summary = try SQLExport.export(bundle: bundle, to: output, force: force)
-        for warning in summary.warnings { printSafe(warning) }
-        printSafe(
-          "exported \(summary.messages) messages in \(summary.conversations) conversations to \(summary.path)",
-          "  load with: psql -v ON_ERROR_STOP=1 -d DATABASE -f \(summary.path)",
-          "bundle id \(summary.bundleID) (verified)")
+      let load =
+        dialect == .postgresql ? "psql -v ON_ERROR_STOP=1 -d DATABASE -f " : "sqlite3 -bail DATABASE.sqlite < "
+      try runDatabaseExport(bundle: bundle, note: { "  load with: " + load + $0.path }) { progress in
+        try SQLExport.export(bundle: bundle, to: output, dialect: dialect, force: force, progress: progress)
+      }
+    }
+  }
+
+  struct ExportSQLite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "sqlite",
+      abstract: "Write a SQLite database of the bundle, with a full-text index, to query at once.",
+      discussion: """
+        Tables: bundle (the manifest's facts), conversations, people, members, messages \
+        (columns named as the bundle's message members; source holds the raw record as \
+        JSON), media (every reference), media_files (path as 'chatbundle extract' lays it \
+        out, and with --media blob the bytes), missing_media, skipped_records, reactions, \
+        mentions; foreign keys and indexes on time, sender and conversation. messages_fts \
+        is a full-text index of each message's text in the site's search tokens: Chinese as \
+        character pairs, so a two-character word is one term, other words lowercased.
+
+        Examples:
+          chatbundle export sqlite class.tar.gz -o class.sqlite
+          sqlite3 class.sqlite "SELECT m.ts_utc, p.name, m.summary FROM messages_fts f \\
+            JOIN messages m ON m.seq = f.rowid LEFT JOIN people p ON p.id = m.sender \\
+            WHERE messages_fts MATCH '开会' ORDER BY m.ts"
+        A longer Chinese word is the phrase of its pairs: MATCH '"今天 天开 开会"'.
+        """)
+
+    @Argument(help: "The bundle (.tar.gz).")
+    var bundle: String
+
+    @Option(name: .shortAndLong, help: "The SQLite file to write.")
+    var output: String
+
+    @Option(help: "media_files.data: path (null, the path column says where the file is) or blob (the bytes).")
+    var media: SQLiteExport.Media = .path
+
+    @Flag(help: "Replace OUT if it is a regular file.")
+    var force = false
+
+    func run() throws {
+      try runDatabaseExport(bundle: bundle, note: { _ in "  written with SQLite \(SQLiteExport.libraryVersion)" }) {
+        progress in
+        try SQLiteExport.export(bundle: bundle, to: output, media: media, force: force, progress: progress)
       }
     }
   }
@@ -191,6 +237,23 @@ extension ChatBundleCommand {
         try await replayEasemobImport(file: output, connection: connection, unconfirmed: unconfirmed, quiet: false)
       }
     }
+  }
+}
+
+/// Runs a database export with its progress on a terminal, then prints what it wrote.
+private func runDatabaseExport(
+  bundle: String, note: (SQLExportSummary) -> String, _ export: (@escaping ExportProgress) throws -> SQLExportSummary
+) throws {
+  try requireReadableFile(bundle)
+  try runExport {
+    let status = ExportStatus()
+    defer { status.clear() }
+    let summary = try export(status.show)
+    status.clear()
+    for warning in summary.warnings { printSafe(warning) }
+    printSafe(
+      "exported \(summary.messages) messages in \(summary.conversations) conversations to \(summary.path)",
+      note(summary), "bundle id \(summary.bundleID) (verified)")
   }
 }
 

@@ -86,6 +86,36 @@ private let unzip = program(["unzip"])
       try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["bad.tar.gz", "class.tar.gz"])
   }
 
+  @Test func databaseExportsOfTheExample() throws {
+    let directory = try TemporaryDirectory()
+    try packExample(to: directory.file("class.tar.gz"))
+    let sqlite = try ChatBundleBinary.run([
+      "export", "sqlite", directory.file("class.tar.gz"), "-o", directory.file("class.sqlite"), "--media", "blob",
+    ])
+    #expect(sqlite.status == 0, "\(sqlite.standardError)")
+    #expect(sqlite.standardOutput.contains("exported 37 messages in 3 conversations"))
+    let header = try readBytes(directory.file("class.sqlite")).prefix(16)
+    #expect(Array(header) == Array("SQLite format 3\0".utf8))
+    for dialect in ["postgresql", "sqlite"] {
+      let script = try ChatBundleBinary.run([
+        "export", "sql", directory.file("class.tar.gz"), "--dialect", dialect, "-o", directory.file(dialect + ".sql"),
+      ])
+      #expect(script.status == 0, "\(script.standardError)")
+      #expect(script.standardOutput.contains(dialect == "sqlite" ? "sqlite3 -bail" : "psql -v ON_ERROR_STOP=1"))
+    }
+    let unknown = try ChatBundleBinary.run([
+      "export", "sql", directory.file("class.tar.gz"), "--dialect", "oracle", "-o", directory.file("o.sql"),
+    ])
+    #expect(unknown.status == 64 || unknown.status == 2)
+    #expect(unknown.standardError.contains("oracle"))
+    try corrupt(directory.file("class.tar.gz"), to: directory.file("bad.tar.gz"))
+    let refused = try ChatBundleBinary.run([
+      "export", "sqlite", directory.file("bad.tar.gz"), "-o", directory.file("bad.sqlite"),
+    ])
+    #expect(refused.status == 1)
+    #expect(!FileManager.default.fileExists(atPath: directory.file("bad.sqlite")))
+  }
+
   @Test func easemobImportOfTheExample() throws {
     let directory = try TemporaryDirectory()
     try packExample(to: directory.file("class.tar.gz"))

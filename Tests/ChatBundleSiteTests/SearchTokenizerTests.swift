@@ -1,3 +1,4 @@
+import ChatBundle
 import PropertyBased
 import Testing
 

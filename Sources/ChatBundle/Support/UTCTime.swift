@@ -7,8 +7,10 @@ public enum UTCTime {
     return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
   }
 
-  /// RFC 3339 in UTC with a `Z`, with milliseconds only when they are not zero.
-  public static func timestamp(milliseconds: Int64) -> String {
+  /// RFC 3339 in UTC with a `Z`, with milliseconds only when they are not zero; with
+  /// `alwaysMilliseconds`, always three digits of them, so that the texts sort as the times
+  /// do (a database's text column compares them as text).
+  public static func timestamp(milliseconds: Int64, alwaysMilliseconds: Bool = false) -> String {
     let days = floorDivide(milliseconds, 86_400_000)
     let inDay = milliseconds - days * 86_400_000
     let (year, month, day) = civil(days: days)
@@ -16,7 +18,7 @@ public enum UTCTime {
     var text =
       pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
       + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2)
-    if inDay % 1000 != 0 { text += "." + pad(inDay % 1000, 3) }
+    if alwaysMilliseconds || inDay % 1000 != 0 { text += "." + pad(inDay % 1000, 3) }
     return text + "Z"
   }
 

@@ -1,30 +1,32 @@
 /// Splits text into search tokens: Chinese, Japanese and Korean runs into overlapping
 /// character pairs (a single character stays itself), other runs into lowercase words of two
-/// characters or more. `assets/search.js` implements exactly the same rules for queries, so
-/// a word typed in the search box finds the messages that contain it.
-enum SearchTokenizer {
+/// characters or more. The site's `assets/search.js` implements exactly the same rules for
+/// queries, so a word typed in the search box finds the messages that contain it; the
+/// SQLite export's full-text table holds the same tokens, so a two-character Chinese word
+/// is a term there too.
+public enum SearchTokenizer {
   /// Full-width ASCII to ASCII, then ASCII letters to lowercase.
-  static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+  public static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
     var value = scalar.value
     if (0xFF01...0xFF5E).contains(value) { value -= 0xFEE0 }
     if (0x41...0x5A).contains(value) { value += 0x20 }
     return Unicode.Scalar(value) ?? scalar
   }
 
-  static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+  public static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar.value {
     case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xAC00...0xD7AF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
     default: false
     }
   }
 
-  static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+  public static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
     let value = scalar.value
     return (0x30...0x39).contains(value) || (0x61...0x7A).contains(value) || (0xC0...0x24F).contains(value)
   }
 
   /// The tokens of a text as UTF-8 bytes, sorted and without repeats.
-  static func tokenBytes(_ text: String) -> [[UInt8]] {
+  public static func tokenBytes(_ text: String) -> [[UInt8]] {
     var result: Set<[UInt8]> = []
     forEachToken(in: text) { result.insert(Array($0)) }
     return result.sorted { $0.lexicographicallyPrecedes($1) }
@@ -35,7 +37,7 @@ enum SearchTokenizer {
   /// every message, so it reads the text's UTF-8 in place: a Chinese pair is handed over as
   /// the bytes of the text itself (the two characters are adjacent and never folded), and
   /// only words, which fold, are copied, into a buffer on the stack.
-  static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+  public static func forEachToken(in text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
     var text = text
     try text.withUTF8 { utf8 in
       try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * maximumWordCharacters) { word in
@@ -105,7 +107,7 @@ enum SearchTokenizer {
   }
 
   /// Words are cut here; `search.js` cuts queries the same way.
-  static let maximumWordCharacters = 32
+  public static let maximumWordCharacters = 32
 
   /// The scalar at `index` of valid UTF-8 (Swift strings always are) and its length.
   private static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
@@ -140,30 +142,5 @@ enum SearchTokenizer {
     out[0] = UInt8(0xC0 | value >> 6)
     out[1] = UInt8(0x80 | value & 0x3F)
     return 2
-  }
-
-  /// FNV-1a over 64 bits: a cheap key for grouping tokens, with bytes compared on a match.
-  static func hash64<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in bytes {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01B3
-    }
-    return hash
-  }
-
-  /// The token's shard: the low 12 bits of its FNV-1a hash over UTF-8.
-  static func shardNumber<Bytes: Sequence<UInt8>>(_ token: Bytes) -> Int {
-    var hash: UInt32 = 0x811C_9DC5
-    for byte in token {
-      hash ^= UInt32(byte)
-      hash = hash &* 0x0100_0193
-    }
-    return Int(hash & 0xFFF)
-  }
-
-  static func shardName(_ number: Int) -> String {
-    let digits = String(number, radix: 16)
-    return String(repeating: "0", count: 3 - digits.count) + digits
   }
 }
