@@ -18,11 +18,8 @@ public final class RecordSplitter {
   private let stream: ByteStream
   private let wrapperKey: String
   private let maximumRecordBytes: Int
-  private var buffer = [UInt8](repeating: 0, count: 64 << 10)
-  private var start = 0
-  private var end = 0
-  private var exhausted = false
-  private var line: Int64 = 1
+  private let cursor: JSONByteCursor
+  private var line: Int64 { cursor.line }
   private var elementCount: Int64 = 0
   public private(set) var shape: Shape?
   /// For a wrapped array: the top-level object's members before it, as the text of an
@@ -39,6 +36,9 @@ public final class RecordSplitter {
     self.stream = stream
     self.wrapperKey = wrapperKey
     self.maximumRecordBytes = maximumRecordBytes
+    cursor = JSONByteCursor(stream: stream, maximumValueBytes: maximumRecordBytes, noun: "a record") { line, message in
+      FormatError(line: line, message: message)
+    }
   }
 
   public struct FormatError: Error, CustomStringConvertible {
@@ -76,7 +76,10 @@ public final class RecordSplitter {
 
   private func detectShape() throws {
     // Look at the first significant byte, and for '{' at whether the first line closes it.
+    // The bytes skipped before it go back to a line reader, so that its line numbers stay right.
+    cursor.keepsWhitespace = true
     try skipWhitespace()
+    cursor.keepsWhitespace = false
     guard let first = try peek() else {
       shape = .lines
       lineReader = LineReader(stream: PrefixedByteStream(prefix: [], rest: stream))
@@ -84,13 +87,12 @@ public final class RecordSplitter {
     }
     if first == UInt8(ascii: "[") {
       shape = .array
-      start += 1
+      cursor.advance()
       insideArray = true
       return
     }
     if first == UInt8(ascii: "{") {
-      let lineEnd = try firstLineEnd()
-      let firstLine = buffer[start..<lineEnd]
+      let firstLine = try cursor.restOfLine()
       if let value = try? JSONParser.parse(firstLine, options: .lenient), case .object(let object) = value,
         !(object[wrapperKey]?.arrayValue != nil && object["msg_id"] == nil)
       {
@@ -105,29 +107,11 @@ public final class RecordSplitter {
       shape = .lines
     }
     if shape == .lines {
-      let pending = Array(buffer[start..<end])
-      start = end
-      lineReader = LineReader(stream: PrefixedByteStream(prefix: pendingPrefix + pending, rest: stream))
-      line = 1
+      let pending = cursor.takeBuffered()
+      lineReader = LineReader(stream: PrefixedByteStream(prefix: cursor.keptWhitespace + pending, rest: stream))
       return
     }
     try enterWrappedArray()
-  }
-
-  /// Bytes skipped before the first record (white space, BOM) are given back to the line
-  /// reader so that its line numbers stay right.
-  private var pendingPrefix: [UInt8] = []
-
-  private func firstLineEnd() throws -> Int {
-    var searchFrom = start
-    while true {
-      if let newline = buffer[searchFrom..<end].firstIndex(of: 0x0A) { return newline }
-      if exhausted { return end }
-      searchFrom = end
-      try refill()
-      searchFrom = min(searchFrom, end)
-      if end - start > maximumRecordBytes { return end }
-    }
   }
 
   /// Walks the top-level object's members until the wrapper key's array starts. An object
@@ -135,7 +119,7 @@ public final class RecordSplitter {
   /// after it.
   private func enterWrappedArray() throws {
     let startLine = line
-    start += 1  // '{'
+    cursor.advance()  // '{'
     var captured: [UInt8] = [UInt8(ascii: "{")]
     var sawMember = false
     while true {
@@ -144,7 +128,7 @@ public final class RecordSplitter {
         throw FormatError(line: startLine, message: "the file ends inside the top-level object (truncated?)")
       }
       if byte == UInt8(ascii: "}") {
-        start += 1
+        cursor.advance()
         captured.append(byte)
         shape = .objects
         elementCount = 1
@@ -153,7 +137,7 @@ public final class RecordSplitter {
       }
       if byte == UInt8(ascii: ",") {
         guard sawMember else { throw FormatError(line: line, message: "unexpected ','") }
-        start += 1
+        cursor.advance()
         captured.append(byte)
         continue
       }
@@ -165,10 +149,10 @@ public final class RecordSplitter {
       guard try peek() == UInt8(ascii: ":") else {
         throw FormatError(line: line, message: "expected ':' after \"\(key)\"")
       }
-      start += 1
+      cursor.advance()
       try skipWhitespace()
       if key == wrapperKey, try peek() == UInt8(ascii: "[") {
-        start += 1
+        cursor.advance()
         insideArray = true
         shape = .wrappedArray
         var members = captured
@@ -191,13 +175,13 @@ public final class RecordSplitter {
       throw FormatError(line: line, message: "the file ends inside the array (truncated?)")
     }
     if byte == UInt8(ascii: "]") {
-      start += 1
+      cursor.advance()
       finishedArray = true
       return nil
     }
     if byte == UInt8(ascii: ",") {
       if elementCount == 0 { throw FormatError(line: line, message: "unexpected ',' at the start of the array") }
-      start += 1
+      cursor.advance()
       try skipWhitespace()
     } else if elementCount > 0 {
       throw FormatError(line: line, message: "expected ',' or ']' after element \(elementCount)")
@@ -208,96 +192,9 @@ public final class RecordSplitter {
     return Record(bytes: bytes[...], line: startLine, element: elementCount)
   }
 
-  /// Reads one complete JSON value's bytes by tracking strings and nesting.
-  private func readValueBytes() throws -> [UInt8] {
-    var value: [UInt8] = []
-    var depth = 0
-    var inString = false
-    var escaped = false
-    let startLine = line
-    while true {
-      if start == end {
-        if exhausted { break }
-        try refill()
-        continue
-      }
-      let byte = buffer[start]
-      if !inString && depth == 0 && !value.isEmpty {
-        let isScalarEnd =
-          byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
-          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-        if isScalarEnd { return value }
-      }
-      start += 1
-      value.append(byte)
-      if value.count > maximumRecordBytes {
-        throw FormatError(line: startLine, message: "a record is larger than \(maximumRecordBytes) bytes")
-      }
-      if byte == 0x0A { line += 1 }
-      if inString {
-        if escaped {
-          escaped = false
-        } else if byte == UInt8(ascii: "\\") {
-          escaped = true
-        } else if byte == UInt8(ascii: "\"") {
-          inString = false
-          if depth == 0 { return value }
-        }
-        continue
-      }
-      switch byte {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-      case UInt8(ascii: "}"), UInt8(ascii: "]"):
-        depth -= 1
-        if depth == 0 { return value }
-        if depth < 0 { throw FormatError(line: line, message: "unbalanced brackets") }
-      default: break
-      }
-    }
-    if depth > 0 || inString || value.isEmpty {
-      throw FormatError(line: startLine, message: "the file ends inside a record (truncated?)")
-    }
-    return value
-  }
+  private func readValueBytes() throws -> [UInt8] { try cursor.readValueBytes() }
 
-  private func skipWhitespace() throws {
-    while true {
-      if start == end {
-        if exhausted { return }
-        try refill()
-        continue
-      }
-      let byte = buffer[start]
-      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
-        pendingPrefix.append(byte)
-        start += 1
-      } else if byte == 0x0A {
-        pendingPrefix.append(byte)
-        line += 1
-        start += 1
-      } else if byte == 0xEF, line == 1, pendingPrefix.isEmpty, try hasBOM() {
-        start += 3
-      } else {
-        return
-      }
-    }
-  }
+  private func skipWhitespace() throws { try cursor.skipWhitespace() }
 
-  private func hasBOM() throws -> Bool {
-    while end - start < 3 && !exhausted { try refill() }
-    return end - start >= 3 && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF
-  }
-
-  private func peek() throws -> UInt8? {
-    while start == end {
-      if exhausted { return nil }
-      try refill()
-    }
-    return buffer[start]
-  }
-
-  private func refill() throws {
-    if try stream.refill(&buffer, start: &start, end: &end, growth: buffer.count) == 0 { exhausted = true }
-  }
+  private func peek() throws -> UInt8? { try cursor.peek() }
 }

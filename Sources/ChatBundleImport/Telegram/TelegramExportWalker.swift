@@ -6,7 +6,7 @@ import ChatBundle
 /// The file is either one chat (`{"name","type","id","messages":[…]}`) or a whole account
 /// (`{"about","personal_information",…,"chats":{"list":[chat,…]},"left_chats":{"list":[…]}}`).
 /// A chat's `messages` can be hundreds of megabytes, so no chat or section is parsed
-/// whole: the walker tracks strings and nesting byte by byte (as `RecordSplitter` does),
+/// whole: the walker tracks strings and nesting byte by byte (`JSONByteCursor`, as `RecordSplitter` does),
 /// hands over the top-level members other than the chat lists, each chat's members before
 /// its `messages`, and then each message's bytes.
 final class TelegramExportWalker {
@@ -44,18 +44,14 @@ final class TelegramExportWalker {
     var message: (MessageBytes) throws -> Void
   }
 
-  private let stream: ByteStream
-  private let maximumRecordBytes: Int
-  private var buffer = [UInt8](repeating: 0, count: 64 << 10)
-  private var start = 0
-  private var end = 0
-  private var exhausted = false
-  private var line: Int64 = 1
+  private let cursor: JSONByteCursor
+  private var line: Int64 { cursor.line }
   private var chatCount = 0
 
   init(stream: ByteStream, maximumRecordBytes: Int = 64 << 20) {
-    self.stream = stream
-    self.maximumRecordBytes = maximumRecordBytes
+    cursor = JSONByteCursor(stream: stream, maximumValueBytes: maximumRecordBytes, noun: "a value") { line, message in
+      FormatError(line: line, message: message)
+    }
   }
 
   func walk(_ visitor: Visitor) throws {
@@ -104,23 +100,10 @@ final class TelegramExportWalker {
 
   /// A clear word on a file that is JSON but no Telegram export.
   static func whatItLooksLike(_ object: JSONObject) -> String {
-    let keys = object.keys
-    let service: String? =
-      if keys.contains("guild") && keys.contains("channel") {
-        "a DiscordChatExporter export (use --source discord)"
-      } else if keys.contains("msg_id") || keys.contains("payload") {
-        "an Easemob history record (use --source easemob)"
-      } else if keys.contains("msgid") && keys.contains("msgtype") {
-        "a WeCom archive message (use --source wecom)"
-      } else if keys.contains("ts") && (keys.contains("user") || keys.contains("subtype")) {
-        "a Slack message (use --source slack)"
-      } else {
-        nil
-      }
-    let shown = keys.prefix(8).joined(separator: ", ")
-    return "the top-level object has neither \"messages\" nor \"chats\" (its keys: \(shown.isEmpty ? "none" : shown)), "
-      + (service.map { "so it looks like \($0)" }
-        ?? "so it is not a Telegram Desktop result.json; export with Telegram Desktop's \"Export chat history\" in JSON")
+    let shown = object.keys.prefix(8).joined(separator: ", ")
+    return "the top-level object has neither \"messages\" nor \"chats\" (its keys: \(shown.isEmpty ? "none" : shown)); "
+      + (ForeignExportDetector.describe(.object(object), source: "telegram")
+        ?? "it is not a Telegram Desktop result.json; export with Telegram Desktop's \"Export chat history\" in JSON")
   }
 
   /// `{"about": …, "list": [chat, …]}`.
@@ -177,7 +160,7 @@ final class TelegramExportWalker {
     descend: (String) throws -> Bool, otherMember: (String, [UInt8]) throws -> Void
   ) throws {
     let objectLine = line
-    start += 1  // '{'
+    cursor.advance()  // '{'
     var members = 0
     while true {
       try skipWhitespace()
@@ -185,12 +168,12 @@ final class TelegramExportWalker {
         throw FormatError(line: objectLine, message: "the file ends inside an object that starts here (truncated?)")
       }
       if byte == UInt8(ascii: "}") {
-        start += 1
+        cursor.advance()
         return
       }
       if members > 0 {
         guard byte == UInt8(ascii: ",") else { throw FormatError(line: line, message: "expected ',' or '}'") }
-        start += 1
+        cursor.advance()
         try skipWhitespace()
       }
       guard try peek() == UInt8(ascii: "\"") else { throw FormatError(line: line, message: "expected a key") }
@@ -202,7 +185,7 @@ final class TelegramExportWalker {
       guard try peek() == UInt8(ascii: ":") else {
         throw FormatError(line: line, message: "expected ':' after \"\(key)\"")
       }
-      start += 1
+      cursor.advance()
       try skipWhitespace()
       members += 1
       if try descend(key) { continue }
@@ -213,7 +196,7 @@ final class TelegramExportWalker {
   /// Reads `[ element, … ]`, calling `element` with the reader at each element's start.
   private func readArray(_ element: (Int) throws -> Void) throws {
     let arrayLine = line
-    start += 1  // '['
+    cursor.advance()  // '['
     var count = 0
     while true {
       try skipWhitespace()
@@ -221,14 +204,14 @@ final class TelegramExportWalker {
         throw FormatError(line: arrayLine, message: "the file ends inside an array that starts here (truncated?)")
       }
       if byte == UInt8(ascii: "]") {
-        start += 1
+        cursor.advance()
         return
       }
       if count > 0 {
         guard byte == UInt8(ascii: ",") else {
           throw FormatError(line: line, message: "expected ',' or ']' after element \(count)")
         }
-        start += 1
+        cursor.advance()
         try skipWhitespace()
       }
       count += 1
@@ -236,114 +219,9 @@ final class TelegramExportWalker {
     }
   }
 
-  /// Reads one complete JSON value's bytes by tracking strings and nesting. The buffered
-  /// bytes are scanned in place and copied once per refill, not byte by byte.
-  private func readValueBytes() throws -> [UInt8] {
-    var value: [UInt8] = []
-    var depth = 0
-    var inString = false
-    var escaped = false
-    let startLine = line
-    while true {
-      if start == end {
-        if exhausted { break }
-        try refill()
-        continue
-      }
-      let scanned = try buffer.withUnsafeBufferPointer { bytes in
-        try scan(
-          bytes, from: start, to: end, hasBytes: !value.isEmpty, depth: &depth, inString: &inString,
-          escaped: &escaped)
-      }
-      value.append(contentsOf: buffer[start..<scanned.index])
-      start = scanned.index
-      if value.count > maximumRecordBytes {
-        throw FormatError(line: startLine, message: "a value is larger than \(maximumRecordBytes) bytes")
-      }
-      if scanned.finished { return value }
-    }
-    if depth > 0 || inString || value.isEmpty {
-      throw FormatError(line: startLine, message: "the file ends inside a value that starts here (truncated?)")
-    }
-    return value
-  }
+  private func readValueBytes() throws -> [UInt8] { try cursor.readValueBytes() }
 
-  /// Scans `bytes[from..<to]` for the end of the value being read; returns where it
-  /// stopped and whether the value is complete there (the index is past its last byte).
-  private func scan(
-    _ bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int, hasBytes: Bool, depth: inout Int, inString: inout Bool,
-    escaped: inout Bool
-  ) throws -> (index: Int, finished: Bool) {
-    var index = from
-    while index < to {
-      let byte = bytes[index]
-      if !inString && depth == 0 && (hasBytes || index > from) {
-        let isScalarEnd =
-          byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
-          || byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == UInt8(ascii: ":")
-        if isScalarEnd { return (index, true) }
-      }
-      index += 1
-      if byte == 0x0A { line += 1 }
-      if inString {
-        if escaped {
-          escaped = false
-        } else if byte == UInt8(ascii: "\\") {
-          escaped = true
-        } else if byte == UInt8(ascii: "\"") {
-          inString = false
-          if depth == 0 { return (index, true) }
-        }
-        continue
-      }
-      switch byte {
-      case UInt8(ascii: "\""): inString = true
-      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-      case UInt8(ascii: "}"), UInt8(ascii: "]"):
-        depth -= 1
-        if depth == 0 { return (index, true) }
-        if depth < 0 { throw FormatError(line: line, message: "unbalanced brackets") }
-      default: break
-      }
-    }
-    return (index, false)
-  }
+  private func skipWhitespace() throws { try cursor.skipWhitespace() }
 
-  private func skipWhitespace() throws {
-    while true {
-      if start == end {
-        if exhausted { return }
-        try refill()
-        continue
-      }
-      let byte = buffer[start]
-      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
-        start += 1
-      } else if byte == 0x0A {
-        line += 1
-        start += 1
-      } else if byte == 0xEF, line == 1, try hasBOM() {
-        start += 3
-      } else {
-        return
-      }
-    }
-  }
-
-  private func hasBOM() throws -> Bool {
-    while end - start < 3 && !exhausted { try refill() }
-    return end - start >= 3 && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF
-  }
-
-  private func peek() throws -> UInt8? {
-    while start == end {
-      if exhausted { return nil }
-      try refill()
-    }
-    return buffer[start]
-  }
-
-  private func refill() throws {
-    if try stream.refill(&buffer, start: &start, end: &end, growth: buffer.count) == 0 { exhausted = true }
-  }
+  private func peek() throws -> UInt8? { try cursor.peek() }
 }
