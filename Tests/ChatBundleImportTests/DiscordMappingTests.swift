@@ -224,8 +224,8 @@ import Testing
         return ""
       } catch { return "\(error)" }
     }
-    #expect(refusal(#"{"name":"Bo","type":"personal_chat","id":5}"#).contains("Telegram"))
-    #expect(refusal(#"{"entities":[]}"#).contains("Easemob"))
+    #expect(refusal(#"{"name":"Bo","type":"personal_chat","id":5}"#).contains("--source telegram"))
+    #expect(refusal(#"{"entities":[]}"#).contains("--source easemob"))
     #expect(refusal(#"{"guild":{"id":"1"}}"#).contains("not a DiscordChatExporter"))
     #expect(refusal(#"{"channel":{"name":"x"}}"#).contains("channel.id"))
     #expect(refusal(#"{"channel":{"id":5}}"#).isEmpty, "an integer id is kept as its digits")

@@ -32,12 +32,17 @@ public enum ForeignExportDetector {
       looksLike = ("a WeCom (会话内容存档) message", "wecom")
     } else if record["msg_id"] != nil && (record["payload"] != nil || record["chat_type"] != nil) {
       looksLike = ("an Easemob history record", "easemob")
-    } else if record["messages"] != nil && (record["guild"] != nil || record["channel"] != nil) {
+    } else if record["guild"] != nil && record["channel"] != nil
+      || record["messages"] != nil && (record["guild"] != nil || record["channel"] != nil)
+    {
       looksLike = ("a DiscordChatExporter channel export", "discord")
     } else if record["messages"] != nil && record["type"] != nil && record["id"] != nil
-      || record["chats"]?.objectValue?["list"] != nil
+      || record["chats"]?.objectValue?["list"] != nil || record["personal_information"] != nil
+      || record["type"]?.stringValue.map(telegramChatTypes.contains) == true
     {
       looksLike = ("a Telegram Desktop export (result.json)", "telegram")
+    } else if record["entities"]?.arrayValue != nil {
+      looksLike = ("an Easemob history file ({\"entities\": […]})", "easemob")
     } else if record["ts"]?.stringValue != nil && record["type"]?.stringValue == "message" {
       looksLike = ("a Slack export's message (a day file of a channel folder)", "slack")
     } else {
@@ -47,6 +52,12 @@ public enum ForeignExportDetector {
     return
       "this looks like \(looksLike.name), not \(sourceName(source)) data: pack it with --source \(looksLike.option)"
   }
+
+  /// The `type` of a chat in Telegram Desktop's export.
+  static let telegramChatTypes: Set<String> = [
+    "personal_chat", "bot_chat", "private_group", "private_supergroup", "public_supergroup", "private_channel",
+    "public_channel", "saved_messages", "replies",
+  ]
 
   private static func sourceName(_ source: String) -> String {
     switch source {

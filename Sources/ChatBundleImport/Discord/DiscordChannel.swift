@@ -61,20 +61,9 @@ public struct DiscordChannel: Sendable, Equatable {
 
   /// What a top-level object without `channel` most likely is.
   private static func lookalike(_ object: JSONObject) -> String {
-    let telegramTypes: Set<String> = [
-      "personal_chat", "bot_chat", "private_group", "private_supergroup", "public_supergroup", "private_channel",
-      "public_channel", "saved_messages", "replies",
-    ]
-    if let type = object["type"]?.stringValue, telegramTypes.contains(type) {
-      return "is missing: this looks like a Telegram Desktop export (result.json); pack it with --source telegram"
-    }
-    if object["chats"] != nil || object["personal_information"] != nil {
-      return "is missing: this looks like a full Telegram Desktop export; pack it with --source telegram"
-    }
-    if object["entities"] != nil {
-      return "is missing: this looks like an Easemob history file; pack it with --source easemob"
-    }
-    return "is missing: this is not a DiscordChatExporter JSON export (export the channel with DCE's --format Json)"
+    "is missing: "
+      + (ForeignExportDetector.describe(.object(object), source: "discord")
+        ?? "this is not a DiscordChatExporter JSON export (export the channel with DCE's --format Json)")
   }
 
   public var isThread: Bool { Self.threadTypes.contains(type) }

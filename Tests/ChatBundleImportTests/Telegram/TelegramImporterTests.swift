@@ -153,7 +153,7 @@ import Testing
     for (json, expected) in [
       (#"[{"ts":"1.2","user":"U1"}]"#, "array"),
       (#"{"guild":{"id":"1"},"channel":{"id":"2"},"messages":[]}"#, "DiscordChatExporter"),
-      (#"{"msg_id":"1","timestamp":1,"payload":{}}"#, "Easemob"),
+      (#"{"msg_id":"1","timestamp":1,"payload":{}}"#, "--source easemob"),
       (#"{"msgid":"1","msgtype":"text"}"#, "WeCom"),
       (#"{"hello":"world"}"#, "not a Telegram Desktop result.json"),
       ("", "empty"),
