@@ -6,16 +6,6 @@ import Testing
 @Suite(.serialized) struct DiscordCLITests {
   let example = repositoryRoot().appendingPathComponent("examples/discord").path
 
-  /// Every file below `root` with one of the extensions, concatenated.
-  func text(under root: String, endingIn extensions: [String]) throws -> String {
-    var all = ""
-    for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? []
-    where extensions.contains(where: { relative.hasSuffix($0) }) {
-      all += try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
-    }
-    return all
-  }
-
   @Test func packVerifyRenderAndExportTheExample() throws {
     let directory = try TemporaryDirectory()
     let bundle = directory.file("discord.tar.gz")
@@ -31,7 +21,7 @@ import Testing
 
     let render = try ChatBundleBinary.run(["render", bundle, "-o", directory.file("site"), "--lang", "en"])
     #expect(render.status == 0, "\(render.standardError)")
-    let site = try text(under: directory.file("site"), endingIn: [".html", ".js"])
+    let site = try concatenatedText(under: directory.file("site"), endingIn: [".html", ".js"])
     #expect(site.contains("Lighthouse Club / general / Saturday walk"), "the thread's conversation")
     #expect(site.contains("the thermos"), "the thread reply")
     #expect(site.contains("Reply in the thread of a message"), "the thread marker")
@@ -42,7 +32,7 @@ import Testing
 
     let csv = try ChatBundleBinary.run(["export", "csv", bundle, "-o", directory.file("csv")])
     #expect(csv.status == 0, "\(csv.standardError)")
-    let table = try text(under: directory.file("csv"), endingIn: [".csv"])
+    let table = try concatenatedText(under: directory.file("csv"), endingIn: [".csv"])
     #expect(table.contains("Thanks! Where do we meet?"), "the edited reply")
     #expect(table.contains("2024-05-01 09:03:30"), "the edit time in the edited column")
     #expect(table.contains("👍 2 (Bo, Cyrus)"), "a reaction with who reacted")
@@ -84,7 +74,7 @@ import Testing
         #expect(verify.status == 0, "\(name): \(verify.standardOutput)")
         let render = try ChatBundleBinary.run(["render", directory.file("b.tar.gz"), "-o", directory.file("site")])
         #expect(render.status == 0, "\(name): \(render.standardError)")
-        let html = try text(under: directory.file("site"), endingIn: [".html", ".js"])
+        let html = try concatenatedText(under: directory.file("site"), endingIn: [".html", ".js"])
         let export = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
         let messages = ((export as? [String: Any])?["messages"] as? [[String: Any]]) ?? []
         #expect(!messages.isEmpty)

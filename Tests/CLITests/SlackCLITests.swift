@@ -7,16 +7,6 @@ import Testing
 @Suite(.serialized) struct SlackCLITests {
   let example = repositoryRoot().appendingPathComponent("examples/slack").path
 
-  /// Every page and script of a site, or every CSV of an export, concatenated.
-  func text(under root: String, suffixes: [String]) throws -> String {
-    var all = ""
-    for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? []
-    where suffixes.contains(where: relative.hasSuffix) {
-      all += try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
-    }
-    return all
-  }
-
   @Test func theExampleGoesThroughPackVerifyRenderAndCSVWithEditsReactionsAndThreadsVisible() throws {
     let directory = try TemporaryDirectory()
     let bundle = directory.file("slack.tar.gz")
@@ -34,7 +24,7 @@ import Testing
 
     let render = try ChatBundleBinary.run(["render", bundle, "-o", directory.file("site"), "--lang", "en"])
     #expect(render.status == 0, "\(render.standardError)")
-    let site = try text(under: directory.file("site"), suffixes: [".html", ".js"])
+    let site = try concatenatedText(under: directory.file("site"), endingIn: [".html", ".js"])
     #expect(site.contains("<p class=\"edited\">edited 2025-03-10 03:00:50</p>"), "the edit marker")
     #expect(site.contains("edited 2025-03-11 03:01:00 · by Alice Zhang"), "an edit by someone else")
     #expect(site.contains(#"<li title="Bob Li, Carol W."><span class="emoji">👍</span> <span class="count">2</span>"#))
@@ -47,7 +37,7 @@ import Testing
 
     let csv = try ChatBundleBinary.run(["export", "csv", bundle, "-o", directory.file("csv")])
     #expect(csv.status == 0, "\(csv.standardError)")
-    let rows = try text(under: directory.file("csv"), suffixes: [".csv"])
+    let rows = try concatenatedText(under: directory.file("csv"), endingIn: [".csv"])
     #expect(rows.contains("C01GENERAL:1741600900.000300,C01GENERAL:1741600800.000200"), "thread_root of the reply")
     #expect(rows.contains("👍 2 (Bob Li, Carol W.)"), "a reaction")
     #expect(rows.contains("group:C01GENERAL,general,group"), "the channel's name from channels.json")
@@ -76,7 +66,7 @@ import Testing
       #expect(verify.status == 0, "\(name): \(verify.standardOutput)")
       let render = try ChatBundleBinary.run(["render", directory.file("b.tar.gz"), "-o", directory.file("site")])
       #expect(render.status == 0, "\(name): \(render.standardError)")
-      let site = try text(under: directory.file("site"), suffixes: [".html"])
+      let site = try concatenatedText(under: directory.file("site"), endingIn: [".html"])
       // Texts without mrkdwn escapes show as written (escaped for HTML only); a join or
       // leave shows who, not Slack's sentence.
       let unzip = try runProcess(

@@ -27,7 +27,7 @@ import Testing
     let extracted = directory.file("extracted")
     let extract = try ChatBundleBinary.run(["extract", bundle, extracted])
     #expect(extract.status == 0, "\(extract.standardError)")
-    let lines = try allText(extracted, suffix: ".ndjson")
+    let lines = try concatenatedText(under: extracted, endingIn: [".ndjson"])
     #expect(lines.contains(#""edited":{"ts":1741595580000}"#), "an edit")
     #expect(lines.contains(#""reactions":[{"emoji":"👍""#), "a reaction")
     #expect(lines.contains(#""thread":{"root":"1444:5"}"#), "a thread reply")
@@ -35,7 +35,7 @@ import Testing
 
     let render = try ChatBundleBinary.run(["render", bundle, "-o", directory.file("site"), "--lang", "en"])
     #expect(render.status == 0, "\(render.standardError)")
-    let site = try allText(directory.file("site"), suffix: ".html") + allText(directory.file("site"), suffix: ".js")
+    let site = try concatenatedText(under: directory.file("site"), endingIn: [".html", ".js"])
     for shown in [
       "Hi Bob! The schedule is at our page (https://example.org/schedule).", "Looks great", "Chapter one was slow",
       "It picks up in chapter three", "Anna Schmidt created the group “Book club”", "Anna Schmidt pinned a message",
@@ -53,7 +53,7 @@ import Testing
 
     let csv = try ChatBundleBinary.run(["export", "csv", bundle, "-o", directory.file("csv")])
     #expect(csv.status == 0, "\(csv.standardError)")
-    let table = try allText(directory.file("csv"), suffix: ".csv")
+    let table = try concatenatedText(under: directory.file("csv"), endingIn: [".csv"])
     #expect(table.contains("Chapter one was slow") && table.contains("It picks up in chapter three"))
     #expect(table.contains("missing: not_exported"), "the photo the export left out")
     #expect(table.contains("Chapter one was slow,,,1444:7,1444:5,2025-03-10 10:12:00,"), "thread root and edit time")
@@ -76,7 +76,7 @@ import Testing
       #expect(verify.status == 0, "\(name): \(verify.standardOutput)")
       let render = try ChatBundleBinary.run(["render", directory.file("b.tar.gz"), "-o", directory.file("site")])
       #expect(render.status == 0, "\(name): \(render.standardError)")
-      let site = try allText(directory.file("site"), suffix: ".html") + allText(directory.file("site"), suffix: ".js")
+      let site = try concatenatedText(under: directory.file("site"), endingIn: [".html", ".js"])
       // Every message text and every name the sample holds is on the site.
       let root = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
       var expected: Set<String> = []
@@ -119,13 +119,4 @@ import Testing
       .replacingOccurrences(of: "'", with: "&#39;")
   }
 
-  /// Every file under `root` whose name ends in `suffix`, concatenated.
-  func allText(_ root: String, suffix: String) throws -> String {
-    var all = ""
-    for case let relative as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? []
-    where relative.hasSuffix(suffix) {
-      all += try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
-    }
-    return all
-  }
 }
