@@ -162,6 +162,19 @@ if ((!baselines_only)) && ((text_messages > 0)); then
   measure text_render_small "$out/text-site-small/index.html" "$bin" render "$out/text-small.tar.gz" -o "$out/text-site-small"
   text_site_stats=$(python3 "$repo/scripts/site-stats.py" "$out/text-site")
   rm -rf "$out/text-site" "$out/text-site-small"
+  # The exports, each verifying in the same pass; the small bundle shows whether memory grows.
+  for size_key in "" _small; do
+    bundle="$out/text$( [[ -z $size_key ]] || echo -small).tar.gz"
+    measure "text_sqlite$size_key" "$out/text$size_key.sqlite" "$bin" export sqlite "$bundle" -o "$out/text$size_key.sqlite"
+    measure "text_sql$size_key" "$out/text$size_key.sql" "$bin" export sql "$bundle" -o "$out/text$size_key.sql"
+    measure "text_csv$size_key" "$out/text-csv$size_key/index.csv" "$bin" export csv "$bundle" -o "$out/text-csv$size_key"
+    rm -rf "$out/text-csv$size_key" "$out/text$size_key.sql"
+  done
+  if command -v sqlite3 >/dev/null; then
+    sqlite_rows=$(sqlite3 -readonly "$out/text.sqlite" 'SELECT count(*) FROM messages')
+    sqlite_hits=$(sqlite3 -readonly "$out/text.sqlite" "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '期中'")
+  fi
+  rm -f "$out/text.sqlite" "$out/text_small.sqlite"
 fi
 if ((!baselines_only)); then
   measure render "$out/site/index.html" "$bin" render "$out/pack.tar.gz" -o "$out/site"
@@ -268,6 +281,20 @@ report=$out/report.md
     echo "render RSS big/small: $(ratio "${rss[text_render]}" "${rss[text_render_small]}")"
     echo
     echo "Site of the big text bundle: $text_site_stats"
+    echo
+    echo "Exports of the text-only bundles (each verifies the bundle in the same pass):"
+    echo
+    echo "| export | messages | seconds | messages/s | vs verify | peak RSS MiB | output size |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for k in text_sqlite text_sqlite_small text_sql text_sql_small text_csv text_csv_small; do
+      [[ -n ${secs[$k]:-} ]] || continue
+      n=$text_messages v=${secs[text_verify]}
+      [[ $k == *_small ]] && n=$((text_messages / 4)) v=${secs[text_verify_small]}
+      case $k in text_sqlite*) label="export sqlite" ;; text_sql*) label="export sql" ;; text_csv*) label="export csv" ;; esac
+      sz=${size[$k]}
+      echo "| $label | $n | ${secs[$k]} | $(per_second "$n" "${secs[$k]}") | $(ratio "${secs[$k]}" "$v") | $(mib "${rss[$k]}") | $(bytes_mib "$sz") MiB |"
+    done
+    [[ -n ${sqlite_rows:-} ]] && echo && echo "SQLite file of the big bundle: $sqlite_rows message rows; MATCH '期中' finds $sqlite_hits messages."
   fi
   if [[ -n ${secs[render]:-} ]]; then
     echo
