@@ -15,7 +15,7 @@ private let regularType: UInt32 = 0o100000
 /// enabled, so a zip, cpio or doubly compressed file cannot pass for a bundle. Every tar
 /// byte also goes through `TarHeaderAuditor` on its way to libarchive, whose reading of
 /// each entry's raw headers comes with the entry as `TarEntryHeader.audit`.
-public final class TarGzReader {
+public final class TarGzReader: ArchiveDataBlocks {
   private var handle: OpaquePointer?
   private let context: ReaderContext
   /// The file and its inflater, when read on this thread; with read-ahead, the thread
@@ -134,20 +134,8 @@ public final class TarGzReader {
     return header(of: entry, warnings: warnings)
   }
 
-  /// Streams the current entry's data to `body` in chunks; returns the byte count.
-  /// Holes (sparse data) are reported as an error rather than filled.
-  @discardableResult
-  public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-    var total: Int64 = 0
-    while let block = try nextDataBlock() {
-      try body(block)
-      total += Int64(block.count)
-    }
-    return total
-  }
-
-  /// The current entry's next block of data, nil at its end: the same bytes as `readData`
-  /// for a reader that pulls. A block is valid until the next call on this reader.
+  /// The current entry's next block of data, nil at its end. A block is valid until the
+  /// next call on this reader. Holes (sparse data) are reported as an error rather than filled.
   public func nextDataBlock() throws -> UnsafeRawBufferPointer? {
     guard let handle else { return nil }
     while true {

@@ -18,7 +18,7 @@ private let zipLinkType: UInt32 = 0o120000
 /// zip itself: an entry's name is data for the caller, never a path. The limits hold
 /// against what the entries really inflate to, not what their headers declare, so a zip
 /// bomb stops at the limit.
-public final class ZipArchiveReader {
+public final class ZipArchiveReader: ArchiveDataBlocks {
   /// Bounds on what one zip may make a reader do.
   public struct Limits: Sendable, Equatable {
     /// Entries, directories included.
@@ -147,17 +147,6 @@ public final class ZipArchiveReader {
       }
       if size > 0, let block { return UnsafeRawBufferPointer(start: block, count: size) }
     }
-  }
-
-  /// Streams the current entry's data to `body`; returns the byte count.
-  @discardableResult
-  public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-    var total: Int64 = 0
-    while let block = try nextDataBlock() {
-      try body(block)
-      total += Int64(block.count)
-    }
-    return total
   }
 
   private func failure(_ operation: String, status: Int32) -> ArchiveError {
