@@ -194,6 +194,20 @@ public struct RSMFInspection {
     return FileManager.default.fileExists(atPath: path) ? path : nil
   }
 
+  /// Every `.rsmf` of an export inspected, with the structural check's and the JSON
+  /// Schema's complaints (the schema only when python3's jsonschema and the schema file are
+  /// here: `schemaChecked` says whether it ran).
+  public static func check(directory path: String) throws -> (
+    files: [(name: String, file: RSMFInspection)], problems: [String], schemaChecked: Bool
+  ) {
+    let files = try directory(path)
+    var problems: [String] = files.isEmpty ? ["no .rsmf files in \(path)"] : []
+    for (name, file) in files { problems += file.structuralProblems().map { name + ": " + $0 } }
+    guard let schema = schemaPath, hasJSONSchema else { return (files, problems, false) }
+    problems += try schemaProblems(manifests: files.map { ($0.name, $0.file.manifestBytes) }, schema: schema)
+    return (files, problems, true)
+  }
+
   /// Every `.rsmf` in a directory, inspected, in name order.
   public static func directory(_ path: String) throws -> [(name: String, file: RSMFInspection)] {
     try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".rsmf") }.sorted().map {

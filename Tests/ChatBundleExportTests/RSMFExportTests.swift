@@ -7,16 +7,9 @@ import Testing
 /// Inspects every `.rsmf` of an export: the structural check, then the JSON Schema when
 /// python3's jsonschema and the schema are here.
 func checkRSMFDirectory(_ path: String, _ label: String) throws -> [(name: String, file: RSMFInspection)] {
-  let files = try RSMFInspection.directory(path)
-  #expect(!files.isEmpty, "\(label): no .rsmf files")
-  for (name, file) in files {
-    #expect(file.structuralProblems() == [], "\(label) \(name)")
-  }
-  if let schema = RSMFInspection.schemaPath, RSMFInspection.hasJSONSchema {
-    let problems = try RSMFInspection.schemaProblems(
-      manifests: files.map { ($0.name, $0.file.manifestBytes) }, schema: schema)
-    #expect(problems == [], "\(label)")
-  } else {
+  let (files, problems, schemaChecked) = try RSMFInspection.check(directory: path)
+  #expect(problems == [], "\(label)")
+  if !schemaChecked {
     print("RSMF schema check skipped: needs ../shared/reference/rsmf/rsmf_schema_2_0_0.json and python3 jsonschema")
   }
   return files
