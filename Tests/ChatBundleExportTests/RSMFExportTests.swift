@@ -162,6 +162,31 @@ private func event(_ files: [(name: String, file: RSMFInspection)], id: String) 
     #expect(summary.approximations.contains { $0.reason == "attachment_too_large" && $0.count == 1 })
   }
 
+  @Test func hostileNamesAndTextsCannotBreakTheMessage() throws {
+    let directory = try TemporaryDirectory()
+    let group = ConversationInfo(id: "group:g", kind: .group, sourceID: "g")
+    let texts = [
+      "line\r\nBcc: victim@example.com", "--=_chatbundle_0000\r\n--", "=?UTF-8?B?QQ==?=", "nul\u{0}cr\ronly",
+      String(repeating: "长", count: 3000), "🙂 trailing space ", ".\r\n.\r\n", "",
+    ]
+    try packTexts(
+      texts.enumerated().map { (group, Identifier?("u"), $0.element, 1_741_568_400_000 + Int64($0.offset) * 1000) },
+      to: directory.file("b.tar.gz"), people: ["g": "Evil\r\nBcc: x@example.com", "u": "=?UTF-8?B?QQ==?= Mal\r\n"])
+    try RSMFExport.export(bundle: directory.file("b.tar.gz"), to: directory.file("rsmf"))
+    let files = try checkRSMFDirectory(directory.file("rsmf"), "hostile")
+    let file = try #require(files.first?.file)
+    #expect(!file.headers.contains { $0.name.lowercased() == "bcc" })
+    #expect(file.header("Subject") == "Evil\r\nBcc: x@example.com 2025-03-10")
+    #expect(file.header("From") == "=?UTF-8?B?QQ==?= Mal\r\n <>")
+    #expect(file.events.compactMap { $0["body"]?.stringValue } == texts)
+    #expect(file.text.contains("长长长") && file.text.contains("=?UTF-8?B?QQ==?="))
+    // Every line of the file is within RFC 5322's limit and ends in CRLF.
+    let raw = try readBytes(directory.file("rsmf/" + (files.first?.name ?? "")))
+    let lines = raw.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+    #expect(lines.allSatisfy { $0.count <= 998 && $0.last == 0x0D })
+    #expect(!raw.contains(0x00))
+  }
+
   @Test func theSameBundleGivesTheSameBytes() throws {
     let directory = try TemporaryDirectory()
     try SampleBundle.pack(to: directory.file("s.tar.gz"))
