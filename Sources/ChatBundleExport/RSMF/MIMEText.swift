@@ -1,4 +1,5 @@
 import ChatBundle
+import Foundation
 
 /// The pieces of an RFC 5322 / MIME message that an `.rsmf` file is made of, written by
 /// hand so that the bytes depend on the input only: header fields with RFC 2047 encoded
@@ -85,34 +86,7 @@ enum MIMEText {
     return words
   }
 
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-  static func base64(_ bytes: [UInt8]) -> String {
-    var out: [UInt8] = []
-    appendBase64(bytes[...], to: &out)
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// Base64 of `bytes` appended to `out`, padded, without line breaks.
-  static func appendBase64(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
-    var index = bytes.startIndex
-    while index + 2 < bytes.endIndex {
-      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-      out += [
-        alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
-        alphabet[Int(value & 63)],
-      ]
-      index += 3
-    }
-    let rest = bytes.endIndex - index
-    if rest == 1 {
-      let value = UInt32(bytes[index]) << 16
-      out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], 0x3D, 0x3D]
-    } else if rest == 2 {
-      let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-      out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], 0x3D]
-    }
-  }
+  static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 
   /// Quoted-printable (RFC 2045 §6.7) of UTF-8 text whose lines end in LF: printable ASCII
   /// but `=` stays as it is, everything else is `=XX`, a space or tab before a line end is
@@ -127,13 +101,20 @@ enum MIMEText {
       for (index, byte) in bytes.enumerated() {
         let last = index == bytes.count - 1
         let literal = (byte >= 0x21 && byte <= 0x7E && byte != 0x3D) || ((byte == 0x20 || byte == 0x09) && !last)
-        let token: [UInt8] = literal ? [byte] : [0x3D, digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-        if length + token.count > 75 {
-          out += [0x3D] + crlf
+        let width = literal ? 1 : 3
+        if length + width > 75 {
+          out.append(0x3D)
+          out += crlf
           length = 0
         }
-        out += token
-        length += token.count
+        if literal {
+          out.append(byte)
+        } else {
+          out.append(0x3D)
+          out.append(digits[Int(byte >> 4)])
+          out.append(digits[Int(byte & 0x0F)])
+        }
+        length += width
       }
       if number < lines.count - 1 { out += crlf }
     }

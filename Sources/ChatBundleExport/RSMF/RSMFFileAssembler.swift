@@ -1,5 +1,6 @@
 import ArchiveIO
 import ChatBundle
+import Foundation
 
 /// Turns a flushed slice into its `.rsmf` file: `rsmf.zip` (the manifest, deflated, then
 /// the slice's files in name order, media stored as they are) written to scratch and
@@ -88,27 +89,25 @@ struct RSMFFileAssembler {
     return digest.finalizeHex()
   }
 
-  /// Base64 in lines of 76 characters ending in CRLF: 57 bytes a line, read 57 KiB at a time.
+  /// Base64 in lines of 76 characters ending in CRLF: 57 bytes a line, read 57 KiB at a
+  /// time (whole lines, so that the chunks' lines join up), encoded by Foundation.
   static func writeBase64(of path: String, to writer: BufferedWriter) throws {
     let stream = try FileByteStream(path: path)
     let chunk = 57 * 1024
     var buffer = [UInt8](repeating: 0, count: chunk)
-    var pending: [UInt8] = []
-    var out: [UInt8] = []
+    var filled = 0
+    let options: Data.Base64EncodingOptions = [
+      .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+    ]
     while true {
-      let count = try buffer.withUnsafeMutableBytes { try stream.read(into: $0) }
-      pending += buffer[0..<count]
-      let whole = count == 0 ? pending.count : pending.count / 57 * 57
-      var index = 0
-      out.removeAll(keepingCapacity: true)
-      while index < whole {
-        let end = min(index + 57, whole)
-        MIMEText.appendBase64(pending[index..<end], to: &out)
-        out += MIMEText.crlf
-        index = end
+      let count = try buffer.withUnsafeMutableBytes {
+        try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
       }
-      try writer.write(out)
-      pending.removeFirst(whole)
+      filled += count
+      if filled == chunk || (count == 0 && filled > 0) {
+        try writer.write(Array(Data(buffer[0..<filled]).base64EncodedData(options: options)) + MIMEText.crlf)
+        filled = 0
+      }
       if count == 0 { break }
     }
   }
