@@ -38,6 +38,11 @@ case "${1:-build}" in
     ;;
 esac
 
+# export rsmf: jsonschema checks RSMF's date-time formats only with rfc3339-validator.
+if [ "${1:-}" = test ] && command -v python3 >/dev/null && ! python3 -c 'import rfc3339_validator' 2>/dev/null; then
+  python3 -m pip install --quiet rfc3339-validator || echo "rfc3339-validator not installed: RSMF date-time formats go unchecked by jsonschema"
+fi
+
 [ ${#want[@]} -eq 0 ] && exit 0
 echo "installing missing packages: ${want[*]}"
 sudo=""

@@ -7,12 +7,12 @@ import Foundation
 extension ChatBundleCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a verified bundle in another format: CSV, SQL, SQLite, or Easemob import requests.",
+      abstract: "Write a verified bundle in another format: CSV, SQL, SQLite, RSMF, or Easemob import requests.",
       discussion: """
         Every export verifies the bundle in the same pass and refuses an invalid one \
         (exit 1), writing nothing.
         """,
-      subcommands: [ExportCSV.self, ExportSQL.self, ExportSQLite.self, ExportEasemobImport.self])
+      subcommands: [ExportCSV.self, ExportSQL.self, ExportSQLite.self, ExportRSMF.self, ExportEasemobImport.self])
   }
 
   struct ExportSQL: ParsableCommand {
@@ -259,7 +259,7 @@ private func runDatabaseExport(
 
 /// Runs an export, mapping its failures to the documented exit codes: 1 for an invalid
 /// bundle, 2 for usage and I/O.
-private func runExport(_ body: () throws -> Void) throws {
+func runExport(_ body: () throws -> Void) throws {
   do {
     try body()
   } catch let error as ExportError {
