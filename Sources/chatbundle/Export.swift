@@ -7,12 +7,12 @@ import Foundation
 extension ChatBundleCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a verified bundle in another format: CSV, a PostgreSQL script, or Easemob import requests.",
+      abstract: "Write a verified bundle in another format: CSV, a PostgreSQL script, PDF, or Easemob import requests.",
       discussion: """
         Every export verifies the bundle in the same pass and refuses an invalid one \
         (exit 1), writing nothing.
         """,
-      subcommands: [ExportCSV.self, ExportSQL.self, ExportEasemobImport.self])
+      subcommands: [ExportCSV.self, ExportSQL.self, ExportPDF.self, ExportEasemobImport.self])
   }
 
   struct ExportSQL: ParsableCommand {
@@ -199,7 +199,22 @@ extension ChatBundleCommand {
 private func runExport(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let error as ExportError {
+  } catch {
+    try exitForExportFailure(error)
+  }
+}
+
+/// The same for an export that awaits (export pdf checks timestamps before framing).
+func runExport(_ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch {
+    try exitForExportFailure(error)
+  }
+}
+
+private func exitForExportFailure(_ error: Error) throws -> Never {
+  if let error = error as? ExportError {
     if case .invalidBundle(let report) = error {
       for issue in report.issues { printSafe(issue.description) }
       FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
@@ -207,8 +222,10 @@ private func runExport(_ body: () throws -> Void) throws {
     }
     FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
     throw ExitCode(2)
-  } catch let error as ChatBundleError {
+  }
+  if let error = error as? ChatBundleError {
     FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
     throw ExitCode(2)
   }
+  throw error
 }
