@@ -40,6 +40,8 @@ final class TranscriptWriter {
   private var conversation: ConversationEntry?
   /// Whether the open conversation is split by month.
   private var split = false
+  /// Whether a document of the open conversation has been started.
+  private var conversationPrinted = false
   private var current: PrintedDocument?
   private var body: BufferedWriter?
   private var lastDay: Int64?
@@ -89,6 +91,7 @@ final class TranscriptWriter {
       mediaFile = nil
     case .conversationStarted(let entry):
       conversation = entry
+      conversationPrinted = false
       conversations += 1
       // The budget is an estimate from the manifest's count (checked by the pass): a
       // title page and about `messagesPerPage` messages a page.
@@ -96,7 +99,7 @@ final class TranscriptWriter {
     case .message(let message, _):
       try write(message)
     case .conversationFinished(let entry):
-      if current == nil, conversation?.id == entry.id, !documents.contains(where: { $0.conversation.id == entry.id }) {
+      if !conversationPrinted, conversation?.id == entry.id {
         // A conversation without messages still gets its title page.
         try open(PrintedDocument(name: try stem(of: entry), conversation: entry))
       }
@@ -179,6 +182,7 @@ final class TranscriptWriter {
   }
 
   private func open(_ document: PrintedDocument) throws {
+    conversationPrinted = true
     body = try BufferedWriter(creating: work + "/" + document.name + ".body", capacity: 1 << 16)
     current = document
     lastDay = nil

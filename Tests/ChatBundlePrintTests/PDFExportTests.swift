@@ -157,6 +157,36 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     #expect(names.count == 4, "\(names)")
   }
 
+  @Test(.enabled(if: canPrint)) func aHostileConversationNameStaysTextInTheHeaderAndTitle() throws {
+    let directory = try TemporaryDirectory("pdf")
+    let hostile = "Evil\" } @page { @top-center { content: \"PWNED\" } } \\ </style><b>x"
+    var people = try String(contentsOfFile: example + "/people.csv", encoding: .utf8)
+    people = people.replacingOccurrences(
+      of: "259184062558209,三年级二班家长群",
+      with: "259184062558209,\"" + hostile.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+    try directory.write("people.csv", people)
+    let pack = try ChatBundleBinary.run([
+      "pack", "--source", "easemob", example + "/export", "--media", example + "/media", "--people",
+      directory.file("people.csv"), "-o", directory.file("h.tar.gz"),
+    ])
+    #expect(pack.status == 0, "\(pack.standardError)")
+    let result = try ChatBundleBinary.run([
+      "export", "pdf", directory.file("h.tar.gz"), "-o", directory.file("pdf"), "--lang", "en",
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    let (_, text) = try pdf(in: directory.file("pdf"), containing: "各位家长早上好")
+    let sheets = text.components(separatedBy: "\u{0C}").filter {
+      !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }
+    #expect(sheets.count == 3)
+    for sheet in sheets {
+      // The header holds the name as text (pdftotext may space it out), never a rule of its own.
+      #expect(sheet.contains("Evil\""), "the name begins the header: \(sheet.prefix(300))")
+      #expect(sheet.contains("page "), "the footer is still there")
+    }
+    #expect(text.contains("</style><b>x"), "the title page shows the name as text")
+  }
+
   @Test func anInvalidBundleIsRefusedWithNothingWritten() throws {
     let directory = try TemporaryDirectory("pdf")
     try packExample(to: directory.file("class.tar.gz"))
