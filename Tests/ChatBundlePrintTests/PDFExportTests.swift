@@ -187,6 +187,29 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     #expect(text.contains("</style><b>x"), "the title page shows the name as text")
   }
 
+  @Test(.enabled(if: canPrint)) func theSharedCorpusSamplePrintsEveryKindWithMissingMediaSaid() throws {
+    guard let corpus = sharedCorpus()?.appendingPathComponent("easemob/derived") else {
+      print("skipped: ../shared/corpus is not in this checkout")
+      return
+    }
+    let directory = try TemporaryDirectory("pdf")
+    let pack = try ChatBundleBinary.run([
+      "pack", "--source", "easemob", corpus.appendingPathComponent("2018112717_assembled_from_doc_snippets.jsonl").path,
+      "-o", directory.file("c.tar.gz"),
+    ])
+    #expect(pack.status == 0, "\(pack.standardError)")
+    let result = try ChatBundleBinary.run([
+      "export", "pdf", directory.file("c.tar.gz"), "-o", directory.file("pdf"), "--lang", "en",
+    ])
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("exported 9 messages in 1 conversations to 1 PDF files"))
+    let (_, text) = try pdf(in: directory.file("pdf"), containing: "Chat transcript")
+    // Six files are missing; five are what messages show (the sixth is a video's poster,
+    // which the site does not show either).
+    #expect(text.components(separatedBy: "not in the bundle").count - 1 == 5, "each missing file is said")
+    #expect(text.contains("Location") && text.contains("page 2 of"))
+  }
+
   @Test func anInvalidBundleIsRefusedWithNothingWritten() throws {
     let directory = try TemporaryDirectory("pdf")
     try packExample(to: directory.file("class.tar.gz"))
