@@ -248,6 +248,31 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["class.tar.gz"])
   }
 
+  @Test func aChromiumThatFailsOrWritesNoPDFIsAnErrorWithNothingWritten() throws {
+    let directory = try TemporaryDirectory("pdf")
+    try packExample(to: directory.file("class.tar.gz"))
+    let scripts = [
+      ("fails", "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n", "exit 3"),
+      (
+        "no-pdf",
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --print-to-pdf=*) echo 'not a pdf' > \"${a#--print-to-pdf=}\";; esac; done\n",
+        "without writing a PDF"
+      ),
+    ]
+    for (name, script, said) in scripts {
+      let program = try directory.write("bin/" + name, script)
+      try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program)
+      let result = try ChatBundleBinary.run([
+        "export", "pdf", directory.file("class.tar.gz"), "-o", directory.file("pdf"), "--chromium", program,
+      ])
+      #expect(result.status == 2, "\(name): \(result.standardError)")
+      #expect(result.standardError.contains(said), "\(name): \(result.standardError)")
+      #expect(
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["bin", "class.tar.gz"],
+        "\(name): no output and no scratch are left")
+    }
+  }
+
   @Test(.enabled(if: canPrint)) func templatesCanBeReplacedAndForceReplacesAnEarlierExport() throws {
     let directory = try TemporaryDirectory("pdf")
     try packExample(to: directory.file("class.tar.gz"))
