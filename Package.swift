@@ -51,12 +51,21 @@ let package = Package(
         .embedInCode("site/conversation.mustache"), .embedInCode("site/style.css"),
         .embedInCode("site/search.mustache"), .embedInCode("site/search.js"),
         .embedInCode("certificate/certificate.mustache"),
+        .embedInCode("pdf/document.mustache"), .embedInCode("pdf/print.css"),
       ]),
     .target(
       name: "ChatBundleSite",
       dependencies: ["ChatBundle", "ChatBundleTemplates", .product(name: "Mustache", package: "swift-mustache")]),
     // CSV for people and a migration file for Easemob's import API, from a verified bundle.
     .target(name: "ChatBundleExport", dependencies: ["ArchiveIO", "ChatBundle"]),
+    // export pdf: the site's message rendering printed by headless Chromium, which runs only
+    // when the export does (nothing here links to it).
+    .target(
+      name: "ChatBundlePrint",
+      dependencies: [
+        "ArchiveIO", "ChatBundle", "ChatBundleSite", "ChatBundleExport", "ChatBundleTemplates",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]),
     // Network connectors: pulls Easemob history and media, replays import bodies.
     .target(
       name: "ChatBundleConnect",
@@ -74,7 +83,7 @@ let package = Package(
       name: "chatbundle",
       dependencies: [
         "ArchiveIO", "ChatBundle", "ChatBundleImport", "ChatBundleSite", "ChatBundleExport", "ChatBundleConnect",
-        "ChatBundleTimestamp",
+        "ChatBundleTimestamp", "ChatBundlePrint",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "ChatBundleTestSupport", dependencies: ["ChatBundle", "ArchiveIO"]),
@@ -99,6 +108,7 @@ let package = Package(
         "ChatBundleExport", "ChatBundleTestSupport", .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(name: "CLITests", dependencies: ["ChatBundleTestSupport"]),
+    .testTarget(name: "ChatBundlePrintTests", dependencies: ["ChatBundlePrint", "ChatBundleTestSupport"]),
     // The fake Easemob server (Hummingbird, on 127.0.0.1) lives in these tests, not in the product.
     .testTarget(
       name: "ConnectTests",

@@ -21,6 +21,8 @@ case "${1:-build}" in
     command -v pdftotext >/dev/null || want+=(poppler-utils)
     # The printed certificate and transcripts are Chinese: a CJK font, so the PDF holds the text.
     { command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || want+=(fonts-noto-cjk)
+    # export pdf: emoji in messages print as emoji, not as empty boxes.
+    { command -v fc-list >/dev/null && fc-list | grep -qi "color emoji"; } || want+=(fonts-noto-color-emoji)
     command -v python3 >/dev/null || want+=(python3)
     # export csv: a test opens the CSV in LibreOffice and reads the xlsx back with unzip.
     command -v soffice >/dev/null || command -v libreoffice >/dev/null || want+=(libreoffice-calc-nogui)

@@ -14,3 +14,12 @@ public enum SiteTemplates {
 public enum CertificateTemplate {
   public static let text = String(decoding: PackageResources.certificate_mustache, as: UTF8.self)
 }
+
+/// The built-in printed-document templates (`chatbundle export pdf`), by file name (without
+/// extension for `.mustache` files); the site's `style.css` comes first in every document.
+public enum PDFTemplates {
+  public static let all: [String: String] = [
+    "document": String(decoding: PackageResources.document_mustache, as: UTF8.self),
+    "print.css": String(decoding: PackageResources.print_css, as: UTF8.self),
+  ]
+}

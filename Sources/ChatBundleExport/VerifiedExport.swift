@@ -17,14 +17,21 @@ extension BundleExporter {
 func verifiedExport<Exporter: BundleExporter>(
   _ bundle: String, into exporter: Exporter, options: BundleReadingOptions = Exporter.readingOptions
 ) throws -> (VerificationReport, String) {
-  let report = try BundleReader(path: bundle, options: options).run { try exporter.handle($0) }
+  try verifiedExport(bundle, options: options) { try exporter.handle($0) }
+}
+
+/// The same pass for an exporter in another module of the package (`export pdf`).
+package func verifiedExport(
+  _ bundle: String, options: BundleReadingOptions, handle: (BundleEvent) throws -> Void
+) throws -> (VerificationReport, String) {
+  let report = try BundleReader(path: bundle, options: options).run { try handle($0) }
   if let readError = report.readError { throw ExportError.unreadable("cannot read \(bundle): \(readError)") }
   guard report.isValid, let bundleID = report.bundleID else { throw ExportError.invalidBundle(report) }
   return (report, bundleID)
 }
 
 /// Runs a step of an output's placement, reporting its refusal as an export's output error.
-func placing<Result>(_ body: () throws -> Result) throws -> Result {
+package func placing<Result>(_ body: () throws -> Result) throws -> Result {
   do {
     return try body()
   } catch let error as ChatBundleError {

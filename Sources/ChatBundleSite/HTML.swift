@@ -1,32 +1,32 @@
 /// HTML text built by appending: every piece of bundle data goes through `text` or
 /// `attribute`, which escape it, so markup can only come from this module's own literals.
-struct HTML {
-  private(set) var bytes: [UInt8] = []
+package struct HTML {
+  package private(set) var bytes: [UInt8] = []
 
-  init() {}
+  package init() {}
 
   /// Markup written by chatbundle itself (tags, class names), never bundle data.
-  mutating func raw(_ markup: StaticString) {
+  package mutating func raw(_ markup: StaticString) {
     bytes.append(contentsOf: UnsafeBufferPointer(start: markup.utf8Start, count: markup.utf8CodeUnitCount))
   }
 
   /// Markup that an earlier `HTML` produced, already escaped.
-  mutating func append(_ other: HTML) { bytes += other.bytes }
+  package mutating func append(_ other: HTML) { bytes += other.bytes }
 
   /// Text content: `&`, `<`, `>`, `"` and `'` are escaped.
-  mutating func text(_ value: String) { HTML.escape(value, into: &bytes) }
+  package mutating func text(_ value: String) { HTML.escape(value, into: &bytes) }
 
   /// An attribute value (always written inside double quotes by the caller's literal).
-  mutating func attribute(_ value: String) { HTML.escape(value, into: &bytes) }
+  package mutating func attribute(_ value: String) { HTML.escape(value, into: &bytes) }
 
   /// Dates, times and offsets that chatbundle formats itself: digits and separators only.
-  mutating func formatted(_ write: (inout [UInt8]) -> Void) { write(&bytes) }
+  package mutating func formatted(_ write: (inout [UInt8]) -> Void) { write(&bytes) }
 
-  mutating func number<T: BinaryInteger>(_ value: T) { bytes.append(contentsOf: String(value).utf8) }
+  package mutating func number<T: BinaryInteger>(_ value: T) { bytes.append(contentsOf: String(value).utf8) }
 
-  var string: String { String(decoding: bytes, as: UTF8.self) }
+  package var string: String { String(decoding: bytes, as: UTF8.self) }
 
-  static func escape(_ value: String, into out: inout [UInt8]) {
+  package static func escape(_ value: String, into out: inout [UInt8]) {
     var copy = value
     copy.withUTF8 { bytes in
       // Runs between special characters are copied whole: most text has none at all.
@@ -49,7 +49,7 @@ struct HTML {
     }
   }
 
-  static func escaped(_ value: String) -> String {
+  package static func escaped(_ value: String) -> String {
     var out: [UInt8] = []
     escape(value, into: &out)
     return String(decoding: out, as: UTF8.self)

@@ -3,19 +3,33 @@ import ChatBundle
 /// One message as HTML. Everything from the bundle passes through `HTML.text` or
 /// `HTML.attribute`; links that are only known when the whole bundle has been read (reply
 /// and recall targets on other pages) are written as placeholders for `PageFinisher`.
-struct MessageRenderer {
+package struct MessageRenderer {
   let people: [Identifier: String]
   let clock: LocalClock
   let strings: SiteStrings
-  /// Relative path from a conversation page to the site root.
-  let root = "../../"
+  /// Relative path from a conversation page to the site root (for print: to the directory
+  /// that holds `media/`).
+  package var root = "../../"
+  /// For a printed document (`export pdf`): images load at once and only in the types a
+  /// browser prints (others get a caption like any file), media are not links (their files
+  /// are not beside the PDF), captions name the media type, and links to other messages
+  /// point at `#r-<hex id>` in the same document, which `printAnchor` marks.
+  package var forPrint = false
   /// Merged records nest inside each other; past this depth a marker stands for the rest,
   /// so a hostile or odd record cannot make a page unreadable.
   static let maximumMergedDepth = 6
   /// Media whose bytes are in the bundle: sha256 to the site file name.
-  var mediaNames: [String: String] = [:]
+  package var mediaNames: [String: String] = [:]
+  /// The image file extensions a printed document shows inline.
+  package static let printableImageExtensions: Set<String> = ["jpg", "png", "gif", "webp", "bmp"]
 
-  func name(of id: Identifier?) -> String {
+  package init(people: [Identifier: String], clock: LocalClock, strings: SiteStrings) {
+    self.people = people
+    self.clock = clock
+    self.strings = strings
+  }
+
+  package func name(of id: Identifier?) -> String {
     guard let id else { return "" }
     return people[id] ?? id.text
   }
@@ -25,7 +39,7 @@ struct MessageRenderer {
   ///   - revision: the latest record that is a later version of this message.
   ///   - hidden: show only that the message was recalled, not its content.
   ///   - local: the message's local time, when the caller has already worked it out.
-  func render(
+  package func render(
     _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, revision: RevisionNotice? = nil,
     hidden: Bool = false,
     into html: inout HTML
@@ -152,18 +166,29 @@ struct MessageRenderer {
 
   /// A link to another message, wherever it is: a placeholder `PageFinisher` resolves.
   private func link(to target: Identifier, text: String, into html: inout HTML) {
-    html.raw("<a href=\"<@R")
-    html.attribute(Self.hexID(target))
-    html.raw("@>\">")
+    openLink(to: target, into: &html)
     html.text(text)
     html.raw("</a>")
   }
 
+  /// `<a href="` and the target's placeholder (in print, its anchor) and `">`.
+  private func openLink(to target: Identifier?, into html: inout HTML) {
+    html.raw(forPrint ? "<a href=\"#r-" : "<a href=\"<@R")
+    html.attribute(target.map(Self.hexID) ?? "")
+    html.raw(forPrint ? "\">" : "@>\">")
+  }
+
+  /// The anchor a printed document puts before each message, for the links `openLink` makes.
+  package static func printAnchor(_ id: Identifier, into html: inout HTML) {
+    html.raw("<span class=\"anchor\" id=\"r-")
+    html.attribute(hexID(id))
+    html.raw("\"></span>")
+  }
+
   /// "Recalled by X at T", linking to the tombstone.
   private func renderRecallNote(_ recall: RecallNotice, into html: inout HTML) {
-    html.raw("<p class=\"recall-note\"><a href=\"<@R")
-    html.attribute(Self.hexID(recall.id))
-    html.raw("@>\">")
+    html.raw("<p class=\"recall-note\">")
+    openLink(to: recall.id, into: &html)
     html.text(strings(.recalledBy) + " " + name(of: recall.by) + " · ")
     html.text(clock.local(recall.timestamp).dateTime)
     html.raw("</a></p>")
@@ -212,10 +237,7 @@ struct MessageRenderer {
       html.text(strings(change.change == .joined ? .joined : .left))
     case .recall(let target):
       html.text(name(of: message.sender) + " ")
-      html.raw("<a href=\"")
-      html.raw("<@R")
-      html.attribute(target.map(Self.hexID) ?? "")
-      html.raw("@>\">")
+      openLink(to: target, into: &html)
       html.text(strings(.recalled))
       html.raw("</a>")
     case .notice(let text):
@@ -233,9 +255,8 @@ struct MessageRenderer {
   }
 
   private func renderReply(_ reply: ReplyReference, into html: inout HTML) {
-    html.raw("<blockquote class=\"reply\"><a href=\"<@R")
-    html.attribute(Self.hexID(reply.id))
-    html.raw("@>\">")
+    html.raw("<blockquote class=\"reply\">")
+    openLink(to: reply.id, into: &html)
     html.text(strings(.replyTo) + " " + name(of: reply.sender))
     html.raw("</a>")
     if let preview = reply.preview {
@@ -247,7 +268,7 @@ struct MessageRenderer {
   }
 
   /// The id in hex: placeholders hold only `[0-9a-f]`, whatever the id contains.
-  static func hexID(_ id: Identifier) -> String { SHA256Digest.hex(id.bytes) }
+  package static func hexID(_ id: Identifier) -> String { SHA256Digest.hex(id.bytes) }
 
   /// - Parameter markup: the light markup the source's people type, shown as they saw it.
   private func renderBody(
@@ -351,13 +372,7 @@ struct MessageRenderer {
     guard let sha = media.sha256, let file = mediaNames[sha] else {
       // Say what kind of file is missing; the source's handle (an sdkfileid, a uuid) is
       // shown apart, as a reference for whoever still has access to the service.
-      let label =
-        switch kind {
-        case .image: strings(.image)
-        case .audio: strings(.audio)
-        case .video: strings(.video)
-        default: strings(.attachment)
-        }
+      let label = label(of: kind)
       html.raw("<p class=\"missing\">")
       html.text(label + (media.name.map { " " + $0 } ?? "") + " — " + strings(.notBundled))
       if media.name == nil, let reference = media.sourceReference {
@@ -374,6 +389,10 @@ struct MessageRenderer {
       return
     }
     let url = root + "media/" + file
+    if forPrint {
+      renderPrintedMedia(kind, media, file: file, url: url, into: &html)
+      return
+    }
     switch kind {
     case .image:
       html.raw("<figure><a href=\"")
@@ -414,10 +433,43 @@ struct MessageRenderer {
     }
   }
 
+  /// Media on paper: an image the browser can print inline at print size, anything else
+  /// as a caption (kind, name, type, size, duration). Nothing is a link: the files are
+  /// not beside the PDF.
+  private func renderPrintedMedia(
+    _ kind: MediaContent.Kind, _ media: MediaReference, file: String, url: String, into html: inout HTML
+  ) {
+    let printable = Self.printableImageExtensions.contains(String(file.split(separator: ".").last ?? ""))
+    if kind == .image, printable {
+      html.raw("<figure class=\"image\"><img src=\"")
+      html.attribute(url)
+      html.raw("\" alt=\"")
+      html.attribute(media.name ?? "")
+      html.raw("\"><figcaption>")
+      caption(media, label: strings(.image), into: &html)
+      html.raw("</figcaption></figure>")
+      return
+    }
+    html.raw("<p class=\"file\">")
+    caption(media, label: label(of: kind), into: &html)
+    html.raw("</p>")
+  }
+
+  /// What kind of file a message holds, in words.
+  private func label(of kind: MediaContent.Kind) -> String {
+    switch kind {
+    case .image: strings(.image)
+    case .audio: strings(.audio)
+    case .video: strings(.video)
+    default: strings(.attachment)
+    }
+  }
+
   /// What a player stands for, so that a printed transcript still says what was sent.
   private func caption(_ media: MediaReference, label: String, into html: inout HTML) {
     var parts = [label]
     if let name = media.name { parts.append(name) }
+    if forPrint, let type = media.mediaType { parts.append(type) }
     if let duration = media.durationMilliseconds { parts.append("\(duration / 1000)″") }
     if let size = media.size { parts.append(Self.size(size)) }
     html.text(parts.joined(separator: " · "))

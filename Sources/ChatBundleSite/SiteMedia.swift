@@ -1,7 +1,7 @@
 /// File names for media in the site: the SHA-256 plus an extension from the media type,
 /// so browsers pick the right viewer; the original name is shown and offered on download.
-enum SiteMedia {
-  static func fileExtension(for mediaType: String?) -> String {
+package enum SiteMedia {
+  package static func fileExtension(for mediaType: String?) -> String {
     switch mediaType ?? "" {
     case "image/jpeg": "jpg"
     case "image/png": "png"

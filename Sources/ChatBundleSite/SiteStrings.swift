@@ -1,17 +1,19 @@
 /// Interface text in the site's two languages. Bundle data is never translated.
-struct SiteStrings: Sendable {
-  enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
+package struct SiteStrings: Sendable {
+  package enum Language: String, Sendable, CaseIterable { case zhCN = "zh-CN", en }
 
-  let language: Language
+  package let language: Language
 
-  func callAsFunction(_ key: Key) -> String {
+  package init(language: Language) { self.language = language }
+
+  package func callAsFunction(_ key: Key) -> String {
     switch language {
     case .en: key.english
     case .zhCN: key.chinese
     }
   }
 
-  enum Key {
+  package enum Key {
     case conversations, messages, members, period, scope, everything, missingMedia, reason, bundleID, verified
     case unverified, previous, next, months, joined, left, recalled, command, unsupported, attachment, notBundled
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom

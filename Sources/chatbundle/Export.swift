@@ -7,12 +7,14 @@ import Foundation
 extension ChatBundleCommand {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a verified bundle in another format: CSV, SQL, SQLite, RSMF, or Easemob import requests.",
+      abstract: "Write a verified bundle in another format: CSV, SQL, SQLite, RSMF, PDF, or Easemob import requests.",
       discussion: """
         Every export verifies the bundle in the same pass and refuses an invalid one \
         (exit 1), writing nothing.
         """,
-      subcommands: [ExportCSV.self, ExportSQL.self, ExportSQLite.self, ExportRSMF.self, ExportEasemobImport.self])
+      subcommands: [
+        ExportCSV.self, ExportSQL.self, ExportSQLite.self, ExportRSMF.self, ExportPDF.self, ExportEasemobImport.self,
+      ])
   }
 
   struct ExportSQL: ParsableCommand {
@@ -262,7 +264,22 @@ private func runDatabaseExport(
 func runExport(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let error as ExportError {
+  } catch {
+    try exitForExportFailure(error)
+  }
+}
+
+/// The same for an export that awaits (export pdf checks timestamps before framing).
+func runExport(_ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch {
+    try exitForExportFailure(error)
+  }
+}
+
+private func exitForExportFailure(_ error: Error) throws -> Never {
+  if let error = error as? ExportError {
     if case .invalidBundle(let report) = error {
       for issue in report.issues { printSafe(issue.description) }
       FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
@@ -270,8 +287,10 @@ func runExport(_ body: () throws -> Void) throws {
     }
     FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
     throw ExitCode(2)
-  } catch let error as ChatBundleError {
+  }
+  if let error = error as? ChatBundleError {
     FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
     throw ExitCode(2)
   }
+  throw error
 }
