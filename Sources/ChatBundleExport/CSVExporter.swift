@@ -174,13 +174,9 @@ public final class CSVExporter: BundleExporter {
     if let zone = options.timeZone, LocalClock(identifier: zone) == nil {
       throw ExportError.output("unknown time zone '\(zone)'")
     }
-    let placement = try placing {
-      try OutputPlacement(
-        directory: destination, label: "csv",
-        existing: options.force
-          ? .replaceExport(suffix: ".csv", what: "a directory of an earlier CSV export (.csv files only)")
-          : .refuse(hint: "pass --force to replace it"))
-    }
+    let placement = try exportDirectoryPlacement(
+      destination, label: "csv", force: options.force, suffix: ".csv",
+      what: "a directory of an earlier CSV export (.csv files only)")
     defer { placement.discard() }
     let target = placement.destination
     let built = placement.scratch + "/csv"

@@ -38,3 +38,16 @@ package func placing<Result>(_ body: () throws -> Result) throws -> Result {
     throw ExportError.output(error.description)
   }
 }
+
+/// Where an export that writes a directory builds it: with `force`, a directory of an
+/// earlier export of the same kind (`what`; only files ending in `suffix`) is replaced,
+/// otherwise anything at `destination` is refused.
+package func exportDirectoryPlacement(
+  _ destination: String, label: String, force: Bool, suffix: String, what: String
+) throws -> OutputPlacement {
+  try placing {
+    try OutputPlacement(
+      directory: destination, label: label,
+      existing: force ? .replaceExport(suffix: suffix, what: what) : .refuse(hint: "pass --force to replace it"))
+  }
+}

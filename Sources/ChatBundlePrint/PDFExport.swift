@@ -76,13 +76,9 @@ public enum PDFExport {
     // Before any work: a missing printer is said at once.
     let chromium = try ChromiumPrinter.locate(options.chromium)
     let templates = try PrintTemplates(directory: options.templatesDirectory)
-    let placement = try placing {
-      try OutputPlacement(
-        directory: destination, label: "pdf",
-        existing: options.force
-          ? .replaceExport(suffix: ".pdf", what: "a directory of an earlier PDF export (.pdf files only)")
-          : .refuse(hint: "pass --force to replace it"))
-    }
+    let placement = try exportDirectoryPlacement(
+      destination, label: "pdf", force: options.force, suffix: ".pdf",
+      what: "a directory of an earlier PDF export (.pdf files only)")
     defer { placement.discard() }
     let built = placement.scratch + "/pdf"
     let work = placement.scratch + "/work"

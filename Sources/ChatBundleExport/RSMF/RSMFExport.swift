@@ -62,13 +62,8 @@ public enum RSMFExport {
     guard options.maximumFileBytes >= 1 << 20, options.maximumFileBytes <= RSMFExportOptions.defaultMaximumFileBytes
     else { throw ExportError.output("the file size limit must be between 1 MiB and 1.9 GB") }
     if options.force { try checkEarlierExport(destination) }
-    let placement = try placing {
-      try OutputPlacement(
-        directory: destination, label: "rsmf",
-        existing: options.force
-          ? .replaceExport(suffix: "", what: "a directory of an earlier RSMF export")
-          : .refuse(hint: "pass --force to replace it"))
-    }
+    let placement = try exportDirectoryPlacement(
+      destination, label: "rsmf", force: options.force, suffix: "", what: "a directory of an earlier RSMF export")
     defer { placement.discard() }
     let work = placement.scratch + "/work"
     let built = placement.scratch + "/rsmf"
