@@ -96,13 +96,15 @@ public enum SampleBundle {
   /// Packs the sample into `output`, with media read from a scratch directory.
   @discardableResult
   public static func pack(
-    to output: String, options: PackOptions? = nil, order: [Int]? = nil
+    to output: String, options: PackOptions? = nil, order: [Int]? = nil,
+    configure: (BundleBuilder) -> Void = { _ in }
   ) throws -> (PackSummary, [Message]) {
     let scratch = try TemporaryDirectory("sample-media")
     for (name, bytes) in mediaFiles { try scratch.write(name, bytes) }
     var packOptions = options ?? PackOptions(platform: "test", timeZone: "Asia/Shanghai")
     if options == nil { packOptions.people = people }
     let builder = try BundleBuilder(options: packOptions, outputPath: output)
+    configure(builder)
     let input = builder.addInput(name: "sample.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
     let all = messages()
     var resolved: [Message] = []

@@ -4,7 +4,7 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public var minor: Int
 
   /// The newest version this tool reads completely and may write.
-  public static let current = withAnnotations
+  public static let current = withLineage
   /// The first version; writers use it whenever the bundle needs nothing newer (VERSIONING.md §8).
   public static let initial = FormatVersion(major: 1, minor: 0)
   /// 1.1 added `conversations[].external_members` to the manifest.
@@ -14,6 +14,9 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   /// 1.3 added the messages' edits, reactions, threads, pins, bot senders and forwards,
   /// revision records (feature `message-revisions`), and `source.credentials_removed`.
   public static let withAnnotations = FormatVersion(major: 1, minor: 3)
+  /// 1.4 added the manifest's `lineage`: the parents of a derived bundle, the chain of a
+  /// continuous archive's sealed bundles.
+  public static let withLineage = FormatVersion(major: 1, minor: 4)
 
   public init(major: Int, minor: Int) {
     self.major = major

@@ -7,6 +7,7 @@ extension Manifest {
   static let knownKeys: Set<String> = [
     "format", "format_version", "required_features", "created", "generator", "source", "scope",
     "hash_algorithm", "totals", "conversations", "files", "missing", "skipped", "custody", "coverage",
+    "lineage",
   ]
 
   /// The manifest's JSON, keys in the order the spec lists them.
@@ -53,6 +54,7 @@ extension Manifest {
     // Absent rather than null, so that bundles without them keep their 1.0 bytes.
     if let custody { object.append("custody", custody.jsonValue()) }
     if let coverage { object.append("coverage", coverage.jsonValue()) }
+    if let lineage { object.append("lineage", lineage.jsonValue()) }
     return .object(object)
   }
 
@@ -191,6 +193,12 @@ extension Manifest {
       if version < FormatVersion.withCustodyAndCoverage, let key = ["custody", "coverage"].first(where: fields.has) {
         throw RecordError(field: key, message: "needs format_version \(FormatVersion.withCustodyAndCoverage) or later")
       }
+      if let lineageFields = try fields.nested("lineage") {
+        guard version >= FormatVersion.withLineage else {
+          throw RecordError(field: "lineage", message: "needs format_version \(FormatVersion.withLineage) or later")
+        }
+        lineage = try Lineage(lineageFields)
+      }
       unknownKeys = fields.object.keys.filter { !Manifest.knownKeys.contains($0) }
     } catch let error as RecordError {
       throw .schema(error)
@@ -224,7 +232,7 @@ private func requireBytewiseOrder(_ values: [String], field: String, strictly: B
   }
 }
 
-private func requiredDigest(_ fields: FieldReader, _ key: String) throws(RecordError) -> String {
+func requiredDigest(_ fields: FieldReader, _ key: String) throws(RecordError) -> String {
   let text = try fields.requiredString(key)
   guard SHA256Digest.isValidHex(text) else {
     throw RecordError(field: fields.path(key), message: "must be 64 lowercase hex digits")

@@ -22,6 +22,9 @@ public struct Manifest: Sendable, Equatable {
   /// What the source delivered against what was asked; nil when the source says nothing
   /// about it. Since 1.2.
   public var coverage: Coverage?
+  /// The bundles this one was derived from, or the one sealed before it; nil for a bundle
+  /// packed from a source. Since 1.4.
+  public var lineage: Lineage?
   /// Keys this version does not know, kept so that a reader can warn about them.
   public var unknownKeys: [String] = []
 

@@ -35,6 +35,8 @@ public final class BundleBuilder {
   /// What the source delivered against what was asked, as the importer or the caller found
   /// it; recorded in the manifest.
   public var coverage: Coverage?
+  /// Where the bundle came from when it is derived from others or sealed from an archive.
+  public var lineage: Lineage?
   /// What else is known of why a file is missing (a pull's own failure reason), for the
   /// manifest's `detail`; called once per missing entry, in message order.
   public var missingDetail: ((Manifest.MissingMedia) -> String?)?
@@ -184,6 +186,10 @@ public final class BundleBuilder {
       manifest.formatVersion = FormatVersion.withAnnotations
     }
     if usesRevisions { manifest.requiredFeatures = [Manifest.messageRevisionsFeature] }
+    if let lineage {
+      manifest.lineage = lineage
+      manifest.formatVersion = FormatVersion.withLineage
+    }
 
     manifest.skipped = skipped + nonMessages
     manifest.files.sort { compareBytes(Array($0.path.utf8), Array($1.path.utf8)) < 0 }
