@@ -25,6 +25,17 @@ public enum ChatBundleBinary {
   ) throws -> ProcessResult {
     try runProcess(url, arguments, environment: environment, directory: directory)
   }
+
+  /// Packs `examples/easemob` (its export, media and people file) into `output`, with the
+  /// command the README gives.
+  @discardableResult
+  public static func packEasemobExample(to output: String) throws -> ProcessResult {
+    let example = repositoryRoot().appendingPathComponent("examples/easemob").path
+    return try run([
+      "pack", "--source", "easemob", example + "/export", "--media", example + "/media", "--people",
+      example + "/people.csv", "-o", output,
+    ])
+  }
 }
 
 /// Runs a program to its end and collects its output.

@@ -37,11 +37,7 @@ import Testing
   /// The example bundle rendered once, with a hostile message added by the sample.
   static let site: (TemporaryDirectory, String)? = {
     guard chromium != nil, let directory = try? TemporaryDirectory("browser") else { return nil }
-    let example = repositoryRoot().appendingPathComponent("examples/easemob").path
-    let pack = try? ChatBundleBinary.run([
-      "pack", "--source", "easemob", example + "/export", "--media", example + "/media", "--people",
-      example + "/people.csv", "-o", directory.file("example.tar.gz"),
-    ])
+    let pack = try? ChatBundleBinary.packEasemobExample(to: directory.file("example.tar.gz"))
     let render = try? ChatBundleBinary.run([
       "render", directory.file("example.tar.gz"), "-o", directory.file("site"), "--lang", "en",
     ])

@@ -20,13 +20,8 @@ private let unzip = program(["unzip"])
 
 /// `chatbundle export csv` and `export easemob-import`, run as a user runs them.
 @Suite(.serialized) struct ExportCLITests {
-  let example = repositoryRoot().appendingPathComponent("examples/easemob").path
-
   func packExample(to output: String) throws {
-    let result = try ChatBundleBinary.run([
-      "pack", "--source", "easemob", example + "/export", "--media", example + "/media", "--people",
-      example + "/people.csv", "-o", output,
-    ])
+    let result = try ChatBundleBinary.packEasemobExample(to: output)
     #expect(result.status == 0, "\(result.standardError)")
   }
 

@@ -35,10 +35,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
   let example = repositoryRoot().appendingPathComponent("examples/easemob").path
 
   func packExample(to output: String) throws {
-    let result = try ChatBundleBinary.run([
-      "pack", "--source", "easemob", example + "/export", "--media", example + "/media", "--people",
-      example + "/people.csv", "-o", output,
-    ])
+    let result = try ChatBundleBinary.packEasemobExample(to: output)
     #expect(result.status == 0, "\(result.standardError)")
   }
 
