@@ -89,6 +89,26 @@ public struct FixtureBundle {
     reseal()
   }
 
+  /// Writes the message-id index again from the conversation files, then the rest as
+  /// `rederiveConversationFacts` does: what a forger who added or removed messages does.
+  public mutating func rederiveAllIndexes() throws {
+    var lines: [(Identifier, [UInt8])] = []
+    for conversation in manifest.conversations {
+      var number: Int64 = 0
+      for line in (bytes(of: conversation.path) ?? []).split(separator: 0x0A) {
+        number += 1
+        let message = try Message(json: JSONParser.parse(Array(line)))
+        lines.append(
+          (
+            message.id,
+            ConversationStatistics.messageIndexLine(id: message.id, conversation: conversation.id, line: number)
+          ))
+      }
+    }
+    replace(BundleLayout.messageIndex, with: lines.sorted { $0.0 < $1.0 }.flatMap(\.1))
+    try rederiveConversationFacts()
+  }
+
   public var conversationPaths: [String] { files.map(\.path).filter { $0.hasPrefix("conversations/") } }
   public var mediaPaths: [String] { files.map(\.path).filter { $0.hasPrefix("media/") } }
 

@@ -12,13 +12,14 @@ struct ChatBundleCommand: AsyncParsableCommand {
       pack reads a chat service's export into one verifiable tar.gz bundle with the original \
       media; verify proves a bundle complete and untouched, offline; inspect and extract \
       show and unpack it; render writes static HTML transcripts; export writes CSV or \
-      Easemob import bodies; pull fetches Easemob history and media before the links \
-      expire; push replays import bodies into an Easemob app.
+      Easemob import bodies; merge and slice derive provable bundles from others; pull \
+      fetches Easemob history and media before the links expire; push replays import \
+      bodies into an Easemob app.
       """,
     version: ChatBundleVersion.current,
     subcommands: [
-      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Pull.self, Push.self, Key.self,
-      Sign.self, Timestamp.self, Certify.self,
+      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Merge.self, Slice.self, Pull.self,
+      Push.self, Key.self, Sign.self, Timestamp.self, Certify.self,
     ])
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.

@@ -97,23 +97,7 @@ extension ChatBundleCommand {
     @Option(help: "CSV (id,name) or JSON mapping user, group and chat-room ids to display names.")
     var people: String?
 
-    @Option(help: "Keep messages sent at or after this time (RFC 3339, a date, or epoch milliseconds).")
-    var since: String?
-
-    @Option(help: "Keep messages sent before this time (RFC 3339, a date, or epoch milliseconds).")
-    var until: String?
-
-    @Option(
-      name: .customLong("conversation"),
-      help:
-        "Keep only this conversation: a group or chat-room id, a bundle conversation id, or a party of a one-to-one chat. Repeatable."
-    )
-    var conversations: [String] = []
-
-    @Option(
-      name: .customLong("member"),
-      help: "Keep only messages sent by this user, and one-to-one chats they are part of. Repeatable.")
-    var members: [String] = []
+    @OptionGroup var limits: ScopeOptions
 
     @Option(
       help:
@@ -133,30 +117,7 @@ extension ChatBundleCommand {
     )
     var keepFirstDuplicate = false
 
-    @Option(help: "Directory for scratch files (default: beside the output).")
-    var tempDir: String?
-
-    @Flag(help: "Replace OUT if it exists.")
-    var force = false
-
-    @Option(
-      name: .customLong("sign"),
-      help: "Sign the bundle with this private key (NAME.key from 'chatbundle key new'). Repeatable.")
-    var signingKeyPaths: [String] = []
-
-    @Option(
-      help:
-        "Who exports the bundle (a name, a role); recorded in the manifest and shown by inspect, render and certify.")
-    var exportedBy: String?
-
-    @Option(help: "Who asked for the export.")
-    var requestedBy: String?
-
-    @Option(help: "Why: the purpose or legal basis of the export.")
-    var purpose: String?
-
-    @Option(help: "An approval, case or ticket reference.")
-    var reference: String?
+    @OptionGroup var writing: BundleWritingOptions
 
     @Flag(name: .shortAndLong, help: "No progress display and no summary.")
     var quiet = false
@@ -169,38 +130,27 @@ extension ChatBundleCommand {
       if let maxSkippedProblem = maxSkipped < 0 ? "--max-skipped must not be negative" : nil {
         throw ValidationError(maxSkippedProblem)
       }
-      for (option, value) in [
-        ("--exported-by", exportedBy), ("--requested-by", requestedBy), ("--purpose", purpose),
-        ("--reference", reference),
-      ] {
-        if let value, let problem = Custody.problem(with: value) { throw ValidationError("\(option) \(problem)") }
-      }
     }
 
     func run() throws {
       // Read first, so that a wrong key path fails before the work, not after it.
-      let signingKeys = try signingKeyPaths.map(loadSigningKey)
+      let signingKeys = try writing.signingKeys()
       let zone = sourceTz ?? source.defaultTimeZone
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
-      let existing: OutputPlacement.Existing = force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it")
+      let existing = writing.existing
       do {
         try OutputPlacement.checkFile(output, existing: existing)
       } catch {
         throw refusal("\(error)")
       }
       var options = PackOptions(platform: Identifier(source.rawValue), timeZone: zone)
-      options.scope = ExportScope(
-        since: try since.map { try parseTime($0, option: "--since", zone: zone) },
-        until: try until.map { try parseTime($0, option: "--until", zone: zone) },
-        conversations: conversations.isEmpty ? nil : Identifier.sortedUnique(conversations.map { Identifier($0) }),
-        members: members.isEmpty ? nil : Identifier.sortedUnique(members.map { Identifier($0) }))
+      options.scope = try limits.scope(zone: zone)
       options.skipInvalid = skipInvalid
       options.maximumSkipped = maxSkipped
       options.keepFirstDuplicate = keepFirstDuplicate
-      options.temporaryDirectory = tempDir
+      options.temporaryDirectory = writing.tempDir
       options.signingKeys = signingKeys
-      options.custody = Custody(
-        exportedBy: exportedBy, requestedBy: requestedBy, purpose: purpose, reference: reference)
+      options.custody = writing.custody
       let pulled = try pulledDirectories()
       var inputs = inputs
       var mediaDirectory = mediaDirectory
@@ -250,7 +200,7 @@ extension ChatBundleCommand {
           case .telegram: TelegramImporter(builder: builder)
           case .slack:
             SlackImporter(
-              builder: builder, scratchDirectory: tempDir ?? parentDirectory(of: output),
+              builder: builder, scratchDirectory: writing.tempDir ?? parentDirectory(of: output),
               onNote: { note in if !quiet { FileStream.standardError.write("note: \(note)".terminalSafe + "\n") } })
           }
         importer.onFile = onFile

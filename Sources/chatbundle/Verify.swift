@@ -22,6 +22,11 @@ extension ChatBundleCommand {
         checked at the token's time and offline, so that it still verifies after the TSA's \
         certificate has expired.
 
+        A bundle made by merge or slice names its parents; --parent PARENT.tar.gz (once per \
+        parent) proves that it holds exactly the parents' messages the derivation keeps, \
+        each byte for byte, their media and nothing else, and that its scope, coverage, \
+        conversations and names are what the parents give (codes L01-L09).
+
         Exit status: 0 valid, 1 invalid, 2 usage or I/O error. Issue codes are listed in \
         spec/bundle-format-v1.md.
         """)
@@ -37,6 +42,10 @@ extension ChatBundleCommand {
 
     @OptionGroup var trust: TrustOptions
 
+    @Option(
+      name: .customLong("parent"), help: "A parent bundle of a merge or slice, to prove the derivation. Repeatable.")
+    var parents: [String] = []
+
     func run() async throws {
       try requireReadableFile(bundle)
       let trusted = try trust.load()
@@ -51,6 +60,8 @@ extension ChatBundleCommand {
       // What the recipient asked for: a signature by one of the keys they trust, a timestamp
       // by an authority chaining to one of the roots they trust.
       let unmet = trusted.unmet(by: provenance)
+      let lineage = try checkLineage(valid: report.isValid)
+      if let lineage, !lineage.isValid { valid = false }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
         if let index = object.members.firstIndex(where: { $0.key == "valid" }) {
@@ -59,8 +70,10 @@ extension ChatBundleCommand {
         object.append("expected_id_mismatch", idMismatch)
         object.append("provenance", provenance.jsonValue())
         object.append("requirements_unmet", JSONValue.array(unmet.map(JSONValue.string)))
+        if let lineage { object.append("lineage", lineageJSON(lineage)) }
         print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
+        if let lineage { printLineage(lineage) }
         printHuman(report, valid: valid && unmet.isEmpty, idMismatch: idMismatch)
         printProvenance(provenance, unmet: unmet)
       }
@@ -69,6 +82,53 @@ extension ChatBundleCommand {
         throw ExitCode(2)
       }
       if !valid || !unmet.isEmpty { throw ExitCode.failure }
+    }
+
+    /// The derivation's check against the parents, once the bundle itself is valid.
+    private func checkLineage(valid: Bool) throws -> LineageVerifier.Report? {
+      guard !parents.isEmpty, valid else { return nil }
+      for parent in parents { try requireReadableFile(parent) }
+      do {
+        return try LineageVerifier(bundle: bundle, parents: parents).verify()
+      } catch let error as ChatBundleError {
+        FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+        throw ExitCode.failure
+      }
+    }
+
+    private func printLineage(_ lineage: LineageVerifier.Report) {
+      for issue in lineage.issues { printSafe(issue.description) }
+      if lineage.droppedIssues > 0 { print("… and \(lineage.droppedIssues) more lineage issues not listed") }
+      for parent in lineage.parents { printSafe("parent     \(parent.bundleID)  \(parent.path)") }
+      let operation = lineage.operation.map(\.rawValue) ?? "none"
+      let verdict = lineage.isValid ? "PROVEN" : "NOT PROVEN"
+      printSafe(
+        "lineage    \(operation): \(verdict) (\(lineage.messageIDs) message ids compared, \(lineage.identical) "
+          + "identical to a parent's, \(lineage.outsideScope) left out by the scope)")
+    }
+
+    private func lineageJSON(_ lineage: LineageVerifier.Report) -> JSONValue {
+      var object = JSONObject()
+      object.append("proven", JSONValue.bool(lineage.isValid))
+      object.append("operation", lineage.operation?.rawValue)
+      object.append(
+        "parents",
+        JSONValue.array(
+          lineage.parents.map { .object(JSONObject(["path": .string($0.path), "bundle_id": .string($0.bundleID)])) }))
+      object.append("message_ids", lineage.messageIDs)
+      object.append("identical", lineage.identical)
+      object.append("outside_scope", lineage.outsideScope)
+      object.append(
+        "issues",
+        JSONValue.array(
+          lineage.issues.map {
+            .object(
+              JSONObject([
+                "code": .string($0.code.rawValue), "name": .string($0.code.slug), "message": .string($0.message),
+              ]))
+          }))
+      object.append("issues_not_listed", lineage.droppedIssues)
+      return .object(object)
     }
 
     private func printProvenance(_ provenance: ProvenanceSummary, unmet: [String]) {

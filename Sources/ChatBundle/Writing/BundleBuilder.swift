@@ -22,6 +22,13 @@ public final class BundleBuilder {
   /// contacts show up one message at a time.
   private var externalMembers: [Identifier: Set<Identifier>] = [:]
   private var inputs: [Manifest.InputFile] = []
+  /// What duplicate reports call each input, by the index `add` is given: an export file's
+  /// name, or for a derived bundle, a parent bundle's file.
+  private var origins: [String] = []
+  /// Where each input file's origin is in `inputs`, for `updateInput`.
+  private var inputPositions: [Int: Int] = [:]
+  /// What parents' inputs and skipped records have been kept already, so each is kept once.
+  private var carried: Set<[UInt8]> = []
   private var skipped: [Manifest.SkippedRecord] = []
   private var nonMessages: [Manifest.SkippedRecord] = []
   private var records: Int64 = 0
@@ -60,13 +67,49 @@ public final class BundleBuilder {
   /// Records an input file's identity in the manifest; returns its index for `add`.
   public func addInput(name: String, size: Int64, sha256: String, records: Int64) -> Int {
     inputs.append(Manifest.InputFile(name: name, size: size, sha256: sha256, records: records))
-    return inputs.count - 1
+    origins.append(name)
+    inputPositions[origins.count - 1] = inputs.count - 1
+    return origins.count - 1
+  }
+
+  /// Names a parent bundle whose messages a derived bundle takes (merge, slice); returns
+  /// its index for `add`. Unlike `addInput`, nothing of it goes into `source.inputs`.
+  public func addOrigin(label: String) -> Int {
+    origins.append(label)
+    return origins.count - 1
+  }
+
+  /// Keeps an input file a parent bundle lists, for a derived bundle; an entry listed by
+  /// several parents is kept once.
+  public func carryInput(_ input: Manifest.InputFile) {
+    let key = carriedKey("input", input.name, input.sha256, String(input.size), String(input.records))
+    if carried.insert(key).inserted { inputs.append(input) }
+  }
+
+  /// Keeps a skipped record a parent bundle lists, for a derived bundle; a record listed
+  /// by several parents is kept once.
+  public func carrySkipped(_ record: Manifest.SkippedRecord) {
+    let key = carriedKey("skipped", record.input, String(record.line), record.reason, record.messageID ?? "")
+    if carried.insert(key).inserted { nonMessages.append(record) }
+  }
+
+  /// Keeps a parent's count of removed credentials: the largest count of each kind and
+  /// name, since parents may have read the same inputs.
+  public func carryCredentialRemoval(_ removal: Manifest.CredentialRemoval) {
+    let key = removal.kind + "\u{0}" + removal.name
+    if let known = credentialsRemoved[key], known.count >= removal.count { return }
+    credentialsRemoved[key] = removal
+  }
+
+  private func carriedKey(_ fields: String...) -> [UInt8] {
+    Array(fields.joined(separator: "\u{0}").utf8)
   }
 
   public func updateInput(_ index: Int, size: Int64, sha256: String, records: Int64) {
-    inputs[index].size = size
-    inputs[index].sha256 = sha256
-    inputs[index].records = records
+    guard let position = inputPositions[index] else { return }
+    inputs[position].size = size
+    inputs[position].sha256 = sha256
+    inputs[position].records = records
   }
 
   /// Whether the message falls inside the export's scope.
@@ -77,6 +120,11 @@ public final class BundleBuilder {
   /// Hashes a local media file (once per path) and remembers where its bytes are.
   public func storeMedia(localPath: String, name: String?) throws -> StoredMedia {
     try media.store(localPath: localPath, name: name)
+  }
+
+  /// Stores a media file a parent bundle holds, keeping the parent's media type.
+  func storeCarriedMedia(localPath: String, entry: Manifest.FileEntry) throws -> StoredMedia {
+    try media.store(localPath: localPath, name: nil, mediaType: entry.mediaType)
   }
 
   /// A display name the source gives (a user's, a channel's), keyed by the id messages use
@@ -95,18 +143,20 @@ public final class BundleBuilder {
 
   private func name(of id: Identifier) -> String? { options.people[id] ?? sourceNames[id] }
 
-  private func inputName(_ index: Int) -> String { inputs.indices.contains(index) ? inputs[index].name : "input" }
+  private func inputName(_ index: Int) -> String { origins.indices.contains(index) ? origins[index] : "input" }
 
   /// Adds a message read from line `line` of input `input` (and, in a JSON array, its
-  /// element `element`, which duplicate reports name).
+  /// element `element`, which duplicate reports name). `exactLine`, a parent bundle's line
+  /// for the message, is carried byte for byte instead of serializing the message anew.
   public func add(
-    _ message: Message, conversation: ConversationInfo, input: Int, line: Int64, element: Int64? = nil
+    _ message: Message, conversation: ConversationInfo, input: Int, line: Int64, element: Int64? = nil,
+    exactLine: [UInt8]? = nil
   ) throws {
     guard (0...BundleLimits.maximumTimestamp).contains(message.timestamp) else {
       throw ChatBundleError.invalidRecord(
         input: inputName(input), line: line, message: "time \(message.timestamp) is outside 1970-01-01 to 9999-12-31")
     }
-    let serialized = message.line()
+    let serialized = exactLine ?? message.line()
     // Refused here rather than packed into a bundle that verify would then reject.
     let limit = BundleLimits().lineBytes
     if serialized.count - 1 > limit {

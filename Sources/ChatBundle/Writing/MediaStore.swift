@@ -8,8 +8,9 @@ final class MediaStore {
   /// One read buffer for every file, instead of a fresh one per file.
   private var buffer = [UInt8](repeating: 0, count: 1 << 20)
 
-  /// Hashes a local file (once per path) and remembers where its bytes are.
-  func store(localPath: String, name: String?) throws -> StoredMedia {
+  /// Hashes a local file (once per path) and remembers where its bytes are. `mediaType`,
+  /// a parent bundle's word for the file, is kept instead of detecting it anew.
+  func store(localPath: String, name: String?, mediaType: String? = nil) throws -> StoredMedia {
     if let known = byPath[localPath] { return known }
     let stream = try FileByteStream(path: localPath)
     var digest = SHA256Digest()
@@ -23,7 +24,7 @@ final class MediaStore {
       size += Int64(count)
     }
     let stored = StoredMedia(
-      sha256: digest.finalizeHex(), size: size, mediaType: MediaTypes.detect(prefix: prefix, name: name))
+      sha256: digest.finalizeHex(), size: size, mediaType: mediaType ?? MediaTypes.detect(prefix: prefix, name: name))
     byPath[localPath] = stored
     sources[stored.sha256] = localPath
     return stored
