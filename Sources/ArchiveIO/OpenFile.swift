@@ -117,6 +117,15 @@ public final class OpenFile {
     guard fsync(descriptor.rawValue) == 0 else { throw .last("fsync", path: path) }
   }
 
+  /// `flock(2)` exclusive and non-blocking: false when another open file holds the lock.
+  public func tryLockExclusively() throws(SystemCallError) -> Bool {
+    guard let descriptor else { return false }
+    if flock(descriptor.rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
+    let error = SystemCallError.last("flock", path: path)
+    if error.errno == .wouldBlock || error.errno == .resourceTemporarilyUnavailable { return false }
+    throw error
+  }
+
   /// `fstat(2)` of the open file.
   public func status() throws(SystemCallError) -> FileStatus {
     guard let descriptor else { throw SystemCallError(.badFileDescriptor, operation: "fstat", path: path) }

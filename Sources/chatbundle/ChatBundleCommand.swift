@@ -18,8 +18,8 @@ struct ChatBundleCommand: AsyncParsableCommand {
       """,
     version: ChatBundleVersion.current,
     subcommands: [
-      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Merge.self, Slice.self, Pull.self,
-      Push.self, Key.self, Sign.self, Timestamp.self, Certify.self,
+      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Merge.self, Slice.self,
+      Archive.self, Pull.self, Push.self, Key.self, Sign.self, Timestamp.self, Certify.self,
     ])
 
   /// Exit codes shared by the subcommands: 0 success, 1 invalid input or bundle, 2 usage or I/O.

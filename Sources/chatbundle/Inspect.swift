@@ -104,6 +104,7 @@ struct InspectSummary {
         if let value { out.append(label.padding(toLength: 12, withPad: " ", startingAt: 0) + value) }
       }
     }
+    out.append(contentsOf: lineageLines())
     out.append(contentsOf: coverageLines())
     out.append(
       "totals      \(totals.conversations) conversations, \(totals.messages) messages, \(totals.media) media files (\(formatBytes(totals.mediaBytes))), \(totals.missing) missing, \(totals.skipped) skipped, \(totals.duplicates) duplicates merged"
@@ -151,6 +152,34 @@ struct InspectSummary {
   }
 
   /// The period delivered, the source's periods by state and every gap.
+  /// Where the bundle came from when it was derived or sealed (spec §7.15): what a recipient
+  /// needs to ask for the parents or the rest of the chain.
+  func lineageLines() -> [String] {
+    guard let lineage = manifest.lineage else { return [] }
+    var out: [String] = []
+    switch lineage.operation {
+    case .seal:
+      out.append(
+        "lineage     sealed bundle \(lineage.sequence ?? 0) of the continuous archive \(lineage.archive ?? "?")")
+      out.append("            previous: \(lineage.previous ?? "none (the first of the chain)")")
+      out.append("            check the chain: chatbundle archive verify <every sealed bundle>")
+    default:
+      let what =
+        lineage.operation == .merge
+        ? "merged from \(lineage.parents.count) bundle\(lineage.parents.count == 1 ? "" : "s")"
+        : "\(lineage.operation.rawValue) of one bundle"
+      out.append("lineage     \(what); prove it with verify --parent PARENT.tar.gz")
+      for parent in lineage.parents {
+        let preferred = parent.bundleID == lineage.preferred ? ", preferred where copies differed" : ""
+        out.append(
+          "            parent \(parent.bundleID)  created \(UTCTime.timestamp(milliseconds: parent.created * 1000)), "
+            + "\(parent.messages) messages\(preferred)")
+      }
+      if let redactions = lineage.redactions { out.append("            \(redactions) redactions") }
+    }
+    return out
+  }
+
   func coverageLines() -> [String] {
     let coverage = CoverageSummary(manifest)
     var out: [String] = []

@@ -33,6 +33,12 @@ import Testing
     let object = try JSONParser.parse(Array(json.standardOutput.utf8)).objectValue
     #expect(object?["lineage"]?.objectValue?["proven"] == .bool(true))
 
+    let inspect = try ChatBundleBinary.run(["inspect", merged])
+    #expect(inspect.standardOutput.contains("lineage     merged from 2 bundles"), "\(inspect.standardOutput)")
+    let sliceInspect = try ChatBundleBinary.run(["inspect", early])
+    let wholeID = try #require(BundleVerifier(path: whole).verify().bundleID)
+    #expect(sliceInspect.standardOutput.contains("parent \(wholeID)"), "\(sliceInspect.standardOutput)")
+
     // The wrong parent: valid bundles both, but not this derivation.
     let wrong = try ChatBundleBinary.run(["verify", merged, "--parent", whole])
     #expect(wrong.status == 1)

@@ -37,6 +37,12 @@ public struct HourKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   public var next: HourKey { HourKey(nominalSeconds: nominalSeconds + 3600) }
 
+  /// The hour `hours` hours later (earlier when negative); keys are years from the ends of
+  /// Int64, so this cannot overflow for a count a caller computes.
+  public func advanced(byHours hours: Int) -> HourKey {
+    HourKey(nominalSeconds: nominalSeconds.addingReportingOverflow(Int64(hours) * 3600).partialValue)
+  }
+
   /// The key's hour start as a real instant in the cluster's zone.
   public func start(in cluster: EasemobCluster) -> Date {
     Date(timeIntervalSince1970: Double(nominalSeconds - Int64(cluster.offsetSeconds)))
