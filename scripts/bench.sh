@@ -170,6 +170,20 @@ if ((!baselines_only)) && ((text_messages > 0)); then
     measure "text_csv$size_key" "$out/text-csv$size_key/index.csv" "$bin" export csv "$bundle" -o "$out/text-csv$size_key"
     rm -rf "$out/text-csv$size_key" "$out/text$size_key.sql"
   done
+  # Derivations: each bundle sliced in two halves by time, the halves merged back, and the
+  # merge proven against them; the small bundle shows whether memory grows.
+  for size_key in "" _small; do
+    bundle="$out/text$( [[ -z $size_key ]] || echo -small).tar.gz"
+    mid=$("$bin" inspect "$bundle" --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)["conversations"]
+print((min(x["first_ts"] for x in c) + max(x["last_ts"] for x in c)) // 2)')
+    measure "text_slice$size_key" "$out/early$size_key.tar.gz" "$bin" slice "$bundle" --until "$mid" -o "$out/early$size_key.tar.gz"
+    "$bin" slice "$bundle" --since "$mid" -q -o "$out/late$size_key.tar.gz"
+    measure "text_merge$size_key" "$out/merged$size_key.tar.gz" "$bin" merge "$out/late$size_key.tar.gz" "$out/early$size_key.tar.gz" -o "$out/merged$size_key.tar.gz"
+    measure "text_prove$size_key" - "$bin" verify "$out/merged$size_key.tar.gz" --parent "$out/early$size_key.tar.gz" --parent "$out/late$size_key.tar.gz"
+    rm -f "$out/early$size_key.tar.gz" "$out/late$size_key.tar.gz" "$out/merged$size_key.tar.gz"
+  done
   if command -v sqlite3 >/dev/null; then
     sqlite_rows=$(sqlite3 -readonly "$out/text.sqlite" 'SELECT count(*) FROM messages')
     sqlite_hits=$(sqlite3 -readonly "$out/text.sqlite" "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '期中'")
@@ -295,6 +309,20 @@ report=$out/report.md
       echo "| $label | $n | ${secs[$k]} | $(per_second "$n" "${secs[$k]}") | $(ratio "${secs[$k]}" "$v") | $(mib "${rss[$k]}") | $(bytes_mib "$sz") MiB |"
     done
     [[ -n ${sqlite_rows:-} ]] && echo && echo "SQLite file of the big bundle: $sqlite_rows message rows; MATCH '期中' finds $sqlite_hits messages."
+    echo
+    echo "Derivations of the text-only bundles: slice (the first half by time), merge (the two halves back into one) and verify --parent (the merge proven against both halves; every bundle verified in the same pass):"
+    echo
+    echo "| operation | bundle messages | seconds | messages/s | vs verify | peak RSS MiB |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for k in text_slice text_slice_small text_merge text_merge_small text_prove text_prove_small; do
+      [[ -n ${secs[$k]:-} ]] || continue
+      n=$text_messages v=${secs[text_verify]}
+      [[ $k == *_small ]] && n=$((text_messages / 4)) v=${secs[text_verify_small]}
+      case $k in text_slice*) label="slice" ;; text_merge*) label="merge" ;; text_prove*) label="verify --parent" ;; esac
+      echo "| $label | $n | ${secs[$k]} | $(per_second "$n" "${secs[$k]}") | $(ratio "${secs[$k]}" "$v") | $(mib "${rss[$k]}") |"
+    done
+    echo
+    echo "slice RSS big/small: $(ratio "${rss[text_slice]:-}" "${rss[text_slice_small]:-}"); merge RSS big/small: $(ratio "${rss[text_merge]:-}" "${rss[text_merge_small]:-}"); verify --parent RSS big/small: $(ratio "${rss[text_prove]:-}" "${rss[text_prove_small]:-}")"
   fi
   if [[ -n ${secs[render]:-} ]]; then
     echo

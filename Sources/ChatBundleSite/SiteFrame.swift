@@ -18,6 +18,8 @@ final class SiteFrame {
   private struct BundleHeader {
     var counts: String
     var scope: String
+    /// Where the bundle came from when it was derived or sealed; nil for a packed bundle.
+    var lineage: String?
     var created: String
     /// The first and last message time in the bundle.
     var span: (Int64, Int64)
@@ -47,7 +49,7 @@ final class SiteFrame {
       "searchPlaceholder": strings(.searchPlaceholder), "allMembers": strings(.allMembers), "from": strings(.from),
       "to": strings(.to), "noResults": strings(.noResults), "moreResults": strings(.moreResults),
       "narrowSearch": strings(.narrowSearch), "custody": strings(.custody), "coverage": strings(.coverage),
-      "gaps": strings(.gaps),
+      "gaps": strings(.gaps), "lineage": strings(.lineage),
     ]
   }
 
@@ -69,6 +71,7 @@ final class SiteFrame {
       "period": clock.date(first) + " – " + clock.date(last),
       "counts": header.counts,
       "scope": header.scope,
+      "lineage": header.lineage ?? "",
       "created": header.created,
       "strings": stringsContext(),
     ]
@@ -88,8 +91,25 @@ final class SiteFrame {
     counts += " · \(totals.media) \(strings(.mediaFiles))"
     if totals.missing > 0 { counts += " · \(totals.missing) \(strings(.missingShort))" }
     return BundleHeader(
-      counts: counts, scope: scopeLines().joined(separator: "; "),
+      counts: counts, scope: scopeLines().joined(separator: "; "), lineage: lineageLine(),
       created: strings(.bundleCreated) + " " + clock.date(created) + " " + clock.time(created), span: span)
+  }
+
+  /// The manifest's lineage in one line: the operation, the parents by bundle id (or the
+  /// archive, place in the chain and predecessor), and the redactions.
+  func lineageLine() -> String? {
+    guard let lineage = manifest.lineage else { return nil }
+    let parents = lineage.parents.map(\.bundleID).joined(separator: ", ")
+    switch lineage.operation {
+    case .seal:
+      return "\(strings(.lineageSeal)) \(lineage.sequence ?? 0) · \(lineage.archive ?? "")"
+        + (lineage.previous.map { " · ← \($0)" } ?? "")
+    case .merge: return "\(strings(.lineageMerge)) · \(strings(.lineageParents)): \(parents)"
+    case .slice: return "\(strings(.lineageSlice)) · \(strings(.lineageParents)): \(parents)"
+    case .redact:
+      return "\(strings(.lineageRedact)) · \(strings(.lineageParents)): \(parents)"
+        + (lineage.redactions.map { " · \($0) \(strings(.lineageRedactions))" } ?? "")
+    }
   }
 
   /// Who exported the bundle, for whom and why, as the packer stated it.

@@ -25,6 +25,7 @@ package struct SiteStrings: Sendable {
     case trustedAuthority, authorityNotChecked, untrustedAuthority
     case edited, editedBy, earlierVersions, revisionOf, reactedBy, threadReply, alsoInConversation, pinned
     case pinnedMessage, bot, forwardedFrom, newVersion
+    case lineage, lineageMerge, lineageSlice, lineageRedact, lineageSeal, lineageParents, lineageRedactions
 
     var english: String {
       switch self {
@@ -85,6 +86,13 @@ package struct SiteStrings: Sendable {
       case .untrusted: "not a trusted key"
       case .timestamped: "timestamp"
       case .custody: "Custody"
+      case .lineage: "Lineage"
+      case .lineageMerge: "merged from other bundles"
+      case .lineageSlice: "a part of another bundle"
+      case .lineageRedact: "another bundle with redactions"
+      case .lineageSeal: "sealed from a continuous archive, bundle"
+      case .lineageParents: "parents (chatbundle verify --parent proves it)"
+      case .lineageRedactions: "redactions"
       case .exportedBy: "Exported by"
       case .requestedBy: "Requested by"
       case .purpose: "Purpose"
@@ -173,6 +181,13 @@ package struct SiteStrings: Sendable {
       case .untrusted: "不是受信任的密钥"
       case .timestamped: "时间戳"
       case .custody: "保管信息"
+      case .lineage: "来源关系"
+      case .lineageMerge: "由其他归档合并而成"
+      case .lineageSlice: "取自另一归档的一部分"
+      case .lineageRedact: "另一归档经脱敏处理"
+      case .lineageSeal: "由持续归档封存，第"
+      case .lineageParents: "上级归档（可用 chatbundle verify --parent 证明）"
+      case .lineageRedactions: "处脱敏"
       case .exportedBy: "导出人"
       case .requestedBy: "申请人"
       case .purpose: "用途"

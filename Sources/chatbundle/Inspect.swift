@@ -12,6 +12,9 @@ extension ChatBundleCommand {
         records that were skipped; and the export's scope. It reads only the beginning of the \
         bundle (manifest, people, indexes), so it is quick on any size; add --verify to read \
         and verify everything as well.
+
+        Exit status: 0 when what was read is sound (with --verify: when the whole bundle is \
+        valid), 1 when the manifest is unreadable or an error was found, 2 for usage errors.
         """)
 
     @Argument(help: "The bundle (.tar.gz).")
@@ -51,10 +54,15 @@ extension ChatBundleCommand {
             "verified: \(report.isValid ? "VALID" : "INVALID") (\(report.errorCount) errors, \(report.warningCount) warnings)"
           )
         } else if !report.issues.isEmpty {
-          print("note: problems were found in the part read; run 'chatbundle verify \(bundle)'")
+          for issue in report.issues { printSafe(issue.description) }
+          printSafe("note: problems were found in the part read; run 'chatbundle verify \(bundle)'")
+        } else {
+          printSafe(
+            "checked     the beginning only (manifest, people, indexes); 'chatbundle verify \(bundle)' checks every byte")
         }
       }
-      if verify && !report.isValid { throw ExitCode.failure }
+      // An error in the part read is as final as one found by a whole pass.
+      if (verify && !report.isValid) || report.errorCount > 0 { throw ExitCode.failure }
     }
   }
 }

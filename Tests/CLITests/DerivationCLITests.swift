@@ -39,6 +39,16 @@ import Testing
     let wholeID = try #require(BundleVerifier(path: whole).verify().bundleID)
     #expect(sliceInspect.standardOutput.contains("parent \(wholeID)"), "\(sliceInspect.standardOutput)")
 
+    // Every page of the slice's site names its parent.
+    let site = directory.file("site")
+    #expect(try ChatBundleBinary.run(["render", early, "-o", site, "--lang", "en"]).status == 0)
+    let pages = try FileManager.default.subpathsOfDirectory(atPath: site).filter { $0.hasSuffix(".html") }
+    #expect(pages.count > 3)
+    for page in pages {
+      let html = try String(contentsOfFile: site + "/" + page, encoding: .utf8)
+      #expect(html.contains("Lineage: a part of another bundle") && html.contains(wholeID), "\(page)")
+    }
+
     // The wrong parent: valid bundles both, but not this derivation.
     let wrong = try ChatBundleBinary.run(["verify", merged, "--parent", whole])
     #expect(wrong.status == 1)

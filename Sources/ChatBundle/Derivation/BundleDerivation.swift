@@ -69,8 +69,9 @@ public struct BundleDerivation {
     builder.lineage = Lineage(
       operation: .merge, parents: parents.map { Self.parentEntry($0.record) }, preferred: preferredID)
     do {
-      // Copies of one id are compared when the builder sorts, at the end.
-      return try finish(builder, parents: parents)
+      // Copies of one id are compared when the builder sorts, at the end; the media it
+      // writes are in the repacker's scratch directory.
+      return try withExtendedLifetime(repacker) { try finish(builder, parents: parents) }
     } catch ChatBundleError.conflictingDuplicate(let id, let first, let second) {
       throw ChatBundleError.invalidOption(
         "message id \(id) differs between \(Self.name(first, parents)) and \(Self.name(second, parents)); "
@@ -90,7 +91,7 @@ public struct BundleDerivation {
     try repacker.take(parent: input, expected: record)
     builder.coverage = record.manifest.coverage?.sliced(since: options.scope.since, until: options.scope.until)
     builder.lineage = Lineage(operation: .slice, parents: [Self.parentEntry(record)])
-    return try finish(builder, parents: [(input, record)])
+    return try withExtendedLifetime(repacker) { try finish(builder, parents: [(input, record)]) }
   }
 
   private func packOptions(like manifest: Manifest) -> PackOptions {

@@ -11,15 +11,20 @@ final class Repacker {
   var keeps: ((Message, ConversationInfo) -> Bool)?
   private var wantedMedia: Set<String> = []
   private var carriedMedia: Set<String> = []
-  private var missingDetails: [[UInt8]: String] = [:]
+  /// The parents' `detail` of missing media, for the builder's manifest; a box of its own,
+  /// since the builder keeps the closure that reads it.
+  private final class MissingDetails {
+    var byKey: [[UInt8]: String] = [:]
+  }
+  private let missingDetails = MissingDetails()
   private var parentsTaken = 0
 
+  /// The parents' media are copied to a scratch directory that the builder reads when it
+  /// finishes: keep the repacker alive until then (`withExtendedLifetime`).
   init(builder: BundleBuilder, scratchParent: String) throws {
     self.builder = builder
     scratch = try ScratchRegistry.shared.makeDirectory(in: scratchParent, prefix: ".chatbundle-parents")
-    builder.missingDetail = { [unowned self] missing in
-      missingDetails[Self.missingKey(missing)]
-    }
+    builder.missingDetail = { [missingDetails] missing in missingDetails.byKey[Self.missingKey(missing)] }
   }
 
   deinit { ScratchRegistry.shared.remove(scratch) }
@@ -58,7 +63,7 @@ final class Repacker {
     for removal in manifest.source.credentialsRemoved { builder.carryCredentialRemoval(removal) }
     if keeps == nil { for record in manifest.skipped { builder.carrySkipped(record) } }
     for missing in manifest.missing {
-      if let detail = missing.detail { missingDetails[Self.missingKey(missing)] = detail }
+      if let detail = missing.detail { missingDetails.byKey[Self.missingKey(missing)] = detail }
     }
     for conversation in manifest.conversations {
       if let name = conversation.name { builder.nameIfUnnamed(conversation.sourceID ?? conversation.id, name) }
