@@ -58,7 +58,8 @@ extension ChatBundleCommand {
           printSafe("note: problems were found in the part read; run 'chatbundle verify \(bundle)'")
         } else {
           printSafe(
-            "checked     the beginning only (manifest, people, indexes); 'chatbundle verify \(bundle)' checks every byte")
+            "checked     the beginning only (manifest, people, indexes); 'chatbundle verify \(bundle)' checks every byte"
+          )
         }
       }
       // An error in the part read is as final as one found by a whole pass.
