@@ -15,6 +15,7 @@ package final class ExternalSorter {
   private var arena: [UInt8] = []
   private var slots: [Slot] = []
   private var runs: [String] = []
+  private var mergedRuns = 0
   private(set) var count: Int64 = 0
 
   package struct Slot {
@@ -60,7 +61,36 @@ package final class ExternalSorter {
     // The arena is not needed for the merge; give its memory back before the next sort fills.
     arena = []
     slots = []
+    // Each run being merged holds a read buffer, so runs are merged in passes of at most
+    // `maximumFanIn`: memory then stays the same however many runs the input made.
+    while runs.count > Self.maximumFanIn {
+      var merged: [String] = []
+      for start in stride(from: 0, to: runs.count, by: Self.maximumFanIn) {
+        let group = Array(runs[start..<min(start + Self.maximumFanIn, runs.count)])
+        merged.append(group.count == 1 ? group[0] : try mergeRuns(group))
+      }
+      runs = merged
+    }
     return try SortedRecords.merge(runs.map { try RunReader(path: $0) })
+  }
+
+  /// At most this many runs are read at once.
+  package static let maximumFanIn = 16
+
+  /// Merges `group` into one new run, in the same record format, and removes the group.
+  private func mergeRuns(_ group: [String]) throws -> String {
+    mergedRuns += 1
+    let path = try directory() + "/\(name)-merged-\(mergedRuns)"
+    let writer = try BufferedWriter(creating: path)
+    let records = try SortedRecords.merge(group.map { try RunReader(path: $0) })
+    while let record = try records.next() {
+      try writer.write(lengthPrefix(record.key.count) + lengthPrefix(record.payload.count))
+      try writer.write(record.key)
+      try writer.write(record.payload)
+    }
+    _ = try writer.close()
+    for run in group { removeTree(run) }
+    return path
   }
 
   private func sortedSlots() -> [Slot] {
