@@ -53,6 +53,18 @@ import Testing
     let wrong = try ChatBundleBinary.run(["verify", merged, "--parent", whole])
     #expect(wrong.status == 1)
     #expect(wrong.standardOutput.contains("L02") && wrong.standardOutput.contains("NOT PROVEN"))
+    // A derived bundle is signed as it is written, with its custody, and the parents' custody
+    // is not copied into it.
+    let key = directory.file("office")
+    #expect(try ChatBundleBinary.run(["key", "new", "-o", key, "--name", "office"]).status == 0)
+    let signed = directory.file("signed.tar.gz")
+    let signing = try ChatBundleBinary.run([
+      "merge", early, late, "--sign", key + ".key", "--exported-by", "教务处", "-o", signed,
+    ])
+    #expect(signing.status == 0, "\(signing.standardError)")
+    let trusted = try ChatBundleBinary.run(["verify", signed, "--trust", key + ".pub"])
+    #expect(trusted.status == 0 && trusted.standardOutput.contains("TRUSTED"), "\(trusted.standardOutput)")
+    #expect(try ChatBundleBinary.run(["inspect", signed]).standardOutput.contains("exported by 教务处"))
     // A bundle packed from the source has no lineage to prove.
     let plain = try ChatBundleBinary.run(["verify", whole, "--parent", early])
     #expect(plain.status == 1 && plain.standardOutput.contains("L01"))
