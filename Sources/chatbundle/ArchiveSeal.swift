@@ -74,11 +74,8 @@ struct ArchiveSeal: ParsableCommand {
             ? "failed (first \(firstUnsettled)); run 'chatbundle archive sync' again, or pass --accept-gaps"
             : "the sync has not reached (first \(firstUnsettled)); run 'chatbundle archive sync' first"))
     }
+    try writing.checkOutput(output, consequence: "sealing would overwrite it")
     let existing = writing.existing
-    do { try OutputPlacement.checkFile(output, existing: existing) } catch {
-      FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
-      throw ExitCode(2)
-    }
     var options = PackOptions(platform: "easemob", timeZone: zone)
     options.scope = ExportScope(
       since: Int64(start.start(in: record.cluster).timeIntervalSince1970) * 1000,

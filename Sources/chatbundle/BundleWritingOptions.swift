@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import ChatBundle
 
@@ -46,4 +47,28 @@ struct BundleWritingOptions: ParsableArguments {
   func signingKeys() throws -> [SigningKey] { try signingKeyPaths.map(loadSigningKey) }
 
   var existing: OutputPlacement.Existing { force ? .replaceRegularFile : .refuse(hint: "pass --force to replace it") }
+
+  /// Refuses OUT before any work, with the usage exit status: when it is taken (without
+  /// --force), or is the same file as one of `inputs`.
+  func checkOutput(_ output: String, inputs: [String] = [], consequence: String) throws {
+    do { try OutputPlacement.checkFile(output, existing: existing) } catch { throw outputRefusal("\(error)") }
+    if let input = input(among: inputs, sameAs: output) {
+      throw outputRefusal("-o \(output) is the input \(input); \(consequence)")
+    }
+  }
+}
+
+/// The first of `inputs` that is the same file as `output` (links followed), if any.
+func input(among inputs: [String], sameAs output: String) -> String? {
+  guard let target = FileStatus.of(output, followingLinks: true) else { return nil }
+  return inputs.first { input in
+    guard let info = FileStatus.of(input, followingLinks: true) else { return false }
+    return info.device == target.device && info.inode == target.inode
+  }
+}
+
+/// Reports a refused output and gives the usage exit code, without the usage text.
+func outputRefusal(_ message: String) -> ExitCode {
+  FileStream.standardError.write("error: \(message)".terminalSafe + "\n")
+  return ExitCode(2)
 }

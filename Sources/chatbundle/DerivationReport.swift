@@ -6,23 +6,7 @@ extension BundleWritingOptions {
   /// A derivation writing `output`, refused before any work when OUT is taken or is one of
   /// the inputs.
   func derivation(output: String, inputs: [String]) throws -> BundleDerivation {
-    do {
-      try OutputPlacement.checkFile(output, existing: existing)
-    } catch {
-      FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
-      throw ExitCode(2)
-    }
-    if let target = FileStatus.of(output, followingLinks: true) {
-      for input in inputs {
-        if let info = FileStatus.of(input, followingLinks: true), info.device == target.device,
-          info.inode == target.inode
-        {
-          FileStream.standardError.write(
-            "error: -o \(output) is the input \(input); it would be overwritten\n".terminalSafe)
-          throw ExitCode(2)
-        }
-      }
-    }
+    try checkOutput(output, inputs: inputs, consequence: "it would be overwritten")
     var derivation = BundleDerivation(output: output)
     derivation.existing = existing
     derivation.temporaryDirectory = tempDir

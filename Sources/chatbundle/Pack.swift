@@ -138,11 +138,7 @@ extension ChatBundleCommand {
       let zone = sourceTz ?? source.defaultTimeZone
       guard TimeZone(identifier: zone) != nil else { throw ValidationError("unknown time zone '\(zone)'") }
       let existing = writing.existing
-      do {
-        try OutputPlacement.checkFile(output, existing: existing)
-      } catch {
-        throw refusal("\(error)")
-      }
+      try writing.checkOutput(output, consequence: "packing would overwrite it")
       var options = PackOptions(platform: Identifier(source.rawValue), timeZone: zone)
       options.scope = try limits.scope(zone: zone)
       options.skipInvalid = skipInvalid
@@ -248,14 +244,8 @@ extension ChatBundleCommand {
     /// The bundle must not overwrite an input, nor land where the next pack of the same
     /// inputs would read it as one.
     private func refuseOutputAmongInputs(_ files: [String]) throws {
-      if let target = FileStatus.of(output, followingLinks: true) {
-        for file in files + [people, mediaDirectory].compactMap({ $0 }) {
-          if let info = FileStatus.of(file, followingLinks: true), info.device == target.device,
-            info.inode == target.inode
-          {
-            throw refusal("-o \(output) is the input \(file); packing would overwrite it")
-          }
-        }
+      if let file = input(among: files + [people, mediaDirectory].compactMap({ $0 }), sameAs: output) {
+        throw outputRefusal("-o \(output) is the input \(file); packing would overwrite it")
       }
       guard InputFiles.takes(baseName(of: output)), let parent = FileSystem.canonicalPath(parentDirectory(of: output))
       else {
@@ -270,16 +260,10 @@ extension ChatBundleCommand {
         // The walk passes over hidden directories, so a bundle inside one is not read.
         let below = parent.dropFirst(root.count).split(separator: "/")
         if below.contains(where: { $0.hasPrefix(".") }) { continue }
-        throw refusal(
+        throw outputRefusal(
           "-o \(output) is inside the input directory \(input) under a name that would be read as an export file "
             + "next time; write the bundle elsewhere or name it .tar.gz")
       }
-    }
-
-    /// Reports a refused output and gives the usage exit code, without the usage text.
-    private func refusal(_ message: String) -> ExitCode {
-      FileStream.standardError.write("error: \(message)".terminalSafe + "\n")
-      return ExitCode(2)
     }
 
     private func printSummary(_ summary: PackSummary) {
