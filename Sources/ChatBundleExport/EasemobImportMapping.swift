@@ -121,7 +121,7 @@ public enum EasemobImportMapping {
         body.append(
           "v2:customExts", JSONValue.object(JSONObject(custom.fields.map { .init($0.key, .string($0.value)) })))
       }
-    case .merged, .membership, .notice, .recall, .unknown:
+    case .merged, .membership, .notice, .recall, .unknown, .redacted:
       return .skipped(reason: Reason.unsupportedKind, detail: message.kind.rawValue)
     }
     if !message.parts.isEmpty { notCarried.append(Reason.partsNotCarried) }

@@ -14,6 +14,10 @@ struct MessageSummary {
     case .membership(let change):
       lines.append((change.change == .joined ? "joined: " : "left: ") + names(change.members))
     case .recall(let target): lines.append("recalled: " + (target?.text ?? ""))
+    case .redacted(let removedKind):
+      lines.append(
+        "redacted" + (removedKind.map { " \($0.rawValue)" } ?? "") + " message"
+          + (message.redactions.first.map { ": " + $0.reason } ?? ""))
     default: lines.append(describe(message.body))
     }
     for part in message.parts { lines.append(describe(part)) }
@@ -67,7 +71,7 @@ struct MessageSummary {
       return "(\(content.sourceType ?? "unknown"))" + (content.text.map { " " + $0 } ?? "")
     case .text(let text), .notice(let text), .command(let text):
       return text
-    case .custom, .membership, .recall:
+    case .custom, .membership, .recall, .redacted:
       return ""
     }
   }

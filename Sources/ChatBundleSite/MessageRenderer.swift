@@ -240,6 +240,14 @@ package struct MessageRenderer {
       openLink(to: target, into: &html)
       html.text(strings(.recalled))
       html.raw("</a>")
+    case .redacted(let removedKind):
+      html.text(name(of: message.sender) + " ")
+      html.raw("<span class=\"redacted\">")
+      html.text(strings(.redactedMessage) + (removedKind.map { " (\($0.rawValue))" } ?? ""))
+      if let reason = message.redactions.first?.reason {
+        html.text(" · " + strings(.reason) + ": " + reason)
+      }
+      html.raw("</span>")
     case .notice(let text):
       html.raw("<span class=\"notice\">")
       html.text(text)
@@ -319,6 +327,10 @@ package struct MessageRenderer {
       }
       if let media = merged.attachment { renderMedia(.file, media, thumbnail: nil, into: &html) }
       html.raw("</div>")
+    case .redacted:
+      html.raw("<p class=\"redacted\">")
+      html.text(strings(.redactedMessage))
+      html.raw("</p>")
     case .unknown(let content):
       html.raw("<p class=\"unsupported\">")
       html.text(strings(.unsupported) + ": " + (content.sourceType ?? "?"))

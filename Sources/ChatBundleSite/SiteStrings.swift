@@ -26,6 +26,7 @@ package struct SiteStrings: Sendable {
     case edited, editedBy, earlierVersions, revisionOf, reactedBy, threadReply, alsoInConversation, pinned
     case pinnedMessage, bot, forwardedFrom, newVersion
     case lineage, lineageMerge, lineageSlice, lineageRedact, lineageSeal, lineageParents, lineageRedactions
+    case redactedMessage
 
     var english: String {
       switch self {
@@ -93,6 +94,7 @@ package struct SiteStrings: Sendable {
       case .lineageSeal: "sealed from a continuous archive, bundle"
       case .lineageParents: "parents (chatbundle verify --parent proves it)"
       case .lineageRedactions: "redactions"
+      case .redactedMessage: "a message was redacted"
       case .exportedBy: "Exported by"
       case .requestedBy: "Requested by"
       case .purpose: "Purpose"
@@ -188,6 +190,7 @@ package struct SiteStrings: Sendable {
       case .lineageSeal: "由持续归档封存，第"
       case .lineageParents: "上级归档（可用 chatbundle verify --parent 证明）"
       case .lineageRedactions: "处脱敏"
+      case .redactedMessage: "一条消息已脱敏隐去"
       case .exportedBy: "导出人"
       case .requestedBy: "申请人"
       case .purpose: "用途"

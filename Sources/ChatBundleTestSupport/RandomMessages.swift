@@ -88,7 +88,9 @@ public struct RandomMessages {
       members.merged = MergedRecord(
         title: text(), summary: nil, level: Int64(depth + 1), items: [self.part(depth: depth + 1)])
     }
-    let kind = MessageKind.allCases[int(0...(MessageKind.allCases.count - 1))]
+    // A part is never a redaction marker: a redaction replaces a whole message.
+    let kinds = MessageKind.allCases.filter { $0 != .redacted }
+    let kind = kinds[int(0...(kinds.count - 1))]
     let (body, unused) = members.body(as: kind, level: .part)
     var part = MessagePart(
       body, sender: chance(50) ? Identifier(identifier()) : nil,
@@ -128,6 +130,9 @@ public struct RandomMessages {
           kind == .memberJoined ? .joined : .left, members: (0..<int(1...3)).map { _ in Identifier(identifier()) }))
     case .recall: body = .recall(target: Identifier(identifier()))
     case .unknown: body = .unknown(UnknownContent(sourceType: text()))
+    case .redacted:
+      let kinds = MessageKind.allCases.filter { $0 != .redacted }
+      body = .redacted(removedKind: kinds[int(0...(kinds.count - 1))])
     }
     var message = Message(
       id: Identifier(identifier() + "-" + String(next() % 1_000_000)), conversation: conversation,
@@ -144,6 +149,18 @@ public struct RandomMessages {
     // stray attachment must still be checked and listed like any other.
     if kind == .location && chance(20) { message.unusedMembers.text = text() }
     if kind == .text && chance(10) { message.unusedMembers.media = media(missing: chance(50)) }
+    if kind == .redacted {
+      // A marker holds exactly one record, for the whole message, and nothing else.
+      message.replyTo = nil
+      message.mentions = []
+      message.mentionsAll = false
+      message.parts = []
+      message.source.raw = .null
+      message.redactions = [
+        RedactionRecord(path: "", reason: "r" + text(), commitment: String(repeating: "ab", count: 32))
+      ]
+      return message
+    }
     if chance(15) { annotate(&message) }
     return message
   }
@@ -173,5 +190,12 @@ public struct RandomMessages {
         name: chance(70) ? text() : nil, id: chance(50) ? someone() : nil, timestamp: chance(50) ? time() : nil)
     }
     if message.kind == .notice && chance(50) { message.pinTarget = someone() }
+    if chance(10) {
+      message.redactions = [
+        RedactionRecord(
+          path: "/text", span: .init(start: Int64(int(0...5)), length: Int64(int(1...5))), reason: "r" + text(),
+          commitment: String(repeating: "0f", count: 32))
+      ]
+    }
   }
 }

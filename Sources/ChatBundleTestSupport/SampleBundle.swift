@@ -14,7 +14,10 @@ public enum SampleBundle {
 
   /// Writes the sample's media files into `directory` and returns the messages to add,
   /// with their media not yet resolved (`sourceReference` names the file).
-  public static func messages() -> [(Message, ConversationInfo)] {
+  ///
+  /// - Parameter withRedactionMarker: also a marker of a redacted message, which makes the
+  ///   bundle 1.5 with the feature `redactions`; the tests that pin older versions leave it out.
+  public static func messages(withRedactionMarker: Bool = false) -> [(Message, ConversationInfo)] {
     var result: [(Message, ConversationInfo)] = []
     var clock: Int64 = 1_741_568_400_000  // 2025-03-10T01:00:00Z
     func make(_ id: Identifier, _ body: MessageBody, _ conversation: ConversationInfo, sender: Identifier? = "alice")
@@ -82,6 +85,15 @@ public enum SampleBundle {
     let second = MediaReference(name: "second.png", sourceReference: "png-1")
     multi.parts = [MessagePart(.media(MediaContent(.image, reference: second))), MessagePart(.text("and more"))]
     result.append((multi, direct))
+
+    guard withRedactionMarker else { return result }
+    // A marker where a redaction removed a whole message (format 1.5).
+    var withdrawn = make("m-redacted", .redacted(removedKind: .text), direct, sender: "bob")
+    withdrawn.source.raw = .null
+    withdrawn.redactions = [
+      RedactionRecord(path: "", reason: "a pupil's health", commitment: SHA256Digest.hex(of: Array("sample".utf8)))
+    ]
+    result.append((withdrawn, direct))
     return result
   }
 
@@ -96,7 +108,7 @@ public enum SampleBundle {
   /// Packs the sample into `output`, with media read from a scratch directory.
   @discardableResult
   public static func pack(
-    to output: String, options: PackOptions? = nil, order: [Int]? = nil,
+    to output: String, options: PackOptions? = nil, order: [Int]? = nil, withRedactionMarker: Bool = false,
     configure: (BundleBuilder) -> Void = { _ in }
   ) throws -> (PackSummary, [Message]) {
     let scratch = try TemporaryDirectory("sample-media")
@@ -106,7 +118,7 @@ public enum SampleBundle {
     let builder = try BundleBuilder(options: packOptions, outputPath: output)
     configure(builder)
     let input = builder.addInput(name: "sample.ndjson", size: 0, sha256: String(repeating: "0", count: 64), records: 0)
-    let all = messages()
+    let all = messages(withRedactionMarker: withRedactionMarker)
     var resolved: [Message] = []
     for index in order ?? Array(all.indices) {
       var (message, conversation) = all[index]

@@ -21,7 +21,7 @@ import Testing
 
   /// The sample's messages with their media resolved as the packer would.
   func messages() -> [Message] {
-    SampleBundle.messages().map { pair in
+    SampleBundle.messages(withRedactionMarker: true).map { pair in
       var message = pair.0
       message.updateMediaReferences { _, reference in
         if let key = reference.sourceReference, let bytes = SampleBundle.mediaFiles[key] {

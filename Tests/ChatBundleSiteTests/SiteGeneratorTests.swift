@@ -6,13 +6,14 @@ import Testing
 
 @Suite struct SiteGeneratorTests {
   func renderSample(
-    pageSize: Int = 1000, language: RenderOptions.Language = .en, force: Bool = false, bundle: String? = nil
+    pageSize: Int = 1000, language: RenderOptions.Language = .en, force: Bool = false, bundle: String? = nil,
+    withRedactionMarker: Bool = false
   )
     async throws -> (TemporaryDirectory, RenderSummary)
   {
     let directory = try TemporaryDirectory()
     let path = bundle ?? directory.file("sample.tar.gz")
-    if bundle == nil { try SampleBundle.pack(to: path) }
+    if bundle == nil { try SampleBundle.pack(to: path, withRedactionMarker: withRedactionMarker) }
     var options = RenderOptions()
     options.pageSize = pageSize
     options.language = language
@@ -76,9 +77,9 @@ import Testing
   }
 
   @Test func everyKindLeavesItsMark() async throws {
-    let (directory, summary) = try await renderSample()
+    let (directory, summary) = try await renderSample(withRedactionMarker: true)
     let all = try pages(directory).values.joined()
-    #expect(summary.messages == Int64(SampleBundle.messages().count))
+    #expect(summary.messages == Int64(SampleBundle.messages(withRedactionMarker: true).count))
     for kind in MessageKind.allCases { #expect(all.contains("kind-\(kind.rawValue)"), "\(kind)") }
     #expect(all.contains("<img loading=\"lazy\""))
     #expect(all.contains("<audio controls preload=\"none\""))

@@ -12,7 +12,7 @@ import Testing
   @Test func everyKindPacksVerifiesAndReadsBackEqual() throws {
     let directory = try TemporaryDirectory()
     let output = directory.file("sample.tar.gz")
-    let (summary, written) = try SampleBundle.pack(to: output)
+    let (summary, written) = try SampleBundle.pack(to: output, withRedactionMarker: true)
     let (report, delegate) = readBack(output)
     #expect(report.isValid, "\(report.issues)")
     #expect(report.bundleID == summary.bundleID)

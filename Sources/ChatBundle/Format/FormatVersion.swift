@@ -4,7 +4,7 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   public var minor: Int
 
   /// The newest version this tool reads completely and may write.
-  public static let current = withLineage
+  public static let current = withRedactions
   /// The first version; writers use it whenever the bundle needs nothing newer (VERSIONING.md §8).
   public static let initial = FormatVersion(major: 1, minor: 0)
   /// 1.1 added `conversations[].external_members` to the manifest.
@@ -17,6 +17,9 @@ public struct FormatVersion: Sendable, Hashable, Comparable, CustomStringConvert
   /// 1.4 added the manifest's `lineage`: the parents of a derived bundle, the chain of a
   /// continuous archive's sealed bundles.
   public static let withLineage = FormatVersion(major: 1, minor: 4)
+  /// 1.5 added redaction: the `redacted` kind and the messages' `redactions` records
+  /// (feature `redactions`).
+  public static let withRedactions = FormatVersion(major: 1, minor: 5)
 
   public init(major: Int, minor: Int) {
     self.major = major

@@ -39,8 +39,11 @@ public struct Lineage: Sendable, Equatable {
   public var sequence: Int64?
   /// For a sealed bundle after the first: the bundle id of the one sealed before it.
   public var previous: String?
-  /// For a redacted bundle: the number of lines of `chatbundle/redactions.ndjson`.
+  /// For a redacted bundle: how many redaction records it added to its messages (§8.12).
   public var redactions: Int64?
+  /// For a redacted bundle: the reasons its records give, sorted bytewise, each once (1.5),
+  /// so that a reader sees why without reading every message.
+  public var reasons: [String] = []
 
   public init(
     operation: Operation, parents: [Parent] = [], preferred: String? = nil, archive: String? = nil,
@@ -73,6 +76,7 @@ public struct Lineage: Sendable, Equatable {
     object.append("sequence", sequence)
     object.append("previous", previous)
     object.append("redactions", redactions)
+    if !reasons.isEmpty { object.append("reasons", JSONValue.array(reasons.map(JSONValue.string))) }
     return .object(object)
   }
 
@@ -109,6 +113,15 @@ public struct Lineage: Sendable, Equatable {
     sequence = try fields.integer("sequence", in: 1...Int64.max)
     previous = try fields.has("previous") ? requiredDigest(fields, "previous") : nil
     redactions = try fields.integer("redactions")
+    for (index, element) in (try fields.array("reasons") ?? []).enumerated() {
+      guard case .string(let reason) = element, !reason.isEmpty else {
+        throw RecordError(field: fields.path("reasons[\(index)]"), message: "must be a non-empty string")
+      }
+      if let last = reasons.last, !Array(last.utf8).lexicographicallyPrecedes(Array(reason.utf8)) {
+        throw RecordError(field: fields.path("reasons"), message: "must be sorted bytewise without repeats")
+      }
+      reasons.append(reason)
+    }
     try checkShape(fields)
   }
 
@@ -137,6 +150,7 @@ public struct Lineage: Sendable, Equatable {
     if preferred != nil, operation != .merge || !parents.contains(where: { $0.bundleID == preferred }) {
       throw refuse("preferred", "must name a parent of a merge")
     }
+    if operation != .redact && !reasons.isEmpty { throw refuse("reasons", "belongs to redactions only") }
     if (operation == .redact) != (redactions != nil) {
       throw refuse("redactions", operation == .redact ? "is required for a redaction" : "belongs to redactions only")
     }

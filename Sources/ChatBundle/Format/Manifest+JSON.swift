@@ -1,8 +1,11 @@
 extension Manifest {
   /// Features this reader understands; `required_features` may list only these.
-  public static let supportedFeatures: Set<String> = [messageRevisionsFeature]
+  public static let supportedFeatures: Set<String> = [messageRevisionsFeature, redactionsFeature]
   /// Messages that are later versions of other messages (`edit_target`, since 1.3).
   public static let messageRevisionsFeature = "message-revisions"
+  /// Messages changed by a redaction (`redactions`, kind `redacted`, since 1.5): a reader
+  /// that does not know them would take a marker for what the message said.
+  public static let redactionsFeature = "redactions"
 
   static let knownKeys: Set<String> = [
     "format", "format_version", "required_features", "created", "generator", "source", "scope",

@@ -18,12 +18,14 @@ public struct ContentMembers: Sendable, Hashable {
   @OutOfLine public var custom: CustomEvent?
   public var members: [Identifier]?
   public var recallTarget: Identifier?
+  /// A redaction marker's `redacted_kind`: the kind of the message it replaces (since 1.5).
+  public var redactedKind: MessageKind?
 
   public init() {}
 
   public var isEmpty: Bool {
     text == nil && media == nil && location == nil && merged == nil && sourceType == nil && thumbnail == nil
-      && command == nil && custom == nil && members == nil && recallTarget == nil
+      && command == nil && custom == nil && members == nil && recallTarget == nil && redactedKind == nil
   }
 
   /// Immutable storage for members kept out of line.
@@ -72,6 +74,8 @@ public struct ContentMembers: Sendable, Hashable {
     case .unknown(let content):
       sourceType = content.sourceType
       text = content.text
+    case .redacted(let removedKind):
+      if isMessage { redactedKind = removedKind }
     }
   }
 
@@ -129,6 +133,9 @@ public struct ContentMembers: Sendable, Hashable {
       body = .unknown(UnknownContent(sourceType: rest.sourceType, text: rest.text))
       rest.sourceType = nil
       rest.text = nil
+    case .redacted:
+      body = .redacted(removedKind: isMessage ? rest.redactedKind : nil)
+      if isMessage { rest.redactedKind = nil }
     }
     return (body, rest)
   }
@@ -146,6 +153,7 @@ public struct ContentMembers: Sendable, Hashable {
     result.custom = custom ?? other.custom
     result.members = members ?? other.members
     result.recallTarget = recallTarget ?? other.recallTarget
+    result.redactedKind = redactedKind ?? other.redactedKind
     return result
   }
 }

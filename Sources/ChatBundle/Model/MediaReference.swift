@@ -63,6 +63,8 @@ public enum MissingReason: String, Sendable, CaseIterable {
   case notDownloaded = "not_downloaded"
   /// Since 1.3: the export says it left the file out.
   case notExported = "not_exported"
+  /// Since 1.5: a redaction removed the file and its reference (spec §8.12).
+  case redacted
   /// Since 1.3: the export says the file could not be had.
   case unavailable
   /// Since 1.3: the export's path leads out of the folder given.

@@ -38,12 +38,22 @@ extension Message {
       throw RecordError(field: "ts", message: "is required")
     }
     let kind = try fields.kind()
+    if kind == .redacted && formatVersion < FormatVersion.withRedactions {
+      throw RecordError(
+        field: "kind", message: "redacted is a kind of format \(FormatVersion.withRedactions) and later")
+    }
     guard let source = try fields.nested("source") else {
       throw RecordError(field: "source", message: "is required")
     }
     let platform = try source.requiredIdentifier("platform")
     guard let raw = source.object["raw"] else { throw RecordError(field: "source.raw", message: "is required") }
-    let members = try ContentMembers(fields, level: .message, depth: 1)
+    var members = try ContentMembers(fields, level: .message, depth: 1)
+    if formatVersion >= FormatVersion.withRedactions, let name = try fields.string("redacted_kind") {
+      guard let removed = MessageKind(rawValue: name), removed != .redacted else {
+        throw RecordError(field: "redacted_kind", message: "\"\(name)\" is not the kind of a message")
+      }
+      members.redactedKind = removed
+    }
     if kind == .recall && members.recallTarget == nil {
       throw RecordError(field: "recall_target", message: "is required for a recall")
     }
@@ -55,7 +65,16 @@ extension Message {
     replyTo = try fields.nested("reply_to").map { reader throws(RecordError) in try ReplyReference(reader) }
     mentions = try fields.identifierArray("mentions") ?? []
     mentionsAll = try fields.bool("mentions_all") ?? false
-    if formatVersion >= FormatVersion.withAnnotations { annotations = try MessageAnnotations(fields) }
+    if formatVersion >= FormatVersion.withAnnotations {
+      annotations = try MessageAnnotations(fields, formatVersion: formatVersion)
+    }
+    let wholeMessageRecords = redactions.filter(\.isWholeMessage).count
+    if kind == .redacted && (wholeMessageRecords != 1 || redactions.count != 1) {
+      throw RecordError(field: "redactions", message: "a redacted message needs exactly one record, with path \"\"")
+    }
+    if kind != .redacted && wholeMessageRecords > 0 {
+      throw RecordError(field: "redactions", message: "a record with path \"\" belongs only to kind redacted")
+    }
     if let elements = try fields.array("parts") {
       parts.reserveCapacity(elements.count)
       for (index, element) in elements.enumerated() {
@@ -79,6 +98,7 @@ extension ContentMembers {
     object.append("custom", custom.map { $0.jsonValue() })
     object.append("members", members.map(JSONValue.identifiers))
     object.append("recall_target", recallTarget?.text)
+    object.append("redacted_kind", redactedKind?.rawValue)
   }
 
   /// Reads the content members of a message line or a part, each checked against its
@@ -246,6 +266,9 @@ extension MessagePart {
   ///   one deeper).
   init(_ fields: FieldReader, depth: Int) throws(RecordError) {
     let kind = try fields.kind()
+    if kind == .redacted {
+      throw RecordError(field: fields.path("kind"), message: "redacted is a kind of messages, not of parts")
+    }
     let members = try ContentMembers(fields, level: .part, depth: depth + 1)
     let (body, unused) = members.body(as: kind, level: .part)
     self.init(

@@ -1,5 +1,5 @@
 extension MessageAnnotations {
-  /// The members of spec §8.1 items 20–27, in that order.
+  /// The members of spec §8.1 items 20–28, in that order.
   func append(to object: inout JSONObject) {
     object.append("edited", edited.map { $0.jsonValue() })
     if !reactions.isEmpty { object.append("reactions", JSONValue.array(reactions.map { $0.jsonValue() })) }
@@ -9,10 +9,11 @@ extension MessageAnnotations {
     object.append("edit_target", editTarget?.text)
     if senderIsBot { object.append("sender_bot", JSONValue.bool(true)) }
     object.append("forwarded_from", forwardedFrom.map { $0.jsonValue() })
+    if !redactions.isEmpty { object.append("redactions", JSONValue.array(redactions.map { $0.jsonValue() })) }
   }
 
   /// The annotations of a message line; nil when it has none.
-  init?(_ fields: FieldReader) throws(RecordError) {
+  init?(_ fields: FieldReader, formatVersion: FormatVersion) throws(RecordError) {
     self.init()
     edited = try fields.nested("edited").map { reader throws(RecordError) in try MessageEdit(reader) }
     for (index, element) in (try fields.array("reactions") ?? []).enumerated() {
@@ -29,6 +30,11 @@ extension MessageAnnotations {
       ForwardOrigin(
         name: try reader.string("name"), id: try reader.identifier("id"),
         timestamp: try reader.integer("ts", in: 0...BundleLimits.maximumTimestamp))
+    }
+    if formatVersion >= FormatVersion.withRedactions {
+      for (index, element) in (try fields.array("redactions") ?? []).enumerated() {
+        redactions.append(try RedactionRecord(FieldReader(element, prefix: "redactions[\(index)]")))
+      }
     }
     if isEmpty { return nil }
   }

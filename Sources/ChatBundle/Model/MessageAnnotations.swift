@@ -14,6 +14,8 @@ public struct MessageAnnotations: Sendable, Hashable {
   public var editTarget: Identifier?
   public var senderIsBot = false
   public var forwardedFrom: ForwardOrigin?
+  /// What a redaction changed in this message (since 1.5; feature `redactions`).
+  public var redactions: [RedactionRecord] = []
 
   public init() {}
 
@@ -61,8 +63,16 @@ extension Message {
     set { updateAnnotations { $0.forwardedFrom = newValue } }
   }
 
+  public var redactions: [RedactionRecord] {
+    get { annotations?.redactions ?? [] }
+    set { updateAnnotations { $0.redactions = newValue } }
+  }
+
   /// Whether the line needs format 1.3.
   public var hasAnnotations: Bool { annotations != nil }
+
+  /// Whether the line needs the feature `redactions` (format 1.5).
+  public var isRedacted: Bool { kind == .redacted || !(annotations?.redactions.isEmpty ?? true) }
 
   private mutating func updateAnnotations(_ change: (inout MessageAnnotations) -> Void) {
     var value = annotations ?? MessageAnnotations()

@@ -26,6 +26,9 @@ public enum MessageBody: Sendable, Hashable {
   case recall(target: Identifier?)
   /// A type this version does not model; `source.raw` says everything.
   case unknown(UnknownContent)
+  /// A whole message redacted (since 1.5): the kind it had. The reason is the message's
+  /// redaction record (`Message.redactions`).
+  case redacted(removedKind: MessageKind?)
 
   public var kind: MessageKind {
     switch self {
@@ -39,6 +42,7 @@ public enum MessageBody: Sendable, Hashable {
     case .notice: .notice
     case .recall: .recall
     case .unknown: .unknown
+    case .redacted: .redacted
     }
   }
 
@@ -46,7 +50,7 @@ public enum MessageBody: Sendable, Hashable {
   /// recall), which transcripts show apart from what people said.
   public var isSystemEvent: Bool {
     switch self {
-    case .membership, .notice, .recall: true
+    case .membership, .notice, .recall, .redacted: true
     default: false
     }
   }

@@ -20,4 +20,7 @@ public enum MessageKind: String, Sendable, CaseIterable, Hashable {
   case recall
   /// A message type this version does not know; its raw record says everything.
   case unknown
+  /// A marker left where a whole message was redacted (since 1.5): who sent it, when, and
+  /// its kind stay; the content is gone.
+  case redacted
 }

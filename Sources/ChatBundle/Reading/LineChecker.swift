@@ -40,6 +40,7 @@ struct LineChecker {
   /// The bundle's format version: members a later version defines are read only from
   /// bundles of that version, since an older writer may have used the name otherwise.
   private let formatVersion: FormatVersion
+  private let allowsRedactions: Bool
   private let allowsRevisions: Bool
 
   /// - Parameter conversation: the conversation whose file `entry` is, for messages.
@@ -49,6 +50,7 @@ struct LineChecker {
   ) {
     self.formatVersion = formatVersion
     allowsRevisions = features.contains(Manifest.messageRevisionsFeature)
+    allowsRedactions = features.contains(Manifest.redactionsFeature)
     self.entry = entry
     self.limits = limits
     self.parseOptions = parseOptions
@@ -143,6 +145,12 @@ struct LineChecker {
         .recordSchema, line: number,
         "message \(message.id) has edit_target, which needs the feature \(Manifest.messageRevisionsFeature) "
           + "in required_features (spec §8.11.6)")
+    }
+    if message.isRedacted && !allowsRedactions {
+      report(
+        .recordSchema, line: number,
+        "message \(message.id) is redacted, which needs the feature \(Manifest.redactionsFeature) "
+          + "in required_features (spec §8.12)")
     }
     guard let conversation else { return }
     if message.conversation != conversation.id {

@@ -38,6 +38,7 @@ public final class BundleBuilder {
   private var credentialsRemoved: [String: Manifest.CredentialRemoval] = [:]
   private var usesAnnotations = false
   private var usesRevisions = false
+  private var usesRedactions = false
   public var progress: ((PackProgress) -> Void)?
   /// What the source delivered against what was asked, as the importer or the caller found
   /// it; recorded in the manifest.
@@ -170,6 +171,7 @@ public final class BundleBuilder {
     if message.hasAnnotations {
       usesAnnotations = true
       if message.editTarget != nil { usesRevisions = true }
+      if message.isRedacted { usesRedactions = true }
     }
     if conversations[conversation.id] == nil { conversations[conversation.id] = conversation }
     if let external = conversation.externalMembers, !external.isEmpty {
@@ -239,6 +241,10 @@ public final class BundleBuilder {
     if let lineage {
       manifest.lineage = lineage
       manifest.formatVersion = FormatVersion.withLineage
+    }
+    if usesRedactions {
+      manifest.requiredFeatures.append(Manifest.redactionsFeature)
+      manifest.formatVersion = FormatVersion.withRedactions
     }
 
     manifest.skipped = skipped + nonMessages

@@ -33,6 +33,14 @@ struct RSMFEventMapper {
       event.recallTargetWasMarked = target.map { notices.recalls[$0] != nil } ?? true
       report.note("recall_as_history")
       events = [event]
+    case .redacted(let removedKind):
+      var event = RSMFEvent(
+        id: message.id, kind: .history, participant: message.sender, timestamp: message.timestamp,
+        body: summary.text(of: message))
+      if let removedKind { event.addCustom("redacted_kind", removedKind.rawValue) }
+      if let reason = message.redactions.first?.reason { event.addCustom("redaction_reason", reason) }
+      report.note("redacted_as_history")
+      events = [event]
     case .notice(let text):
       events = [
         RSMFEvent(id: message.id, kind: .history, participant: message.sender, timestamp: message.timestamp, body: text)
