@@ -109,6 +109,7 @@ final class SiteFrame {
     case .redact:
       return "\(strings(.lineageRedact)) · \(strings(.lineageParents)): \(parents)"
         + (lineage.redactions.map { " · \($0) \(strings(.lineageRedactions))" } ?? "")
+        + (lineage.reasons.isEmpty ? "" : " (\(strings(.reason)): \(lineage.reasons.joined(separator: "; ")))")
     }
   }
 

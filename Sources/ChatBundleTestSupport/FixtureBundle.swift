@@ -17,6 +17,17 @@ public struct FixtureBundle {
     return try load(directory.file("sample.tar.gz"))
   }
 
+  /// The manifest's bytes exactly as the bundle at `path` holds them.
+  public static func manifestBytes(of path: String) throws -> [UInt8] {
+    let reader = try TarGzReader(path: path)
+    while let header = try reader.nextEntry() {
+      var bytes: [UInt8] = []
+      try reader.readData { bytes.append(contentsOf: $0) }
+      if header.path == BundleLayout.entryName(BundleLayout.manifest) { return bytes }
+    }
+    throw ChatBundleError.io(path: path, message: "no manifest")
+  }
+
   public static func load(_ path: String) throws -> FixtureBundle {
     let reader = try TarGzReader(path: path)
     var manifest: Manifest?

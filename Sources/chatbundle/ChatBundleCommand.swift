@@ -18,7 +18,8 @@ struct ChatBundleCommand: AsyncParsableCommand {
       """,
     version: ChatBundleVersion.current,
     subcommands: [
-      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Merge.self, Slice.self,
+      Pack.self, Verify.self, Inspect.self, Extract.self, Render.self, Export.self, Merge.self, Slice.self, Redact.self,
+      Disclose.self,
       Archive.self, Pull.self, Push.self, Key.self, Sign.self, Timestamp.self, Certify.self,
     ])
 

@@ -184,7 +184,10 @@ struct InspectSummary {
           "            parent \(parent.bundleID)  created \(UTCTime.timestamp(milliseconds: parent.created * 1000)), "
             + "\(parent.messages) messages\(preferred)")
       }
-      if let redactions = lineage.redactions { out.append("            \(redactions) redactions") }
+      if let redactions = lineage.redactions {
+        out.append("            \(redactions) redactions, logged in the messages they changed")
+        for reason in lineage.reasons { out.append("            reason: \(reason)") }
+      }
     }
     return out
   }

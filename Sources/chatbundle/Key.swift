@@ -36,27 +36,14 @@ extension ChatBundleCommand {
           throw ValidationError("\(path) exists; keys are never overwritten")
         }
         do {
-          try writeExclusively(privatePath, key.privateFileText, mode: 0o600)
-          try writeExclusively(publicPath, key.publicKey.fileText, mode: 0o644)
+          try writeNewFileExclusively(privatePath, Array(key.privateFileText.utf8), mode: 0o600)
+          try writeNewFileExclusively(publicPath, Array(key.publicKey.fileText.utf8), mode: 0o644)
         } catch {
           FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
           throw ExitCode(2)
         }
         printSafe("private key  \(privatePath) (keep it secret)", "public key   \(publicPath) (give it out)")
         printSafe("fingerprint  \(key.publicKey.groupedFingerprint)")
-      }
-
-      /// Created with O_EXCL, owner-only until the mode is set exactly (whatever the umask).
-      private func writeExclusively(_ path: String, _ text: String, mode: UInt16) throws {
-        do {
-          let file = try OpenFile(path, .writeOnly, options: [.create, .exclusiveCreate])
-          try FileSystem.setPermissions(path, mode)
-          try file.writeAll(text.utf8)
-          try file.sync()
-          try file.close()
-        } catch {
-          throw ChatBundleError.io(error, "cannot create", path: path)
-        }
       }
     }
   }

@@ -22,10 +22,16 @@ extension ChatBundleCommand {
         checked at the token's time and offline, so that it still verifies after the TSA's \
         certificate has expired.
 
-        A bundle made by merge or slice names its parents; --parent PARENT.tar.gz (once per \
-        parent) proves that it holds exactly the parents' messages the derivation keeps, \
-        each byte for byte, their media and nothing else, and that its scope, coverage, \
-        conversations and names are what the parents give (codes L01-L09).
+        A bundle made by merge, slice or redact names its parents; --parent PARENT.tar.gz \
+        (once per parent) proves that it holds exactly the parents' messages the derivation \
+        keeps, each byte for byte, their media and nothing else, and that its scope, \
+        coverage, conversations and names are what the parents give (codes L01-L11). For a \
+        redaction, every changed message must be its parent's with the logged records \
+        applied and nothing else; with --salts the redacting party also opens every \
+        commitment against what the parent held. Without the parent bundle, \
+        --parent-manifest MANIFEST.json (the parent's chatbundle/manifest.json, whose SHA-256 \
+        is its bundle id) proves the lineage's statement of it, the media, conversations, \
+        scope and coverage, and says that no message was compared.
 
         Exit status: 0 valid, 1 invalid, 2 usage or I/O error. Issue codes are listed in \
         spec/bundle-format-v1.md.
@@ -46,6 +52,27 @@ extension ChatBundleCommand {
       name: .customLong("parent"), help: "A parent bundle of a merge or slice, to prove the derivation. Repeatable.")
     var parents: [String] = []
 
+    @Option(
+      name: .customLong("parent-manifest"),
+      help: """
+        A parent's manifest alone (its chatbundle/manifest.json), when the parent bundle is not at hand: \
+        proves the lineage's statement of it, the media, conversations, scope and coverage, not the messages. \
+        Repeatable.
+        """)
+    var parentManifests: [String] = []
+
+    @Option(help: "For a redacted bundle with --parent: its salts file, to open every commitment as well.")
+    var salts: String?
+
+    @Option(help: "A disclosure of one message's redactions ('chatbundle disclose'), to check against this bundle.")
+    var disclosure: String?
+
+    func validate() throws {
+      if salts != nil && parents.isEmpty {
+        throw ValidationError("--salts needs --parent: the commitments open against the parent")
+      }
+    }
+
     func run() async throws {
       try requireReadableFile(bundle)
       let trusted = try trust.load()
@@ -62,6 +89,8 @@ extension ChatBundleCommand {
       let unmet = trusted.unmet(by: provenance)
       let lineage = try checkLineage(valid: report.isValid)
       if let lineage, !lineage.isValid { valid = false }
+      let disclosed = try checkDisclosure(valid: report.isValid)
+      if let disclosed, !disclosed.problems.isEmpty { valid = false }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
         if let index = object.members.firstIndex(where: { $0.key == "valid" }) {
@@ -71,9 +100,11 @@ extension ChatBundleCommand {
         object.append("provenance", provenance.jsonValue())
         object.append("requirements_unmet", JSONValue.array(unmet.map(JSONValue.string)))
         if let lineage { object.append("lineage", lineageJSON(lineage)) }
+        if let disclosed { object.append("disclosure", disclosureJSON(disclosed)) }
         print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
         if let lineage { printLineage(lineage) }
+        if let disclosed { printDisclosure(disclosed) }
         printHuman(report, valid: valid && unmet.isEmpty, idMismatch: idMismatch)
         printProvenance(provenance, unmet: unmet)
       }
@@ -86,14 +117,60 @@ extension ChatBundleCommand {
 
     /// The derivation's check against the parents, once the bundle itself is valid.
     private func checkLineage(valid: Bool) throws -> LineageVerifier.Report? {
-      guard !parents.isEmpty, valid else { return nil }
-      for parent in parents { try requireReadableFile(parent) }
+      guard !parents.isEmpty || !parentManifests.isEmpty, valid else { return nil }
+      for parent in parents + parentManifests { try requireReadableFile(parent) }
       do {
-        return try LineageVerifier(bundle: bundle, parents: parents).verify()
+        var verifier = LineageVerifier(bundle: bundle, parents: parents)
+        verifier.parentManifests = parentManifests
+        if let salts {
+          try requireReadableFile(salts)
+          verifier.salts = try RedactionSalts.read(salts)
+        }
+        return try verifier.verify()
       } catch let error as ChatBundleError {
         FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
         throw ExitCode.failure
       }
+    }
+
+    /// The disclosure's check, once the bundle itself is valid.
+    private func checkDisclosure(valid: Bool) throws -> (disclosure: RedactionDisclosure, problems: [String])? {
+      guard let disclosure, valid else { return nil }
+      try requireReadableFile(disclosure)
+      do {
+        let bytes = try Array(FileManager.default.contents(atPath: disclosure) ?? Data())
+        let opened = try RedactionDisclosure(fileBytes: bytes, path: disclosure)
+        return (opened, try opened.check(against: bundle))
+      } catch let error as ChatBundleError {
+        FileStream.standardError.write("error: \(error)".terminalSafe + "\n")
+        throw ExitCode.failure
+      }
+    }
+
+    private func printDisclosure(_ result: (disclosure: RedactionDisclosure, problems: [String])) {
+      for problem in result.problems { printSafe("error      disclosure: \(problem)") }
+      let verdict = result.problems.isEmpty ? "OPENS" : "DOES NOT OPEN"
+      printSafe(
+        "disclosed  message \(result.disclosure.message): \(verdict) (\(result.disclosure.entries.count) redactions)")
+      guard result.problems.isEmpty else { return }
+      for entry in result.disclosure.entries {
+        let place = entry.record.path.isEmpty ? "the whole message" : entry.record.path
+        printSafe("           \(place) (\(entry.record.reason)) held: \(entry.removed)")
+      }
+    }
+
+    private func disclosureJSON(_ result: (disclosure: RedactionDisclosure, problems: [String])) -> JSONValue {
+      var object = JSONObject()
+      object.append("opens", JSONValue.bool(result.problems.isEmpty))
+      object.append("message", result.disclosure.message.text)
+      object.append("problems", JSONValue.array(result.problems.map(JSONValue.string)))
+      object.append(
+        "removed",
+        JSONValue.array(
+          result.disclosure.entries.map {
+            .object(JSONObject(["path": .string($0.record.path), "removed": .string($0.removed)]))
+          }))
+      return .object(object)
     }
 
     private func printLineage(_ lineage: LineageVerifier.Report) {
@@ -101,15 +178,29 @@ extension ChatBundleCommand {
       if lineage.droppedIssues > 0 { print("… and \(lineage.droppedIssues) more lineage issues not listed") }
       for parent in lineage.parents { printSafe("parent     \(parent.bundleID)  \(parent.path)") }
       let operation = lineage.operation.map(\.rawValue) ?? "none"
-      let verdict = lineage.isValid ? "PROVEN" : "NOT PROVEN"
+      let verdict =
+        !lineage.isValid
+        ? "NOT PROVEN" : lineage.messagesCompared ? "PROVEN" : "PROVEN AS FAR AS THE PARENTS' MANIFESTS GO"
+      let redacted =
+        lineage.operation == .redact
+        ? ", \(lineage.redactedMessages) redacted as their \(lineage.redactionRecords) records say"
+          + (salts == nil ? "" : ", \(lineage.commitmentsOpened) commitments opened with the salts")
+        : ""
+      guard lineage.messagesCompared else {
+        printSafe(
+          "lineage    \(operation): \(verdict) (the statement of each parent, the media, conversations, scope and "
+            + "coverage; no message was compared: give --parent PARENT.tar.gz for that)")
+        return
+      }
       printSafe(
         "lineage    \(operation): \(verdict) (\(lineage.messageIDs) message ids compared, \(lineage.identical) "
-          + "identical to a parent's, \(lineage.outsideScope) left out by the scope)")
+          + "identical to a parent's, \(lineage.outsideScope) left out by the scope\(redacted))")
     }
 
     private func lineageJSON(_ lineage: LineageVerifier.Report) -> JSONValue {
       var object = JSONObject()
       object.append("proven", JSONValue.bool(lineage.isValid))
+      object.append("messages_compared", JSONValue.bool(lineage.messagesCompared))
       object.append("operation", lineage.operation?.rawValue)
       object.append(
         "parents",
@@ -118,6 +209,11 @@ extension ChatBundleCommand {
       object.append("message_ids", lineage.messageIDs)
       object.append("identical", lineage.identical)
       object.append("outside_scope", lineage.outsideScope)
+      if lineage.operation == .redact {
+        object.append("redacted_messages", lineage.redactedMessages)
+        object.append("redaction_records", lineage.redactionRecords)
+        if salts != nil { object.append("commitments_opened", lineage.commitmentsOpened) }
+      }
       object.append(
         "issues",
         JSONValue.array(

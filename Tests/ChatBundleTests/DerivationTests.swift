@@ -3,7 +3,7 @@ import ChatBundleTestSupport
 import Foundation
 import Testing
 
-/// merge and slice (spec §7.15.3) and `verify --parent` (§7.15.4): a derived bundle holds
+/// merge and slice (spec §7.15.1) and `verify --parent` (§7.15.2): a derived bundle holds
 /// its parents' lines byte for byte, is the same whatever order its inputs come in, and any
 /// change to it that its lineage does not account for is found, one code per kind.
 @Suite struct DerivationTests {
@@ -131,7 +131,11 @@ import Testing
 
   /// A slice of the whole, changed by `edit` and resealed as a forger would.
   func forgedSlice(_ edit: (inout FixtureBundle) throws -> Void) throws -> String {
-    let honest = try slice(whole, ExportScope(since: Self.split), to: "honest.tar.gz")
+    try forged(try slice(whole, ExportScope(since: Self.split), to: "honest.tar.gz"), edit)
+  }
+
+  /// `honest` changed by `edit` and resealed, so that it is valid on its own.
+  func forged(_ honest: String, _ edit: (inout FixtureBundle) throws -> Void) throws -> String {
     var bundle = try FixtureBundle.load(honest)
     try edit(&bundle)
     try bundle.rederiveAllIndexes()
@@ -216,6 +220,32 @@ import Testing
             bundle.manifest.conversations[index].name = "renamed"
           }
         }, parents: [whole]))
+    // L10: a redacted message changed outside what its records say; L11: the commitments
+    // checked with salts that are not the redaction's.
+    var request = RedactionRequest()
+    request.patterns = [(.regex("收到"), "r")]
+    let redacted = directory.file("redacted.tar.gz")
+    _ = try BundleDerivation(output: redacted).redact(
+      whole, request: request, salts: RedactionSalts(key: Array(repeating: 7, count: 32)))
+    found.formUnion(
+      try codes(
+        [.redactionMismatch],
+        try forged(redacted) { bundle in
+          for path in bundle.conversationPaths {
+            bundle.editLines(path) { lines in
+              for index in lines.indices where String(decoding: lines[index], as: UTF8.self).contains("[redacted: r]") {
+                lines[index] = Array(
+                  String(decoding: lines[index], as: UTF8.self).replacingOccurrences(
+                    of: "11101571002822706744", with: "11101571002822706745"
+                  )
+                  .utf8)
+              }
+            }
+          }
+        }, parents: [whole]))
+    var wrongSalts = LineageVerifier(bundle: redacted, parents: [whole])
+    wrongSalts.salts = try RedactionSalts(key: Array(repeating: 8, count: 32))
+    found.formUnion(try wrongSalts.verify().issues.map(\.code))
     #expect(found == Set(LineageIssueCode.allCases))
   }
 

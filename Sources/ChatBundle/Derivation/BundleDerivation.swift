@@ -94,6 +94,86 @@ public struct BundleDerivation {
     return try withExtendedLifetime(repacker) { try finish(builder, parents: [(input, record)]) }
   }
 
+  /// What a redaction removed, beside the derivation's summary.
+  public struct RedactionSummary: Sendable {
+    public var wholeMessages: Int64
+    public var spans: Int64
+    public var mediaReferences: Int64
+    public var messagesChanged: Int64
+    /// Media files of the parent that the redacted bundle no longer holds.
+    public var mediaLeftOut: Int64
+    /// Pattern matches in identifiers, which a redaction never changes, and where.
+    public var identifierMatches: Int64
+    public var identifierExamples: [String]
+  }
+
+  /// `input` with `request` redacted (spec §8.12): whole messages replaced by markers,
+  /// media left out, pattern matches replaced in every string, `source.raw` included; each
+  /// change logged in its message with a commitment under `salts`.
+  public func redact(_ input: String, request: RedactionRequest, salts: RedactionSalts) throws -> (
+    Summary, RedactionSummary
+  ) {
+    guard !request.isEmpty else {
+      throw ChatBundleError.invalidOption("nothing to redact: give --message, --pattern or --media")
+    }
+    let record = try Repacker.manifest(of: input)
+    var options = packOptions(like: record.manifest)
+    options.scope = record.manifest.scope
+    let builder = try BundleBuilder(options: options, outputPath: output, existing: existing)
+    let repacker = try Repacker(builder: builder, scratchParent: temporaryDirectory ?? parentDirectory(of: output))
+    let redactor = try LineRedactor(parentID: record.bundleID, salts: salts, request: request)
+    var seenMessages: Set<Identifier> = []
+    var seenMedia: Set<String> = []
+    let wantedMessages = Set(request.messages.map(\.id))
+    let wantedMedia = Set(request.media.map(\.sha256))
+    repacker.renames = { name in redactor.redactName(name) }
+    repacker.rewrites = { [weak repacker] parent in
+      if wantedMessages.contains(parent.message.id) { seenMessages.insert(parent.message.id) }
+      let before = parent.message.mediaReferences
+      for (_, reference) in before {
+        if let sha = reference.sha256, wantedMedia.contains(sha) { seenMedia.insert(sha) }
+      }
+      guard let redacted = try redactor.redact(line: parent.line, message: parent.message) else { return nil }
+      let earlier = Dictionary(
+        before.map { ($0.path.description, $0.reference) }, uniquingKeysWith: { first, _ in first })
+      for (path, reference) in redacted.message.mediaReferences
+      where reference.missing == MissingReason.redacted.rawValue {
+        guard let sha = earlier[path.description]?.sha256, let reason = redactor.mediaReason[sha] else { continue }
+        repacker?.noteMissing(
+          Manifest.MissingMedia(
+            message: parent.message.id, conversation: parent.message.conversation, field: path.description, name: nil,
+            sourceReference: nil, reason: MissingReason.redacted.rawValue),
+          detail: "redacted: \(reason)")
+      }
+      return redacted
+    }
+    try repacker.take(parent: input, expected: record)
+    builder.coverage = record.manifest.coverage
+    let counts = redactor.counts
+    var lineage = Lineage(
+      operation: .redact, parents: [Self.parentEntry(record)],
+      redactions: counts.wholeMessages + counts.spans + counts.mediaReferences)
+    lineage.reasons = counts.reasons.sorted { compareBytes(Array($0.utf8), Array($1.utf8)) < 0 }
+    builder.lineage = lineage
+    let notFound =
+      request.messages.map(\.id).filter { !seenMessages.contains($0) }.map { "message \($0)" }
+      + request.media.map(\.sha256).filter { !seenMedia.contains($0) }.map { "media \($0)" }
+    // A mistyped id would leave in what the user meant to take out: nothing is written.
+    guard notFound.isEmpty else {
+      throw ChatBundleError.invalidOption(
+        "\(notFound.joined(separator: ", ")) \(notFound.count == 1 ? "is" : "are") not in \(input); nothing was "
+          + "written (inspect lists the media; the site shows each message's id in its link)")
+    }
+    let summary = try withExtendedLifetime(repacker) { try finish(builder, parents: [(input, record)]) }
+    return (
+      summary,
+      RedactionSummary(
+        wholeMessages: counts.wholeMessages, spans: counts.spans, mediaReferences: counts.mediaReferences,
+        messagesChanged: counts.messagesChanged, mediaLeftOut: record.manifest.totals.media - summary.pack.media,
+        identifierMatches: counts.identifierMatches, identifierExamples: counts.identifierExamples)
+    )
+  }
+
   private func packOptions(like manifest: Manifest) -> PackOptions {
     var options = PackOptions(platform: manifest.source.platform, timeZone: manifest.source.timeZone)
     options.temporaryDirectory = temporaryDirectory

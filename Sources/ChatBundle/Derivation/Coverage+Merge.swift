@@ -1,4 +1,4 @@
-/// How the coverage of derived bundles is combined (spec §7.15.3): a period several parents
+/// How the coverage of derived bundles is combined (spec §7.15.1): a period several parents
 /// state is kept once with its best state, so a gap one parent fills is no longer a gap; a
 /// sequence's numbers seen by any parent count as seen.
 extension Coverage {

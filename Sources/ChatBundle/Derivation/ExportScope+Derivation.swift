@@ -1,4 +1,4 @@
-/// The scope a derived bundle states (spec §7.15.3).
+/// The scope a derived bundle states (spec §7.15.1).
 extension ExportScope {
   /// A merge's scope: the smallest scope holding every parent's. A limit only some parents
   /// have is dropped, so the union may state more than the parents held; the coverage says

@@ -1,5 +1,5 @@
 /// What `verify --parent` can find wrong with a derived bundle against its parents
-/// (spec §7.15.4). Each is an error: the bundle may be valid on its own, but it is not
+/// (spec §7.15.2). Each is an error: the bundle may be valid on its own, but it is not
 /// what its lineage says it is.
 public enum LineageIssueCode: String, Sendable, CaseIterable {
   /// The bundle states no lineage, or a sealed bundle's, which has no parents to check.
@@ -22,6 +22,12 @@ public enum LineageIssueCode: String, Sendable, CaseIterable {
   /// A conversation, a person's name, the scope, the coverage or the source is not what the
   /// parents give for it.
   case metadataChanged = "L09"
+  /// A redacted message is not its parent's with its new redaction records applied, or a
+  /// record is malformed (§8.12.2).
+  case redactionMismatch = "L10"
+  /// With the salts file given: a record's commitment does not open to what the parent
+  /// held there.
+  case commitmentMismatch = "L11"
 
   public var slug: String {
     switch self {
@@ -34,6 +40,8 @@ public enum LineageIssueCode: String, Sendable, CaseIterable {
     case .messageOutsideScope: "message_outside_scope"
     case .mediaNotInParent: "media_not_in_parent"
     case .metadataChanged: "metadata_changed"
+    case .redactionMismatch: "redaction_mismatch"
+    case .commitmentMismatch: "commitment_mismatch"
     }
   }
 }

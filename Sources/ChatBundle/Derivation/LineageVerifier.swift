@@ -1,6 +1,6 @@
 import ArchiveIO
 
-/// Proves that a derived bundle is what its lineage says (spec §7.15.4): that it holds
+/// Proves that a derived bundle is what its lineage says (spec §7.15.2): that it holds
 /// exactly the parents' messages a merge or slice keeps, each byte for byte, their media
 /// and nothing else, and that what its manifest says of the parents, the scope and the
 /// coverage is what the parents give. Every bundle is verified as it is read; the messages
@@ -15,6 +15,12 @@ public struct LineageVerifier {
   public var sortMemoryBytes = 16 << 20
   /// Issues kept in the report; further ones are only counted.
   public var maximumIssues = 100
+  /// For a redacted bundle: the salts file's key, to open every commitment as well.
+  public var salts: RedactionSalts?
+  /// Parents given by their manifest alone (`manifest.json`, whose SHA-256 is the bundle
+  /// id), when the bundles are not at hand: the lineage's statement of them, the media, the
+  /// conversations, the scope and the coverage are checked; the messages cannot be.
+  public var parentManifests: [String] = []
 
   public init(bundle: String, parents: [String]) {
     self.bundle = bundle
@@ -33,12 +39,20 @@ public struct LineageVerifier {
     public var identical: Int64 = 0
     /// Parent messages a slice leaves out, as its scope says.
     public var outsideScope: Int64 = 0
+    /// For a redaction: the messages it changed, the records they carry, and how many
+    /// commitments were opened with the salts.
+    public var redactedMessages: Int64 = 0
+    public var redactionRecords: Int64 = 0
+    public var commitmentsOpened: Int64 = 0
+    /// False when the parents were given by their manifests alone: no message was compared.
+    public var messagesCompared = true
     public var isValid: Bool { issues.isEmpty && droppedIssues == 0 }
   }
 
   private struct Read {
     var record: ManifestRecord
-    var people: [Identifier: String] = [:]
+    /// Nil for a parent given by its manifest alone.
+    var people: [Identifier: String]? = [:]
   }
 
   /// Runs the check; throws when a bundle cannot be read or is not valid on its own.
@@ -63,6 +77,15 @@ public struct LineageVerifier {
       readParents.append(parent)
       report.parents.append((path, parent.record.bundleID))
     }
+    for path in parentManifests {
+      let parent = try Self.readManifest(path)
+      if readParents.contains(where: { $0.record.bundleID == parent.record.bundleID }) {
+        throw ChatBundleError.invalidOption("\(path) is the manifest of another parent given; name each parent once")
+      }
+      readParents.append(parent)
+      report.parents.append((path, parent.record.bundleID))
+      report.messagesCompared = false
+    }
     let manifest = derived.record.manifest
     guard let lineage = manifest.lineage, lineage.operation != .seal else {
       add(
@@ -77,17 +100,71 @@ public struct LineageVerifier {
     report.operation = lineage.operation
     checkParents(lineage, readParents, add)
     guard report.issues.isEmpty else { return report }
-    guard lineage.operation == .merge || lineage.operation == .slice else {
-      add(LineageIssue(.notDerived, "this version checks merges and slices; \(bundle) is a \(lineage.operation)"))
+    guard report.messagesCompared else {
+      checkTotals(manifest, readParents, lineage: lineage, add)
+      checkMedia(manifest, readParents, add)
+      checkMetadata(derived, readParents, lineage: lineage, add)
       return report
     }
     let counts = try compareMessages(sorter.sorted(), derived: derived, parents: readParents, lineage: lineage, add)
     report.messageIDs = counts.messageIDs
     report.identical = counts.identical
     report.outsideScope = counts.outsideScope
+    report.redactedMessages = counts.redactedMessages
+    report.redactionRecords = counts.redactionRecords
+    report.commitmentsOpened = counts.commitmentsOpened
+    if lineage.operation == .redact, lineage.redactions != counts.redactionRecords {
+      add(
+        LineageIssue(
+          .metadataChanged,
+          "the lineage counts \(lineage.redactions ?? 0) redactions; the messages carry \(counts.redactionRecords) "
+            + "new records"))
+    }
+    if lineage.operation == .redact, Set(lineage.reasons) != counts.reasons {
+      add(LineageIssue(.metadataChanged, "the lineage's reasons are not the reasons of the messages' new records"))
+    }
     checkMedia(manifest, readParents, add)
     checkMetadata(derived, readParents, lineage: lineage, add)
     return report
+  }
+
+  /// A parent's manifest file: its bundle id is the SHA-256 of its bytes. People's names
+  /// are not in a manifest, so they are not checked against it.
+  private static func readManifest(_ path: String) throws -> Read {
+    let bytes: [UInt8]
+    do { bytes = try readWholeFile(path) } catch { throw ChatBundleError.io(path: path, message: "\(error)") }
+    guard bytes.count <= BundleLimits().manifestBytes, let value = try? JSONParser.parse(bytes) else {
+      throw ChatBundleError.invalidOption("\(path) is not a bundle manifest (chatbundle/manifest.json of a bundle)")
+    }
+    do {
+      let manifest = try Manifest(json: value)
+      return Read(
+        record: ManifestRecord(manifest: manifest, bundleID: SHA256Digest.hex(of: bytes), bytes: bytes),
+        people: nil)
+    } catch {
+      throw ChatBundleError.invalidOption("\(path) is not a valid bundle manifest: \(error)")
+    }
+  }
+
+  /// What the parents' totals allow, when the messages themselves cannot be compared.
+  private func checkTotals(_ manifest: Manifest, _ parents: [Read], lineage: Lineage, _ add: (LineageIssue) -> Void) {
+    let counts = parents.map(\.record.manifest.totals.messages)
+    let mine = manifest.totals.messages
+    let sum = counts.reduce(Int64(0)) { $0.addingClamped($1) }
+    switch lineage.operation {
+    case .redact where counts.first != mine:
+      add(LineageIssue(.messageLost, "the bundle holds \(mine) messages; a redaction keeps all \(counts.first ?? 0)"))
+    case .slice where mine > counts.first ?? 0:
+      add(LineageIssue(.messageAdded, "the slice holds \(mine) messages, more than its parent's \(counts.first ?? 0)"))
+    case .merge where mine < (counts.max() ?? 0) || mine > sum:
+      add(
+        LineageIssue(
+          .messageLost,
+          "the merge holds \(mine) messages; its parents' \(counts) allow \(counts.max() ?? 0) to "
+            + "\(sum)"))
+    default:
+      break
+    }
   }
 
   /// Reads one bundle whole, verifying it, and sorts its message lines by id: the key is
@@ -119,7 +196,10 @@ public struct LineageVerifier {
     for (offset, parent) in parents.enumerated() {
       let id = parent.record.bundleID
       guard let statement = listed[id] else {
-        add(LineageIssue(.parentNotListed, "\(self.parents[offset]) (bundle \(id)) is not a parent of \(bundle)"))
+        add(
+          LineageIssue(
+            .parentNotListed, "\((self.parents + parentManifests)[offset]) (bundle \(id)) is not a parent of \(bundle)")
+        )
         continue
       }
       let manifest = parent.record.manifest
@@ -145,6 +225,10 @@ public struct LineageVerifier {
     var messageIDs: Int64 = 0
     var identical: Int64 = 0
     var outsideScope: Int64 = 0
+    var redactedMessages: Int64 = 0
+    var redactionRecords: Int64 = 0
+    var commitmentsOpened: Int64 = 0
+    var reasons: Set<String> = []
   }
 
   /// Walks every message id of the bundle and its parents, in id order.
@@ -219,6 +303,11 @@ public struct LineageVerifier {
       }
       if wanted.contains(where: { $0.elementsEqual(mine.line) }) {
         report.identical += 1
+      } else if lineage.operation == .redact, let copy = theirs.first {
+        let parentID = parents[copy.index - 1].record.bundleID
+        if let problem = try checkRedaction(mine.line, parent: copy.line, parentID: parentID, id: idText, &report) {
+          add(LineageIssue(problem.code, "message \(idText) (\(location(mine))): \(problem.message)"))
+        }
       } else {
         let reason =
           wanted.isEmpty
@@ -245,6 +334,54 @@ public struct LineageVerifier {
     }
     try settle()
     return report
+  }
+
+  /// Checks that a redacted line is its parent's with its new records applied, and with
+  /// the salts that each record's commitment opens; returns what is wrong.
+  private func checkRedaction(
+    _ line: ArraySlice<UInt8>, parent parentLine: ArraySlice<UInt8>, parentID: String, id: String,
+    _ counts: inout Counts
+  ) throws -> (code: LineageIssueCode, message: String)? {
+    let value = try JSONParser.parse(line)
+    let parent = try JSONParser.parse(parentLine)
+    let message = try Message(json: value, formatVersion: .current)
+    let earlier = try Message(json: parent, formatVersion: .current).redactions
+    var added = message.redactions
+    if message.kind != .redacted {
+      guard added.starts(with: earlier), added.count > earlier.count else {
+        return (.messageChanged, "it differs from the parent's copy and carries no new redaction record")
+      }
+      added.removeFirst(earlier.count)
+    }
+    let expected: JSONValue
+    do {
+      expected = try RedactionApplier.apply(added, to: parent)
+    } catch {
+      return (.redactionMismatch, "its redaction records do not apply to the parent's copy: \(error)")
+    }
+    guard JSONWriter.serialize(expected).elementsEqual(line) else {
+      return (
+        .redactionMismatch,
+        "it is not the parent's copy with its \(added.count) redaction records applied; something else changed"
+      )
+    }
+    counts.redactedMessages += 1
+    counts.redactionRecords += Int64(added.count)
+    for record in added { counts.reasons.insert(record.reason) }
+    guard let salts else { return nil }
+    for record in added {
+      let removed = RedactionApplier.removed(by: record, from: parent, line: Array(parentLine)) ?? []
+      let salt = salts.salt(parent: parentID, message: message.id, record: record)
+      guard RedactionSalts.commitment(salt: salt, removed: removed) == record.commitment else {
+        return (
+          .commitmentMismatch,
+          "the commitment of the record at \(record.path.isEmpty ? "the whole message" : record.path) does not open "
+            + "with these salts to what the parent held there"
+        )
+      }
+      counts.commitmentsOpened += 1
+    }
+    return nil
   }
 
   /// The conversation member of a message line, for naming where it is.
@@ -279,15 +416,20 @@ public struct LineageVerifier {
     var names: [Identifier: Set<String>] = [:]
     var conversations: [Identifier: [ConversationEntry]] = [:]
     for parent in parents {
-      for (id, name) in parent.people { names[id, default: []].insert(name) }
+      for (id, name) in parent.people ?? [:] { names[id, default: []].insert(name) }
       for entry in parent.record.manifest.conversations {
         conversations[entry.id, default: []].append(entry)
         if let name = entry.name { names[entry.sourceID ?? entry.id, default: []].insert(name) }
       }
     }
+    let redacts = lineage.operation == .redact
+    func sameName(_ mine: String?, _ theirs: String?) -> Bool {
+      guard let mine, let theirs else { return mine == theirs }
+      return mine == theirs || (redacts && RedactionApplier.couldDerive(mine, from: theirs))
+    }
     for entry in manifest.conversations {
       let same = (conversations[entry.id] ?? []).contains { parent in
-        parent.kind == entry.kind && parent.name == entry.name && parent.participants == entry.participants
+        parent.kind == entry.kind && sameName(entry.name, parent.name) && parent.participants == entry.participants
           && parent.sourceID == entry.sourceID
       }
       if !same {
@@ -297,7 +439,9 @@ public struct LineageVerifier {
             "conversation \(entry.id) is not declared so by any parent (kind, name, participants, source id)"))
       }
     }
-    for (id, name) in derived.people.sorted(by: { $0.key < $1.key }) where !(names[id]?.contains(name) ?? false) {
+    let peopleKnown = parents.allSatisfy { $0.people != nil }
+    for (id, name) in (peopleKnown ? derived.people ?? [:] : [:]).sorted(by: { $0.key < $1.key })
+    where !(names[id]?.contains { sameName(name, $0) } ?? false) {
       add(LineageIssue(.metadataChanged, "the name of \(id) is given by no parent"))
     }
     let scopes = parents.map(\.record.manifest.scope)
@@ -307,6 +451,9 @@ public struct LineageVerifier {
     case .merge:
       scope = ExportScope.union(scopes)
       coverage = try? Coverage.merged(parents.map { ($0.record.bundleID, $0.record.manifest.coverage) })
+    case .redact:
+      scope = scopes.first ?? ExportScope()
+      coverage = parents.first?.record.manifest.coverage
     default:
       scope = (scopes.first ?? ExportScope()).narrowed(by: manifest.scope)
       coverage = parents.first?.record.manifest.coverage?.sliced(since: scope.since, until: scope.until)

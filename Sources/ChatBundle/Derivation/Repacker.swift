@@ -9,6 +9,10 @@ final class Repacker {
   private let scratch: String
   /// For a slice: which parent messages the new bundle keeps.
   var keeps: ((Message, ConversationInfo) -> Bool)?
+  /// For a redaction: what a person's or a conversation's name becomes.
+  var renames: ((String) -> String)?
+  /// For a redaction: the line and message that replace a parent's, or nil to keep it.
+  var rewrites: ((ParentMessage) throws -> (line: [UInt8], message: Message)?)?
   private var wantedMedia: Set<String> = []
   private var carriedMedia: Set<String> = []
   /// The parents' `detail` of missing media, for the builder's manifest; a box of its own,
@@ -17,6 +21,11 @@ final class Repacker {
     var byKey: [[UInt8]: String] = [:]
   }
   private let missingDetails = MissingDetails()
+  /// A detail for the manifest's missing list, unless the parent gave one.
+  func noteMissing(_ missing: Manifest.MissingMedia, detail: String) {
+    let key = Self.missingKey(missing)
+    if missingDetails.byKey[key] == nil { missingDetails.byKey[key] = detail }
+  }
   private var parentsTaken = 0
 
   /// The parents' media are copied to a scratch directory that the builder reads when it
@@ -66,17 +75,20 @@ final class Repacker {
       if let detail = missing.detail { missingDetails.byKey[Self.missingKey(missing)] = detail }
     }
     for conversation in manifest.conversations {
-      if let name = conversation.name { builder.nameIfUnnamed(conversation.sourceID ?? conversation.id, name) }
+      if let name = conversation.name {
+        builder.nameIfUnnamed(conversation.sourceID ?? conversation.id, renames?(name) ?? name)
+      }
     }
     var origins: [String: Int] = [:]
     parentsTaken += 1
     let pass = ParentPass(path: path, scratch: scratch, mediaPrefix: "parent-\(parentsTaken)-media")
     var handlers = ParentPass.Handlers()
-    handlers.person = { [builder] id, name in builder.nameIfUnnamed(id, name) }
+    handlers.person = { [builder, renames] id, name in builder.nameIfUnnamed(id, renames?(name) ?? name) }
     handlers.message = { [self] parent in
       let info = ConversationInfo(parent.conversation)
       if let keeps, !keeps(parent.message, info) { return }
-      for (_, reference) in parent.message.mediaReferences {
+      let (line, message) = try rewrites?(parent) ?? (parent.line, parent.message)
+      for (_, reference) in message.mediaReferences {
         if let sha = reference.sha256 { wantedMedia.insert(sha) }
       }
       let path = parent.conversation.path
@@ -87,8 +99,7 @@ final class Repacker {
           origins[path] = index
           return index
         }()
-      try builder.add(
-        parent.message, conversation: info, input: origin, line: parent.lineNumber, exactLine: parent.line + [0x0A])
+      try builder.add(message, conversation: info, input: origin, line: parent.lineNumber, exactLine: line + [0x0A])
     }
     handlers.wantsMedia = { [self] entry in
       wantedMedia.contains(entry.sha256) && !carriedMedia.contains(entry.sha256)

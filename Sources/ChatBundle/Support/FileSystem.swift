@@ -49,6 +49,22 @@ package func writeNewFile(_ path: String, _ bytes: some Collection<UInt8>) throw
   do { try file.writeAll(bytes) } catch { throw ChatBundleError.io(error, "write failed") }
 }
 
+/// Writes a file that must not exist yet, with exactly `mode` (whatever the umask), and
+/// syncs it: for keys and redaction salts, which nothing may overwrite. Created owner-only,
+/// so that a secret is never readable by others, not even for a moment.
+package func writeNewFileExclusively(_ path: String, _ bytes: some Collection<UInt8>, mode: UInt16 = 0o600) throws {
+  do {
+    let file = try OpenFile(
+      path, .writeOnly, options: [.create, .exclusiveCreate], permissions: [.ownerReadWrite])
+    try FileSystem.setPermissions(path, mode)
+    try file.writeAll(bytes)
+    try file.sync()
+    try file.close()
+  } catch {
+    throw ChatBundleError.io(error, "cannot create", path: path)
+  }
+}
+
 /// Reads a whole file the program wrote itself (scratch files of bounded size).
 package func readWholeFile(_ path: String) throws -> [UInt8] {
   let file: OpenFile
