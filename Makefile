@@ -52,6 +52,13 @@ demo: build
 	@echo "== export csv: one spreadsheet per conversation"
 	$(BIN) export csv $(DEMO)/example.tar.gz -o $(DEMO)/csv
 	@echo
+	@echo "== redact: before the handover, a parent's phone, an ID card number and a pupil's health message removed; verify --parent proves nothing else changed"
+	$(BIN) redact $(DEMO)/example.tar.gz -o $(DEMO)/redacted.tar.gz \
+	  --pattern phone --reason "parent's phone number" --pattern idcard --reason "ID card number" \
+	  --message 174157446529738215 --reason "a pupil's health" --sign $(DEMO)/demo.key
+	$(BIN) verify $(DEMO)/redacted.tar.gz --parent $(DEMO)/example.tar.gz --trust $(DEMO)/demo.pub
+	$(BIN) render $(DEMO)/redacted.tar.gz --trust $(DEMO)/demo.pub -o $(DEMO)/redacted-site
+	@echo
 	@echo "== the WeCom example: an external contact, a recall, a corrupt and an absent media file"
 	$(BIN) pack --source wecom $(WECOM)/messages.jsonl --media $(WECOM)/media \
 	  --people $(WECOM)/people.csv -o $(DEMO)/wecom.tar.gz
@@ -82,6 +89,7 @@ demo: build
 	@echo "bundle:    $(abspath $(DEMO)/example.tar.gz)"
 	@echo "extracted: $(abspath $(DEMO)/extracted)"
 	@echo "csv:       $(abspath $(DEMO)/csv)"
+	@echo "redacted:  $(abspath $(DEMO)/redacted-site/index.html)  (salts: $(abspath $(DEMO)/redacted.salts))"
 	@echo "wecom:     $(abspath $(DEMO)/wecom-site/index.html)"
 	@echo "webhooks:  $(abspath $(DEMO)/webhooks-site/index.html)"
 	@echo "slack:     $(abspath $(DEMO)/slack-site/index.html)"

@@ -428,6 +428,19 @@ def build() -> Export:
         "summary": "王芳老师:各位家长早上好！本周五（3月14日）三年级二班春游…\n王芳老师:[文件]\n陈静:收到，谢谢王老师！陈子涵参加。\n",
         "title": "聊天记录", "url": url}, {})
 
+    # What a school must redact before a handover (README "Redaction"): an ID card number
+    # (its check character valid) and a mobile number written 3-4-4, and a message about a
+    # pupil's health posted to the group by mistake, which the teacher's reply quotes whole.
+    # Their ids are fixed, so that adding them left every other id as it was.
+    ex.add(h10, bj(10, 40, 3, 115), "p_sunli", G, GROUP, txt(
+        "王老师，春游保险登记：孙浩然，身份证号 110105201603154513，紧急联系电话 139 1234 5678。"), {},
+        msg_id="174157440311503416")
+    health = ex.add(h10, bj(10, 41, 5, 297), "p_zhoumin", G, GROUP, txt(
+        "王老师，私下跟您说一下：可欣上周在儿童医院确诊了轻度焦虑症，正在看心理医生，麻烦您多关照，先别告诉其他家长。"),
+        {}, msg_id="174157446529738215")
+    ex.add(h10, bj(10, 42, 7, 401), "t_wangfang", G, GROUP, txt("好的，收到，我们会多留意。这类情况建议私聊老师哦。"),
+           quote(health, preview=health["payload"]["bodies"][0]["msg"]), msg_id="174157452740162514")
+
     ex.add(h10, bj(10, 45, 0, 90), "t_zhaolei", R, CHATROOM, txt("彩排结束，谢谢大家观看！"), {})
 
     # The one deliberately missing attachment (never downloaded / expired).

@@ -41,7 +41,7 @@ import Testing
       reversed: true)
     #expect(second.status == 0, "\(second.standardError)")
     #expect(try readBytes(directory.file("a.tar.gz")) == readBytes(directory.file("b.tar.gz")))
-    #expect(first.standardOutput.contains("messages       37") && first.standardOutput.contains("missing media  1"))
+    #expect(first.standardOutput.contains("messages       40") && first.standardOutput.contains("missing media  1"))
   }
 
   @Test func renderAndCSVAreByteIdenticalWhateverTheTimeZoneAndLocale() throws {
@@ -133,11 +133,11 @@ import Testing
     let result = try ChatBundleBinary.run(["inspect", directory.file("ok.tar.gz")])
     #expect(result.status == 0)
     #expect(result.standardOutput.contains("三年级二班家长群  [group]"))
-    #expect(result.standardOutput.contains("22 messages"))
+    #expect(result.standardOutput.contains("25 messages"))
     #expect(result.standardOutput.contains("missing media (1)") && result.standardOutput.contains("not_found"))
     let json = try ChatBundleBinary.run(["inspect", "--json", "--verify", directory.file("ok.tar.gz")])
     let object = try #require(try JSONParser.parse(json.standardOutput.trimmingCharacters(in: .newlines)).objectValue)
-    #expect(object["totals"]?.objectValue?["messages"] == .number("37"))
+    #expect(object["totals"]?.objectValue?["messages"] == .number("40"))
     #expect(object["verification"]?.objectValue?["valid"] == .bool(true))
   }
 

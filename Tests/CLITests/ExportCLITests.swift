@@ -38,7 +38,7 @@ private let unzip = program(["unzip"])
       "export", "csv", directory.file("class.tar.gz"), "-o", directory.file("csv"),
     ])
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardOutput.contains("exported 37 messages in 3 conversations"))
+    #expect(result.standardOutput.contains("exported 40 messages in 3 conversations"))
     #expect(result.standardOutput.contains("times in Asia/Shanghai"))
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("csv")).sorted()
     #expect(names.count == 4 && names.contains("index.csv"))
@@ -88,7 +88,7 @@ private let unzip = program(["unzip"])
       "export", "sqlite", directory.file("class.tar.gz"), "-o", directory.file("class.sqlite"), "--media", "blob",
     ])
     #expect(sqlite.status == 0, "\(sqlite.standardError)")
-    #expect(sqlite.standardOutput.contains("exported 37 messages in 3 conversations"))
+    #expect(sqlite.standardOutput.contains("exported 40 messages in 3 conversations"))
     let header = try readBytes(directory.file("class.sqlite")).prefix(16)
     #expect(Array(header) == Array("SQLite format 3\0".utf8))
     for dialect in ["postgresql", "sqlite"] {
@@ -120,7 +120,7 @@ private let unzip = program(["unzip"])
     ]
     let result = try ChatBundleBinary.run(arguments)
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardOutput.contains("messages  37"))
+    #expect(result.standardOutput.contains("messages  40"))
     #expect(result.standardOutput.contains("unsupported_conversation  6"), "\(result.standardOutput)")
     #expect(result.standardOutput.contains("report: \(directory.file("import.report.json"))"))
     let lines = try readBytes(directory.file("import.ndjson")).split(separator: 0x0A).map {
@@ -128,7 +128,7 @@ private let unzip = program(["unzip"])
     }
     let report = try #require(try JSONParser.parse(readBytes(directory.file("import.report.json"))).objectValue)
     let skipped = try #require(report["skipped"]?.int64Value)
-    #expect(Int64(lines.count) + skipped == 37)
+    #expect(Int64(lines.count) + skipped == 40)
     let times = lines.compactMap { $0["body"]?.objectValue?["msg_timestamp"]?.int64Value }
     #expect(times.count == lines.count && times == times.sorted())
     let endpoints = Set(lines.compactMap { $0["endpoint"]?.stringValue })

@@ -61,7 +61,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
       "export", "pdf", directory.file("class.tar.gz"), "-o", directory.file("pdf"), "--lang", "en",
     ])
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardOutput.contains("exported 37 messages in 3 conversations to 3 PDF files"))
+    #expect(result.standardOutput.contains("exported 40 messages in 3 conversations to 3 PDF files"))
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("pdf")).sorted()
     #expect(names.count == 3 && names.allSatisfy { $0.count == 28 && $0.hasSuffix(".pdf") }, "\(names)")
     let id = try bundleID(directory.file("class.tar.gz"))
@@ -69,7 +69,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     #expect(text.contains(id), "the bundle id, whole, on the title page")
     #expect(text.contains("各位家长早上好！本周五（3月14日）三年级二班春游"), "a Chinese message, as text")
     #expect(text.contains("王芳老师（班主任）"), "a sender's name")
-    #expect(text.contains("page 1 of 3"))
+    #expect(text.contains("page 1 of 4"))
     #expect(text.contains("verified VALID by chatbundle"))
     #expect(text.contains("<script>alert(1)</script>"), "hostile text is printed as text")
     #expect(text.contains("Attachment · 春游通知.pdf · application/pdf · 971 B"), "a caption for a file")
@@ -78,12 +78,12 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     let sheets = text.components(separatedBy: "\u{0C}").filter {
       !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
-    #expect(sheets.count == 3)
+    #expect(sheets.count == 4)
     for (number, sheet) in sheets.enumerated() {
       #expect(sheet.contains("三年级二班家长群"), "sheet \(number + 1) names the conversation")
       #expect(sheet.contains("2025-03-10 – 2025-03-10"), "sheet \(number + 1) states the period")
       #expect(sheet.contains("Bundle id " + id), "sheet \(number + 1) has the bundle id")
-      #expect(sheet.contains("page \(number + 1) of 3"), "sheet \(number + 1) is numbered")
+      #expect(sheet.contains("page \(number + 1) of 4"), "sheet \(number + 1) is numbered")
     }
     // Fonts: every one embedded, the CJK one with a ToUnicode map (so the text copies).
     let fonts = try poppler("pdffonts", [group]).split(separator: "\n").dropFirst(2)
@@ -108,7 +108,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     // Bookmarks: one per day heading, and the title.
     #expect(try readBytes(group).containsSequence(Array("/Type /Outlines".utf8)))
     let info = try poppler("pdfinfo", [group])
-    #expect(info.contains("Pages:           3"))
+    #expect(info.contains("Pages:           4"))
     #expect(info.contains("Mon Mar 10 03:45:21 2025 UTC"), "the dates are the bundle's creation time: \(info)")
   }
 
@@ -129,7 +129,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
         "\(name) is byte-identical whatever the zone and the clock")
     }
     let (_, text) = try pdf(in: directory.file("a"), containing: "三年级二班家长群")
-    #expect(text.contains("第 1 页，共 3 页"))
+    #expect(text.contains("第 1 页，共 4 页"))
     #expect(text.contains("校验有效"))
     #expect(text.contains("聊天记录"))
   }
@@ -137,7 +137,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
   @Test(.enabled(if: canPrint)) func aLongConversationIsSplitByMonthAndIntoParts() throws {
     let directory = try TemporaryDirectory("pdf")
     try packExample(to: directory.file("class.tar.gz"))
-    // One page a file: the group's 22 messages are past it, so they go by month, 12 a part.
+    // One page a file: the group's 25 messages are past it, so they go by month, 12 a part.
     let result = try ChatBundleBinary.run([
       "export", "pdf", directory.file("class.tar.gz"), "-o", directory.file("pdf"), "--lang", "en",
       "--pages-per-file", "1",
@@ -151,7 +151,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     let second = try poppler("pdftotext", ["-layout", directory.file("pdf/" + stem + "-2025-03-p2.pdf"), "-"])
     #expect(second.contains("Month 2025-03, part 2") && second.contains("Whole conversation"))
     // The direct chat (9 messages) and the chat room (6) fit one page's estimate: whole.
-    #expect(names.count == 4, "\(names)")
+    #expect(names.count == 5, "\(names)")
   }
 
   @Test(.enabled(if: canPrint)) func aHostileConversationNameStaysTextInTheHeaderAndTitle() throws {
@@ -175,7 +175,7 @@ func poppler(_ tool: String, _ arguments: [String]) throws -> String {
     let sheets = text.components(separatedBy: "\u{0C}").filter {
       !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
-    #expect(sheets.count == 3)
+    #expect(sheets.count == 4)
     for sheet in sheets {
       // The header holds the name as text (pdftotext may space it out), never a rule of its own.
       #expect(sheet.contains("Evil\""), "the name begins the header: \(sheet.prefix(300))")
