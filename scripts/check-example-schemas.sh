@@ -8,6 +8,11 @@ trap 'rm -rf "$work"' EXIT
 "$bin" pack --quiet --source easemob examples/easemob/export --media examples/easemob/media \
   --people examples/easemob/people.csv -o "$work/example.tar.gz"
 python3 scripts/check-schemas.py "$work/example.tar.gz"
+# Format 1.5: the example redacted (a marker, spans, a media reference removed, the lineage).
+"$bin" redact --quiet "$work/example.tar.gz" -o "$work/redacted.tar.gz" --pattern phone --reason "phone" \
+  --pattern idcard --reason "ID card" --message 174157446529738215 --reason "health" \
+  --media 6e567b3a989b328cce0422be23d6d3afc0a06747c46cf6afa6dbc4d6a7241a62 --reason "homework"
+python3 scripts/check-schemas.py "$work/redacted.tar.gz"
 "$bin" pack --quiet --source wecom examples/wecom/messages.jsonl --media examples/wecom/media \
   --people examples/wecom/people.csv -o "$work/wecom.tar.gz"
 python3 scripts/check-schemas.py "$work/wecom.tar.gz"
