@@ -134,8 +134,8 @@ extension ChatBundleCommand {
       }
       if redaction.identifierMatches > 0 {
         printSafe(
-          "  WARNING: \(redaction.identifierMatches) pattern matches are in identifiers, which redact never changes "
-            + "(leave the person out with 'chatbundle slice --member'); the first:")
+          "  WARNING: \(redaction.identifierMatches) pattern matches are in identifiers or in numbers of the raw "
+            + "record, which redact never changes (leave the person out with 'chatbundle slice --member'); the first:")
         for example in redaction.identifierExamples { printSafe("    \(example)") }
       }
     }

@@ -104,6 +104,19 @@ import Testing
     #expect(try wrongSalts.verify().issues.map(\.code).contains(.commitmentMismatch))
   }
 
+  @Test func identifiersAndNumbersAreNeverChangedButReported() throws {
+    var request = RedactionRequest()
+    request.patterns = [(.regex("alice"), "a name"), (.regex("39\\.9053"), "a place")]
+    let (redacted, summary) = try redact(request, to: "identifiers.tar.gz")
+    #expect(summary.identifierMatches > 0)
+    #expect(summary.identifierExamples.contains { $0.hasSuffix(" /sender") }, "\(summary.identifierExamples)")
+    #expect(summary.identifierExamples.contains { $0.hasSuffix(" /source/raw/lat") }, "\(summary.identifierExamples)")
+    let text = try lines(redacted).values.joined(separator: "\n")
+    #expect(text.contains("\"sender\":\"alice\"") && text.contains("\"lat\":39.9053"))
+    #expect(!text.contains("[redacted: a place]"))
+    #expect(try LineageVerifier(bundle: redacted, parents: [whole]).verify().isValid)
+  }
+
   @Test func theSameKeyGivesTheSameBytesAndAnotherKeyOtherCommitments() throws {
     let (first, _) = try redact(try request(), to: "first.tar.gz")
     let (second, _) = try redact(try request(), to: "second.tar.gz")

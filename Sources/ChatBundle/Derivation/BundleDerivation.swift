@@ -102,7 +102,8 @@ public struct BundleDerivation {
     public var messagesChanged: Int64
     /// Media files of the parent that the redacted bundle no longer holds.
     public var mediaLeftOut: Int64
-    /// Pattern matches in identifiers, which a redaction never changes, and where.
+    /// Pattern matches in identifiers and in numbers of raw records, which a redaction
+    /// never changes, and where.
     public var identifierMatches: Int64
     public var identifierExamples: [String]
   }

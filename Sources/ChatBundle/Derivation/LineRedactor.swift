@@ -23,7 +23,8 @@ final class LineRedactor {
     var reasons: Set<String> = []
     /// People's and conversations' names changed.
     var names: Int64 = 0
-    /// Pattern matches left in identifiers, and the first few places.
+    /// Pattern matches left in identifiers and in numbers of the raw record, and the first
+    /// few places.
     var identifierMatches: Int64 = 0
     var identifierExamples: [String] = []
   }
@@ -169,6 +170,13 @@ final class LineRedactor {
     for identifier in identifiers where matchers.contains(where: { !$0.matcher.matches(in: identifier.text).isEmpty }) {
       noteIdentifier(message.id, identifier.path)
     }
+    // Nor are numbers, which have no span to replace (a phone number some service stores
+    // as a JSON number); a match in one is reported the same way.
+    if !matchers.isEmpty, let raw = parent.objectValue?["source"]?.objectValue?["raw"] {
+      visitNumbers(raw, path: ["source", "raw"]) { literal, path in
+        if matchers.contains(where: { !$0.matcher.matches(in: literal).isEmpty }) { noteIdentifier(message.id, path) }
+      }
+    }
     return records
   }
 
@@ -199,6 +207,17 @@ final class LineRedactor {
       }
     default:
       break
+    }
+  }
+
+  private func visitNumbers(_ value: JSONValue, path: [String], _ visit: (String, [String]) -> Void) {
+    switch value {
+    case .number(let literal): visit(literal, path)
+    case .array(let elements):
+      for (index, element) in elements.enumerated() { visitNumbers(element, path: path + [String(index)], visit) }
+    case .object(let object):
+      for member in object.members { visitNumbers(member.value, path: path + [member.key], visit) }
+    default: break
     }
   }
 
