@@ -182,7 +182,13 @@ print((min(x["first_ts"] for x in c) + max(x["last_ts"] for x in c)) // 2)')
     "$bin" slice "$bundle" --since "$mid" -q -o "$out/late$size_key.tar.gz"
     measure "text_merge$size_key" "$out/merged$size_key.tar.gz" "$bin" merge "$out/late$size_key.tar.gz" "$out/early$size_key.tar.gz" -o "$out/merged$size_key.tar.gz"
     measure "text_prove$size_key" - "$bin" verify "$out/merged$size_key.tar.gz" --parent "$out/early$size_key.tar.gz" --parent "$out/late$size_key.tar.gz"
-    rm -f "$out/early$size_key.tar.gz" "$out/late$size_key.tar.gz" "$out/merged$size_key.tar.gz"
+    # Redaction: phone and ID card patterns over every string (the corpus holds none) and a
+    # regex that hits every "收到", so that many lines are rewritten; then its proof.
+    measure "text_redact$size_key" "$out/redacted$size_key.tar.gz" "$bin" redact "$bundle" -o "$out/redacted$size_key.tar.gz" \
+      --pattern phone --reason phone --pattern idcard --reason "ID card" --pattern 收到 --reason bench
+    measure "text_redact_prove$size_key" - "$bin" verify "$out/redacted$size_key.tar.gz" --parent "$bundle"
+    rm -f "$out/early$size_key.tar.gz" "$out/late$size_key.tar.gz" "$out/merged$size_key.tar.gz" \
+      "$out/redacted$size_key.tar.gz" "$out/redacted$size_key.salts"
   done
   if command -v sqlite3 >/dev/null; then
     sqlite_rows=$(sqlite3 -readonly "$out/text.sqlite" 'SELECT count(*) FROM messages')
@@ -310,19 +316,20 @@ report=$out/report.md
     done
     [[ -n ${sqlite_rows:-} ]] && echo && echo "SQLite file of the big bundle: $sqlite_rows message rows; MATCH '期中' finds $sqlite_hits messages."
     echo
-    echo "Derivations of the text-only bundles: slice (the first half by time), merge (the two halves back into one) and verify --parent (the merge proven against both halves; every bundle verified in the same pass):"
+    echo "Derivations of the text-only bundles: slice (the first half by time), merge (the two halves back into one), verify --parent (the merge proven against both halves), redact (phone, ID card and a regex hitting every \"收到\") and its verify --parent; every bundle verified in the same pass:"
     echo
     echo "| operation | bundle messages | seconds | messages/s | vs verify | peak RSS MiB |"
     echo "|---|---:|---:|---:|---:|---:|"
-    for k in text_slice text_slice_small text_merge text_merge_small text_prove text_prove_small; do
+    for k in text_slice text_slice_small text_merge text_merge_small text_prove text_prove_small text_redact text_redact_small text_redact_prove text_redact_prove_small; do
       [[ -n ${secs[$k]:-} ]] || continue
       n=$text_messages v=${secs[text_verify]}
       [[ $k == *_small ]] && n=$((text_messages / 4)) v=${secs[text_verify_small]}
-      case $k in text_slice*) label="slice" ;; text_merge*) label="merge" ;; text_prove*) label="verify --parent" ;; esac
+      case $k in text_slice*) label="slice" ;; text_merge*) label="merge" ;; text_prove*) label="verify --parent" ;;
+        text_redact_prove*) label="verify --parent (redaction)" ;; text_redact*) label="redact" ;; esac
       echo "| $label | $n | ${secs[$k]} | $(per_second "$n" "${secs[$k]}") | $(ratio "${secs[$k]}" "$v") | $(mib "${rss[$k]}") |"
     done
     echo
-    echo "slice RSS big/small: $(ratio "${rss[text_slice]:-}" "${rss[text_slice_small]:-}"); merge RSS big/small: $(ratio "${rss[text_merge]:-}" "${rss[text_merge_small]:-}"); verify --parent RSS big/small: $(ratio "${rss[text_prove]:-}" "${rss[text_prove_small]:-}")"
+    echo "slice RSS big/small: $(ratio "${rss[text_slice]:-}" "${rss[text_slice_small]:-}"); merge RSS big/small: $(ratio "${rss[text_merge]:-}" "${rss[text_merge_small]:-}"); verify --parent RSS big/small: $(ratio "${rss[text_prove]:-}" "${rss[text_prove_small]:-}"); redact RSS big/small: $(ratio "${rss[text_redact]:-}" "${rss[text_redact_small]:-}"); its proof: $(ratio "${rss[text_redact_prove]:-}" "${rss[text_redact_prove_small]:-}")"
   fi
   if [[ -n ${secs[render]:-} ]]; then
     echo
