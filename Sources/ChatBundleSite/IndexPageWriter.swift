@@ -24,12 +24,15 @@ struct IndexPageWriter {
       case .direct: kind = strings(.kindDirect)
       case .chatroom: kind = strings(.kindChatroom)
       }
-      return [
+      var row: [String: Any] = [
         "title": frame.title(of: entry), "kind": kind, "count": entry.messageCount,
         "first": clock.date(entry.firstTimestamp), "last": clock.date(entry.lastTimestamp),
         "href": conversation.directory + "/" + (conversation.pages.first?.name ?? "") + ".html",
-        "members": frame.memberLine(entry),
       ]
+      // Absent rather than empty: a Mustache section over an empty string is still entered.
+      let members = frame.memberLine(entry)
+      if !members.isEmpty { row["members"] = members }
+      return row
     }
     let missing: [[String: Any]] = manifest.missing.filter { !hidden.contains($0.message) }.map { item in
       [

@@ -72,6 +72,8 @@ final class SiteFrame {
       "counts": header.counts,
       "scope": header.scope,
       "lineage": header.lineage ?? "",
+      // A section over a string is entered even when the string is empty: a flag decides.
+      "hasLineage": header.lineage != nil,
       "created": header.created,
       "strings": stringsContext(),
     ]
