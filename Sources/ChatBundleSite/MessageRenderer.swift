@@ -39,9 +39,11 @@ package struct MessageRenderer {
   ///   - revision: the latest record that is a later version of this message.
   ///   - hidden: show only that the message was recalled, not its content.
   ///   - local: the message's local time, when the caller has already worked it out.
+  ///   - placement: in a chat layout (the site), where the message stands in its run of one
+  ///     sender's messages; nil for the plain layout of a printed document.
   package func render(
     _ message: Message, at local: LocalTime? = nil, recall: RecallNotice? = nil, revision: RevisionNotice? = nil,
-    hidden: Bool = false,
+    hidden: Bool = false, placement: MessageGrouping.Placement? = nil,
     into html: inout HTML
   ) {
     let local = local ?? clock.local(message.timestamp)
@@ -54,9 +56,16 @@ package struct MessageRenderer {
       }
       html.raw("<article class=\"msg kind-")
       html.attribute(message.kind.rawValue)
+      if let placement {
+        if placement.continuesRun { html.raw(" cont") }
+        if placement.isMine { html.raw(" mine") }
+      }
       html.raw(recall == nil ? "\" id=\"" : " recalled\" id=\"")
       html.attribute(Self.anchor(message.id))
-      html.raw("\"><header><span class=\"sender\">")
+      html.raw("\"><header>")
+      if let placement, !placement.continuesRun { renderAvatar(message.sender, into: &html) }
+      // A run's later messages repeat the name for screen readers and print only.
+      html.raw(placement?.continuesRun == true ? "<span class=\"sender repeated\">" : "<span class=\"sender\">")
       html.text(name(of: message.sender))
       html.raw("</span> ")
       if message.senderIsBot {
@@ -96,6 +105,36 @@ package struct MessageRenderer {
       }
       html.raw("</article>\n")
     }
+  }
+
+  /// The sender's initials on a colour that the id alone decides, so that one person has
+  /// one colour on every page and in every rendering of the bundle.
+  private func renderAvatar(_ sender: Identifier?, into html: inout HTML) {
+    let id = sender ?? Identifier("?")
+    html.raw("<span class=\"avatar a")
+    var digest = SHA256Digest()
+    digest.update(id.bytes)
+    html.attribute(String(Int(digest.finalizeBytes().first ?? 0) % Self.avatarColours))
+    html.raw("\" aria-hidden=\"true\">")
+    html.text(Self.initials(of: name(of: sender)))
+    html.raw("</span>")
+  }
+
+  /// How many avatar colours the style sheet defines (`.avatar.a0` to `.a11`).
+  static let avatarColours = 12
+
+  /// One ideograph (王 for 王芳老师), else the first letters of the first two words (EZ for
+  /// Emily Zhang), else "?".
+  package static func initials(of name: String) -> String {
+    let words = name.split { !$0.isLetter && !$0.isNumber }
+    guard let first = words.first?.first else { return "?" }
+    func isIdeograph(_ character: Character) -> Bool {
+      character.unicodeScalars.first?.properties.isIdeographic == true
+    }
+    if isIdeograph(first) { return String(first) }
+    var letters = [first]
+    if let next = words.dropFirst().first?.first, !isIdeograph(next) { letters.append(next) }
+    return letters.map { $0.uppercased() }.joined()
   }
 
   /// What a message stands in: a thread, an edit of another message, a forward.

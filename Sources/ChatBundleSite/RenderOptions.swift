@@ -18,6 +18,9 @@ public struct RenderOptions: Sendable {
   /// Show recalled messages as a tombstone only: their text, media and search entries stay
   /// out of the site (for recipients who must not see recalled content).
   public var hideRecalled = false
+  /// A user id whose messages stand on the right, as in that user's phone; nil for the
+  /// neutral layout, everyone on the left.
+  public var perspective: String?
   /// When set, every page states that the bundle was verified at this time (UTC ms). Off
   /// by default, so that the same bundle always gives the same site.
   public var verificationTime: Int64?
@@ -41,6 +44,8 @@ public struct RenderSummary: Sendable {
   public var pages: Int
   public var messages: Int64
   public var media: Int
+  /// Messages of the `perspective` user, shown on the right.
+  public var perspectiveMessages: Int64 = 0
 }
 
 /// The parts of the verification report the CLI prints after rendering.

@@ -78,7 +78,8 @@ extension SiteGenerator {
         bundleID: report.bundleID, isValid: report.isValid, issues: report.issues.map(\.description)),
       conversations: generator.pagination.finished.count,
       pages: generator.pagination.finished.reduce(0) { $0 + $1.pages.count },
-      messages: generator.messages, media: report.manifest?.files.filter { $0.role == .media }.count ?? 0)
+      messages: generator.messages, media: report.manifest?.files.filter { $0.role == .media }.count ?? 0,
+      perspectiveMessages: generator.perspectiveMessages)
   }
 
   /// The built-in templates, or those in `directory` (which must have every name).

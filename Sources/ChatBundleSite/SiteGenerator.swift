@@ -35,7 +35,11 @@ public final class SiteGenerator {
   let searchQueue: BatchQueue<SearchIndexWriter.Entry, SearchIndexWriter>
   private(set) var pagination: SitePagination
   private var page = HTML()
+  /// Runs of one sender's messages on the page being built.
+  private var grouping = MessageGrouping()
   private(set) var messages: Int64 = 0
+  /// Messages of the `perspective` user, on the right.
+  private(set) var perspectiveMessages: Int64 = 0
   private(set) var failure: Error?
   /// Set once the pass is over; pages carry a placeholder for it until then.
   var verificationValid = false
@@ -49,6 +53,7 @@ public final class SiteGenerator {
   private var shownMedia: Set<String> = []
 
   init(options: RenderOptions, scratch: String, library: MustacheLibrary, stylesheet: String, script: String) throws {
+    grouping = MessageGrouping(perspective: options.perspective.map { Identifier($0) })
     self.options = options
     self.scratch = scratch
     self.library = library
@@ -136,6 +141,7 @@ public final class SiteGenerator {
     guard let frame, let renderer, let conversation = openConversation else { return }
     if pagination.current?.entry.id != conversation.id {
       try endConversation()
+      grouping.reset()
       pagination.open(conversation, title: frame.title(of: conversation))
       try makeDirectories("raw/" + SitePagination.directory(of: conversation), in: scratch)
     }
@@ -145,11 +151,13 @@ public final class SiteGenerator {
     } else {
       try endPage()
       pagination.startPage(line: line, timestamp: message.timestamp, local: local)
+      grouping.reset()
     }
     if pagination.startsDay(local) {
       page.raw("<h2 class=\"day\">")
       page.formatted(local.appendDate)
       page.raw("</h2>\n")
+      grouping.reset()
     }
     let recall = message.kind == .recall ? nil : recalls[message.id]
     let hidden = recall != nil && options.hideRecalled
@@ -166,8 +174,16 @@ public final class SiteGenerator {
         }
       }
     }
+    var placement = grouping.place(message)
+    if hidden {
+      // A hidden recall is a centred row: the run ends with it.
+      grouping.reset()
+      placement.continuesRun = false
+    }
     renderer.render(
-      message, at: local, recall: recall, revision: revisions[message.id], hidden: hidden, into: &page)
+      message, at: local, recall: recall, revision: revisions[message.id], hidden: hidden, placement: placement,
+      into: &page)
+    if placement.isMine { perspectiveMessages += 1 }
     messages += 1
     if !hidden, let title = pagination.current?.title {
       searchQueue.append(

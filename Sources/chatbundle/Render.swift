@@ -42,6 +42,13 @@ extension ChatBundleCommand {
     )
     var hideRecalled = false
 
+    @Option(
+      help: """
+        A user id (as inspect lists people) whose messages stand on the right, as on that user's phone. \
+        Default: the neutral layout, every sender on the left.
+        """)
+    var perspective: String?
+
     @Flag(
       help: """
         State on every page when the bundle was verified: now, or SOURCE_DATE_EPOCH when set. \
@@ -64,6 +71,7 @@ extension ChatBundleCommand {
       options.templatesDirectory = templates
       options.force = force
       options.hideRecalled = hideRecalled
+      options.perspective = perspective
       if stamp {
         if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
           guard let seconds = Int64(epoch), (0...BundleLimits.maximumTimestamp / 1000).contains(seconds) else {
@@ -81,6 +89,9 @@ extension ChatBundleCommand {
           "rendered \(summary.messages) messages in \(summary.conversations) conversations, \(summary.pages) pages, \(summary.media) media files",
           "bundle id \(summary.report.bundleID ?? "?") (\(summary.report.isValid ? "verified" : "NOT VERIFIED"))",
           "open \(URL(fileURLWithPath: summary.indexPage).standardizedFileURL.path)")
+        if let perspective, summary.perspectiveMessages == 0 {
+          printSafe("WARNING: no message is from \(perspective), so none stands on the right; inspect lists the people")
+        }
       } catch let error as RenderError {
         if case .invalidBundle(let report) = error {
           for issue in report.issues { printSafe(issue.description) }

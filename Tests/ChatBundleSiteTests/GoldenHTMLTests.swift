@@ -35,6 +35,46 @@ import Testing
     }
   }
 
+  /// The sample's conversations in the chat layout as the site writes them: runs of one
+  /// sender's messages under one avatar, and with `perspective`, that user's on the right.
+  @Test(arguments: [("layout-grouped", nil), ("layout-perspective-alice", "alice")] as [(String, String?)])
+  func theChatLayoutMatchesItsGoldenFile(_ name: String, _ perspective: String?) throws {
+    let renderer = try renderer()
+    var html = HTML()
+    let byConversation = Dictionary(grouping: messages(), by: \.conversation)
+    for conversation in byConversation.keys.sorted() {
+      var grouping = MessageGrouping(perspective: perspective.map { Identifier($0) })
+      html.raw("<section class=\"messages\">\n")
+      for message in (byConversation[conversation] ?? []).sorted(by: { $0.timestamp < $1.timestamp }) {
+        renderer.render(message, placement: grouping.place(message), into: &html)
+      }
+      html.raw("</section>\n")
+    }
+    try compare(html, to: name)
+    // The layout holds runs, and the perspective's user is on the right, no one else.
+    #expect(html.string.contains(perspective == nil ? " cont\"" : " cont mine\""))
+    #expect(html.string.contains(" mine\"") == (perspective != nil))
+  }
+
+  func compare(_ html: HTML, to name: String) throws {
+    let file = Self.directory.appendingPathComponent("\(name).html")
+    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+      try Data(html.bytes).write(to: file)
+      Issue.record("recorded \(file.lastPathComponent); unset RECORD_GOLDEN and run again")
+      return
+    }
+    let golden = try String(contentsOf: file, encoding: .utf8)
+    #expect(html.string == golden, "rendered HTML differs from Golden/\(name).html")
+  }
+
+  @Test func initialsAreOneIdeographOrTwoLetters() {
+    #expect(MessageRenderer.initials(of: "王芳老师（班主任）") == "王")
+    #expect(MessageRenderer.initials(of: "Emily Zhang（张一诺妈妈）") == "EZ")
+    #expect(MessageRenderer.initials(of: "bob") == "B")
+    #expect(MessageRenderer.initials(of: "  ") == "?")
+    #expect(MessageRenderer.initials(of: "<b>Carol</b>") == "BC")
+  }
+
   @Test(arguments: MessageKind.allCases)
   func eachKindMatchesItsGoldenFile(_ kind: MessageKind) throws {
     let renderer = try renderer()

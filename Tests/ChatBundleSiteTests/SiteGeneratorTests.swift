@@ -7,7 +7,7 @@ import Testing
 @Suite struct SiteGeneratorTests {
   func renderSample(
     pageSize: Int = 1000, language: RenderOptions.Language = .en, force: Bool = false, bundle: String? = nil,
-    withRedactionMarker: Bool = false
+    withRedactionMarker: Bool = false, perspective: String? = nil
   )
     async throws -> (TemporaryDirectory, RenderSummary)
   {
@@ -18,6 +18,7 @@ import Testing
     options.pageSize = pageSize
     options.language = language
     options.force = force
+    options.perspective = perspective
     options.timeZone = "Asia/Shanghai"
     let summary = try await SiteGenerator.render(bundle: path, to: directory.file("site"), options: options)
     return (directory, summary)
@@ -89,6 +90,29 @@ import Testing
     #expect(all.contains("116.36302"))
     #expect(all.contains("not in the bundle") && all.contains("not_found"), "missing media is shown with its reason")
     #expect(all.contains("rel=\"noopener noreferrer nofollow\" href=\"https://example.com/a?b=1&amp;c=2\""))
+  }
+
+  @Test func runsOfOneSenderShareAnAvatarAndThePerspectiveStandsRight() async throws {
+    let (directory, summary) = try await renderSample()
+    let all = try pages(directory).values.joined()
+    // m-video and m-location are alice's, two minutes apart, in the direct chat: one run.
+    #expect(all.contains("<article class=\"msg kind-location cont\" id=\"m-m-location\">"))
+    #expect(all.contains("<span class=\"sender repeated\">"))
+    #expect(all.contains("<span class=\"avatar a") && !all.contains(" mine\""))
+    #expect(summary.perspectiveMessages == 0)
+    // A bundle packed from a source has no lineage, and no page says it has one.
+    #expect(!all.contains("class=\"lineage\""))
+    #expect(!all.contains("<small></small>"), "a group without a member list has no empty line for it")
+    let (mine, perspective) = try await renderSample(perspective: "alice")
+    let right = try pages(mine).values.joined()
+    #expect(right.contains("<article class=\"msg kind-location cont mine\" id=\"m-m-location\">"))
+    #expect(right.contains("<article class=\"msg kind-audio\" id=\"m-m-audio\">"), "bob's stay on the left")
+    #expect(
+      perspective.perspectiveMessages
+        == Int64(SampleBundle.messages().filter { $0.0.sender == "alice" && !$0.0.body.isSystemEvent }.count))
+    // One page a message: no run crosses a page.
+    let (single, _) = try await renderSample(pageSize: 1)
+    #expect(!(try pages(single).values.joined().contains(" cont\"")))
   }
 
   @Test func repliesLinkAcrossPages() async throws {
