@@ -51,6 +51,7 @@ final class LineRedactor {
   /// The redacted line and its message, or nil when nothing in it is redacted.
   func redact(line: [UInt8], message: Message) throws -> (line: [UInt8], message: Message)? {
     if message.kind == .redacted { return nil }
+    if matchers.isEmpty && !concernsListedMessageOrMedia(message) { return nil }
     let parent = try JSONParser.parse(line)
     let records: [RedactionRecord]
     if let reason = messageReasons[message.id] ?? message.editTarget.flatMap({ messageReasons[$0] }) {
@@ -71,6 +72,16 @@ final class LineRedactor {
     }
     let redacted = try Message(json: value, formatVersion: .current)
     return (JSONWriter.serialize(value), redacted)
+  }
+
+  /// Whether a message is listed, a version or reply of a listed one, or refers to listed
+  /// media: without patterns, only those lines need parsing again.
+  private func concernsListedMessageOrMedia(_ message: Message) -> Bool {
+    if messageReasons[message.id] != nil { return true }
+    if let target = message.editTarget, messageReasons[target] != nil { return true }
+    if let target = message.replyTo?.id, messageReasons[target] != nil { return true }
+    guard !mediaReasons.isEmpty else { return false }
+    return message.mediaReferences.contains { $0.reference.sha256.map { mediaReasons[$0] != nil } ?? false }
   }
 
   /// A person's or a conversation's name with the pattern matches replaced. Names are not
@@ -108,6 +119,8 @@ final class LineRedactor {
 
   /// The media references and spans to remove from a message that stays.
   private func partialRecords(_ parent: JSONValue, message: Message) -> [RedactionRecord] {
+    // The closures below take the id, not the message, which would be copied at every call.
+    let messageID = message.id
     var records: [RedactionRecord] = []
     var removedReferences: [[String]] = []
     var literals: [(text: String, reason: String)] = []
@@ -118,7 +131,7 @@ final class LineRedactor {
         records.append(
           record(
             path: pointer, span: nil, reason: reason, removed: JSONWriter.serialize(.object(object)),
-            message: message.id))
+            message: messageID))
         removedReferences.append(path)
         counts.mediaReferences += 1
         // The file's name and the service's reference would still name it in the raw record.
@@ -134,7 +147,8 @@ final class LineRedactor {
       for text in quotedTexts[target] ?? [] { literals.append((text, reason)) }
     }
     let identifiers = identifierValues(parent)
-    visitStrings(parent, path: [], inRaw: false) { text, path, inRaw in
+    var path: [String] = []
+    visitStrings(parent, path: &path, inRaw: false) { text, path, inRaw in
       if removedReferences.contains(where: { path.starts(with: $0) }) { return }
       let isIdentifier = inRaw && identifiers.contains { $0.text.hasSameBytes(as: text) }
       let bytes = Array(text.utf8)
@@ -146,35 +160,38 @@ final class LineRedactor {
       if let quotedReason, path == ["reply_to", "preview"], !bytes.isEmpty { take(0..<bytes.count, quotedReason) }
       if !isIdentifier {
         for literal in literals {
-          for range in occurrences(of: Array(literal.text.utf8), in: bytes) { take(range, literal.reason) }
+          for range in RedactionMatcher.occurrences(of: Array(literal.text.utf8), in: bytes) {
+            take(range, literal.reason)
+          }
         }
       }
       for (matcher, reason) in matchers {
         let ranges = matcher.matches(in: text)
         if isIdentifier {
-          if !ranges.isEmpty { noteIdentifier(message.id, path) }
+          if !ranges.isEmpty { noteIdentifier(messageID, path) }
           continue
         }
         for range in ranges { take(range, reason) }
       }
+      guard !spans.isEmpty else { return }
       let pointer = JSONPointer(tokens: path).description
       for (range, reason) in spans.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
         records.append(
           record(
             path: pointer, span: .init(start: Int64(range.lowerBound), length: Int64(range.count)), reason: reason,
-            removed: Array(bytes[range]), message: message.id))
+            removed: Array(bytes[range]), message: messageID))
         counts.spans += 1
       }
     }
     // Identifiers outside the raw record are never content; a match in one is reported.
     for identifier in identifiers where matchers.contains(where: { !$0.matcher.matches(in: identifier.text).isEmpty }) {
-      noteIdentifier(message.id, identifier.path)
+      noteIdentifier(messageID, identifier.path)
     }
     // Nor are numbers, which have no span to replace (a phone number some service stores
     // as a JSON number); a match in one is reported the same way.
     if !matchers.isEmpty, let raw = parent.objectValue?["source"]?.objectValue?["raw"] {
       visitNumbers(raw, path: ["source", "raw"]) { literal, path in
-        if matchers.contains(where: { !$0.matcher.matches(in: literal).isEmpty }) { noteIdentifier(message.id, path) }
+        if matchers.contains(where: { !$0.matcher.matches(in: literal).isEmpty }) { noteIdentifier(messageID, path) }
       }
     }
     return records
@@ -189,21 +206,28 @@ final class LineRedactor {
 
   /// Calls `visit` with every string outside identifier members; `source.raw` is walked
   /// whole, its keys kept.
+  /// - Parameter path: where `value` is; the walk pushes and pops on it rather than
+  ///   making an array for every value of every line.
   private func visitStrings(
-    _ value: JSONValue, path: [String], inRaw: Bool, _ visit: (String, [String], Bool) -> Void
+    _ value: JSONValue, path: inout [String], inRaw: Bool, _ visit: (String, [String], Bool) -> Void
   ) {
     switch value {
     case .string(let text):
       visit(text, path, inRaw)
     case .array(let elements):
       for (index, element) in elements.enumerated() {
-        visitStrings(element, path: path + [String(index)], inRaw: inRaw, visit)
+        path.append(String(index))
+        visitStrings(element, path: &path, inRaw: inRaw, visit)
+        path.removeLast()
       }
     case .object(let object):
+      let atSource = path.count == 1 && path[0] == "source"
       for member in object.members {
-        let raw = inRaw || path == ["source"] && member.key == "raw"
+        let raw = inRaw || atSource && member.key == "raw"
         if !raw && Self.identifierKeys.contains(member.key) { continue }
-        visitStrings(member.value, path: path + [member.key], inRaw: raw, visit)
+        path.append(member.key)
+        visitStrings(member.value, path: &path, inRaw: raw, visit)
+        path.removeLast()
       }
     default:
       break
@@ -262,22 +286,8 @@ final class LineRedactor {
   /// The content strings of a message (what its reply might quote).
   private func contentStrings(_ value: JSONValue) -> [String] {
     var result: [String] = []
-    visitStrings(value, path: [], inRaw: false) { text, _, inRaw in if !inRaw { result.append(text) } }
+    var path: [String] = []
+    visitStrings(value, path: &path, inRaw: false) { text, _, inRaw in if !inRaw { result.append(text) } }
     return result
-  }
-
-  private func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Range<Int>] {
-    guard !needle.isEmpty, needle.count <= haystack.count else { return [] }
-    var ranges: [Range<Int>] = []
-    var index = 0
-    while index + needle.count <= haystack.count {
-      if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) {
-        ranges.append(index..<(index + needle.count))
-        index += needle.count
-      } else {
-        index += 1
-      }
-    }
-    return ranges
   }
 }

@@ -40,6 +40,9 @@ public enum RedactionPattern: Sendable, Hashable, CustomStringConvertible {
 package struct RedactionMatcher {
   let pattern: RedactionPattern
   private let regex: Regex<AnyRegexOutput>?
+  /// A regex without metacharacters is searched for as bytes: most user patterns are a
+  /// name or a number, and a byte search is a hundred times quicker than the Regex engine.
+  private let literal: [UInt8]?
 
   package init(_ pattern: RedactionPattern) throws {
     self.pattern = pattern
@@ -49,13 +52,17 @@ package struct RedactionMatcher {
       } catch {
         throw ChatBundleError.invalidOption("--pattern \(source) is not a regular expression: \(error)")
       }
+      let metacharacters = Set("\\^$.|?*+()[]{}".utf8)
+      literal = source.utf8.contains(where: metacharacters.contains) || source.isEmpty ? nil : Array(source.utf8)
     } else {
       regex = nil
+      literal = nil
     }
   }
 
   /// The matches in `text`, in order, not overlapping; each a range of UTF-8 byte offsets.
   package func matches(in text: String) -> [Range<Int>] {
+    if let literal { return Self.occurrences(of: literal, in: Array(text.utf8)) }
     if let regex {
       var ranges: [Range<Int>] = []
       for match in text.matches(of: regex) where !match.range.isEmpty {
@@ -65,6 +72,13 @@ package struct RedactionMatcher {
       }
       return ranges
     }
+    // Every built-in pattern needs eleven digits, or an @: most strings have neither.
+    var digits = 0
+    var at = false
+    for byte in text.utf8 {
+      if Self.isDigit(byte) { digits += 1 } else if byte == 0x40 { at = true }
+    }
+    if pattern == .email ? !at : digits < 11 { return [] }
     let bytes = Array(text.utf8)
     switch pattern {
     case .chineseMobile: return Self.mobileNumbers(bytes)
@@ -73,6 +87,22 @@ package struct RedactionMatcher {
     case .bankCard: return Self.bankCards(bytes)
     case .regex: return []
     }
+  }
+
+  /// Where `needle` occurs in `haystack`, left to right, not overlapping.
+  static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Range<Int>] {
+    guard let first = needle.first, needle.count <= haystack.count else { return [] }
+    var ranges: [Range<Int>] = []
+    var index = 0
+    while index + needle.count <= haystack.count {
+      if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) {
+        ranges.append(index..<(index + needle.count))
+        index += needle.count
+      } else {
+        index += 1
+      }
+    }
+    return ranges
   }
 
   private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
