@@ -83,6 +83,53 @@
     }
     return out;
   }
+  // Marks each query word in `element`'s text with <mark>, through text nodes only, so
+  // that nothing from the bundle is ever parsed as HTML. Words match as the index folds
+  // them: letters without case.
+  function highlight(element, query) {
+    var words = query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 0; });
+    if (words.length === 0 || !element) { return 0; }
+    var walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT), nodes = [], count = 0;
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    nodes.forEach(function (node) {
+      var text = node.nodeValue, lower = text.toLowerCase(), spans = [], at = 0;
+      // A few letters change length when lowered; those texts are matched as they are.
+      if (lower.length !== text.length) { lower = text; }
+      while (at < text.length) {
+        var best = -1, length = 0;
+        words.forEach(function (w) {
+          var found = lower.indexOf(w, at);
+          if (found >= 0 && (best < 0 || found < best || (found === best && w.length > length))) { best = found; length = w.length; }
+        });
+        if (best < 0) { break; }
+        spans.push([best, length]);
+        at = best + length;
+      }
+      if (spans.length === 0) { return; }
+      var fragment = document.createDocumentFragment(), position = 0;
+      spans.forEach(function (span) {
+        if (span[0] > position) { fragment.appendChild(document.createTextNode(text.slice(position, span[0]))); }
+        var mark = document.createElement('mark');
+        mark.textContent = text.slice(span[0], span[0] + span[1]);
+        fragment.appendChild(mark);
+        position = span[0] + span[1];
+        count++;
+      });
+      if (position < text.length) { fragment.appendChild(document.createTextNode(text.slice(position))); }
+      node.parentNode.replaceChild(fragment, node);
+    });
+    return count;
+  }
+  // On a conversation page opened from a result (`?hl=words#m-id`): the words marked in
+  // the message the link points at.
+  function markTarget(query) {
+    if (!query || location.hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && !target.dataset.marked) {
+      target.dataset.marked = '1';
+      highlight(target.querySelector('.body') || target, query);
+    }
+  }
   // Results come 20 to a page (`page` in the URL), so that a page of results loads at most
   // 20 document shards whatever the word.
   async function run(query, member, from, to, page) {
@@ -118,11 +165,12 @@
       if (matched++ < skip) { continue; }
       var item = document.createElement('li');
       var link = document.createElement('a');
-      link.href = where[0] + '#' + encodeURIComponent('m-' + doc[1]);
+      link.href = where[0] + '?hl=' + encodeURIComponent(query) + '#' + encodeURIComponent('m-' + doc[1]);
       var sender = Object.prototype.hasOwnProperty.call(names, doc[2]) ? names[doc[2]] : doc[2];
       link.textContent = where[1] + ' · ' + sender + ' · ' + doc[4];
       var snippet = document.createElement('p');
       snippet.textContent = doc[3];
+      highlight(snippet, query);
       item.appendChild(link); item.appendChild(snippet);
       results.appendChild(item);
       shown++;
@@ -148,6 +196,11 @@
   document.addEventListener('DOMContentLoaded', function () {
     var form = document.getElementById('search-form');
     var params = new URLSearchParams(location.search);
+    if (!form) {
+      markTarget(params.get('hl') || '');
+      window.addEventListener('hashchange', function () { markTarget(params.get('hl') || ''); });
+      return;
+    }
     ['q', 'from', 'to'].forEach(function (k) { if (params.get(k)) { document.getElementById(k).value = params.get(k); } });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
