@@ -63,7 +63,8 @@ import Testing
   @Test func recalledMessagesAreShownMarkedWithWhoAndWhen() async throws {
     let (_, all) = try await render(hide: false)
     #expect(all.contains("the password is swordfish"))
-    #expect(all.contains("class=\"msg kind-text recalled\" id=\"m-t1\""))
+    // t1 follows bob's photo a minute later: it continues his run, and is marked recalled.
+    #expect(all.contains("class=\"msg kind-text cont recalled\" id=\"m-t1\""))
     #expect(
       all.contains("<p class=\"recall-note\"><a href=\"2025-03.html#m-r2\">Recalled by bob · 2025-03-10 09:05:00"))
     #expect(all.contains("holiday-secret.png"))
