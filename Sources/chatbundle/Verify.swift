@@ -31,7 +31,9 @@ extension ChatBundleCommand {
         commitment against what the parent held. Without the parent bundle, \
         --parent-manifest MANIFEST.json (the parent's chatbundle/manifest.json, whose SHA-256 \
         is its bundle id) proves the lineage's statement of it, the media, conversations, \
-        scope and coverage, and says that no message was compared.
+        scope and coverage, and says that no message was compared. --parent-id ID checks \
+        only that the lineage names that parent (and, with --parent-manifest, that the \
+        manifest is its).
 
         Exit status: 0 valid, 1 invalid, 2 usage or I/O error. Issue codes are listed in \
         spec/bundle-format-v1.md.
@@ -61,6 +63,14 @@ extension ChatBundleCommand {
         """)
     var parentManifests: [String] = []
 
+    @Option(
+      name: .customLong("parent-id"),
+      help: """
+        A parent's bundle id, as its sender announced it: checks that the lineage names it. \
+        Alone it proves only that statement; with --parent-manifest, that the manifest is that parent's. Repeatable.
+        """)
+    var parentIDs: [String] = []
+
     @Option(help: "For a redacted bundle with --parent: its salts file, to open every commitment as well.")
     var salts: String?
 
@@ -68,6 +78,9 @@ extension ChatBundleCommand {
     var disclosure: String?
 
     func validate() throws {
+      if parentIDs.contains(where: { !SHA256Digest.isValidHex($0.lowercased()) }) {
+        throw ValidationError("--parent-id takes a bundle id: 64 hex digits")
+      }
       if salts != nil && parents.isEmpty {
         throw ValidationError("--salts needs --parent: the commitments open against the parent")
       }
@@ -91,6 +104,19 @@ extension ChatBundleCommand {
       if let lineage, !lineage.isValid { valid = false }
       let disclosed = try checkDisclosure(valid: report.isValid)
       if let disclosed, !disclosed.problems.isEmpty { valid = false }
+      // The ids the recipient was told, against the lineage's statement (and against the
+      // manifests given, whose SHA-256 is their id).
+      let named = Set(report.manifest?.lineage?.parents.map(\.bundleID) ?? [])
+      let givenManifests = Set(lineage?.parents.map(\.bundleID) ?? [])
+      var idProblems: [String] = []
+      for id in parentIDs.map({ $0.lowercased() }) {
+        if !named.contains(id) {
+          idProblems.append("error L02 parent_not_listed: the lineage does not name the parent \(id)")
+        } else if !parentManifests.isEmpty && !givenManifests.contains(id) {
+          idProblems.append("error L02 parent_not_listed: no --parent-manifest given is the manifest of \(id)")
+        }
+      }
+      if !idProblems.isEmpty { valid = false }
       if json {
         var object = report.jsonValue().objectValue ?? JSONObject()
         if let index = object.members.firstIndex(where: { $0.key == "valid" }) {
@@ -101,10 +127,24 @@ extension ChatBundleCommand {
         object.append("requirements_unmet", JSONValue.array(unmet.map(JSONValue.string)))
         if let lineage { object.append("lineage", lineageJSON(lineage)) }
         if let disclosed { object.append("disclosure", disclosureJSON(disclosed)) }
+        if !parentIDs.isEmpty {
+          object.append(
+            "parent_ids",
+            JSONValue.object(
+              JSONObject([
+                "named": .bool(idProblems.isEmpty), "problems": .array(idProblems.map(JSONValue.string)),
+              ])))
+        }
         print(String(decoding: JSONWriter.serializeForTerminal(.object(object)), as: UTF8.self))
       } else {
         if let lineage { printLineage(lineage) }
         if let disclosed { printDisclosure(disclosed) }
+        for problem in idProblems { printSafe(problem) }
+        if !parentIDs.isEmpty && idProblems.isEmpty {
+          printSafe(
+            "lineage    names the parent\(parentIDs.count == 1 ? "" : "s") \(parentIDs.joined(separator: ", ")) "
+              + "(its statement only; --parent-manifest or --parent prove more)")
+        }
         printHuman(report, valid: valid && unmet.isEmpty, idMismatch: idMismatch)
         printProvenance(provenance, unmet: unmet)
       }

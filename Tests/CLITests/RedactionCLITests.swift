@@ -180,6 +180,18 @@ import Testing
     let otherManifest = try directory.write("other.manifest.json", try FixtureBundle.manifestBytes(of: other))
     let wrongParent = try ChatBundleBinary.run(["verify", redacted, "--parent-manifest", otherManifest])
     #expect(wrongParent.status == 1 && wrongParent.standardOutput.contains("L02"), "\(wrongParent.standardOutput)")
+    // The parent's id alone, as its sender announced it: the lineage's statement, no more.
+    let wholeID = try #require(BundleVerifier(path: whole).verify().bundleID)
+    let named = try ChatBundleBinary.run(["verify", redacted, "--parent-id", wholeID])
+    #expect(
+      named.status == 0 && named.standardOutput.contains("names the parent \(wholeID)"), "\(named.standardOutput)")
+    let otherID = try #require(BundleVerifier(path: other).verify().bundleID)
+    let notNamed = try ChatBundleBinary.run(["verify", redacted, "--parent-id", otherID])
+    #expect(notNamed.status == 1 && notNamed.standardOutput.contains("L02"), "\(notNamed.standardOutput)")
+    let mismatched = try ChatBundleBinary.run([
+      "verify", redacted, "--parent-id", wholeID, "--parent-manifest", otherManifest,
+    ])
+    #expect(mismatched.status == 1, "\(mismatched.standardOutput)")
 
     // The feature taken out of the manifest: a reader must not take a marker for a message.
     var unflagged = try FixtureBundle.load(redacted)
