@@ -52,7 +52,7 @@ extension ChatBundleCommand {
         try writeNewFileExclusively(output, disclosure.fileBytes, mode: 0o600)
         printSafe("disclosed  \(disclosure.entries.count) redactions of message \(message) in \(output)")
         for entry in disclosure.entries {
-          let place = entry.record.path.isEmpty ? "the whole message" : entry.record.path
+          let place = entry.record.place
           printSafe("           \(place): \(entry.record.reason)")
         }
         printSafe("check it   chatbundle verify \(bundle) --disclosure \(output)")

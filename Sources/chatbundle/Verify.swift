@@ -194,7 +194,7 @@ extension ChatBundleCommand {
         "disclosed  message \(result.disclosure.message): \(verdict) (\(result.disclosure.entries.count) redactions)")
       guard result.problems.isEmpty else { return }
       for entry in result.disclosure.entries {
-        let place = entry.record.path.isEmpty ? "the whole message" : entry.record.path
+        let place = entry.record.place
         printSafe("           \(place) (\(entry.record.reason)) held: \(entry.removed)")
       }
     }

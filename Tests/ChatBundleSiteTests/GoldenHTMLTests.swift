@@ -82,13 +82,6 @@ import Testing
     #expect(!matching.isEmpty)
     var html = HTML()
     for message in matching { renderer.render(message, into: &html) }
-    let file = Self.directory.appendingPathComponent("\(kind.rawValue).html")
-    if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-      try Data(html.bytes).write(to: file)
-      Issue.record("recorded \(file.lastPathComponent); unset RECORD_GOLDEN and run again")
-      return
-    }
-    let golden = try String(contentsOf: file, encoding: .utf8)
-    #expect(html.string == golden, "\(kind.rawValue): rendered HTML differs from Golden/\(kind.rawValue).html")
+    try compare(html, to: kind.rawValue)
   }
 }

@@ -123,23 +123,15 @@ public struct BundleDerivation {
     let builder = try BundleBuilder(options: options, outputPath: output, existing: existing)
     let repacker = try Repacker(builder: builder, scratchParent: temporaryDirectory ?? parentDirectory(of: output))
     let redactor = try LineRedactor(parentID: record.bundleID, salts: salts, request: request)
-    var seenMessages: Set<Identifier> = []
-    var seenMedia: Set<String> = []
-    let wantedMessages = Set(request.messages.map(\.id))
-    let wantedMedia = Set(request.media.map(\.sha256))
     repacker.renames = { name in redactor.redactName(name) }
     repacker.rewrites = { [weak repacker] parent in
-      if wantedMessages.contains(parent.message.id) { seenMessages.insert(parent.message.id) }
-      let before = parent.message.mediaReferences
-      for (_, reference) in before {
-        if let sha = reference.sha256, wantedMedia.contains(sha) { seenMedia.insert(sha) }
-      }
       guard let redacted = try redactor.redact(line: parent.line, message: parent.message) else { return nil }
       let earlier = Dictionary(
-        before.map { ($0.path.description, $0.reference) }, uniquingKeysWith: { first, _ in first })
+        parent.message.mediaReferences.map { ($0.path.description, $0.reference) },
+        uniquingKeysWith: { first, _ in first })
       for (path, reference) in redacted.message.mediaReferences
       where reference.missing == MissingReason.redacted.rawValue {
-        guard let sha = earlier[path.description]?.sha256, let reason = redactor.mediaReason[sha] else { continue }
+        guard let sha = earlier[path.description]?.sha256, let reason = redactor.mediaReasons[sha] else { continue }
         repacker?.noteMissing(
           Manifest.MissingMedia(
             message: parent.message.id, conversation: parent.message.conversation, field: path.description, name: nil,
@@ -157,8 +149,8 @@ public struct BundleDerivation {
     lineage.reasons = counts.reasons.sorted { compareBytes(Array($0.utf8), Array($1.utf8)) < 0 }
     builder.lineage = lineage
     let notFound =
-      request.messages.map(\.id).filter { !seenMessages.contains($0) }.map { "message \($0)" }
-      + request.media.map(\.sha256).filter { !seenMedia.contains($0) }.map { "media \($0)" }
+      request.messages.map(\.id).filter { !redactor.seenMessages.contains($0) }.map { "message \($0)" }
+      + request.media.map(\.sha256).filter { !redactor.seenMedia.contains($0) }.map { "media \($0)" }
     // A mistyped id would leave in what the user meant to take out: nothing is written.
     guard notFound.isEmpty else {
       throw ChatBundleError.invalidOption(

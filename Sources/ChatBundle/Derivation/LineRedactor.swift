@@ -9,7 +9,8 @@ final class LineRedactor {
   private let parentID: String
   private let salts: RedactionSalts
   private let messageReasons: [Identifier: String]
-  private let mediaReasons: [String: String]
+  /// Each listed media file's reason, by SHA-256; the manifest's missing list gives it too.
+  let mediaReasons: [String: String]
   private let matchers: [(matcher: RedactionMatcher, reason: String)]
   /// The strings of each message redacted whole, removed from the replies that quote it.
   private var quotedTexts: [Identifier: [String]] = [:]
@@ -21,16 +22,12 @@ final class LineRedactor {
     var messagesChanged: Int64 = 0
     /// The reasons of the records written.
     var reasons: Set<String> = []
-    /// People's and conversations' names changed.
-    var names: Int64 = 0
     /// Pattern matches left in identifiers and in numbers of the raw record, and the first
     /// few places.
     var identifierMatches: Int64 = 0
     var identifierExamples: [String] = []
   }
   private(set) var counts = Counts()
-  /// For the manifest's missing list: each removed reference's reason, by media SHA-256.
-  var mediaReason: [String: String] { mediaReasons }
 
   /// Members of a line, at any depth outside `source.raw`, whose strings are identifiers
   /// or codes, never content.
@@ -50,8 +47,9 @@ final class LineRedactor {
 
   /// The redacted line and its message, or nil when nothing in it is redacted.
   func redact(line: [UInt8], message: Message) throws -> (line: [UInt8], message: Message)? {
+    let concerned = concernsListedMessageOrMedia(message)
     if message.kind == .redacted { return nil }
-    if matchers.isEmpty && !concernsListedMessageOrMedia(message) { return nil }
+    if matchers.isEmpty && !concerned { return nil }
     let parent = try JSONParser.parse(line)
     let records: [RedactionRecord]
     if let reason = messageReasons[message.id] ?? message.editTarget.flatMap({ messageReasons[$0] }) {
@@ -75,14 +73,30 @@ final class LineRedactor {
   }
 
   /// Whether a message is listed, a version or reply of a listed one, or refers to listed
-  /// media: without patterns, only those lines need parsing again.
+  /// media: without patterns, only those lines need parsing again. Notes the listed
+  /// messages and media it meets, so that what the request names and the parent lacks is
+  /// known at the end.
   private func concernsListedMessageOrMedia(_ message: Message) -> Bool {
-    if messageReasons[message.id] != nil { return true }
-    if let target = message.editTarget, messageReasons[target] != nil { return true }
-    if let target = message.replyTo?.id, messageReasons[target] != nil { return true }
-    guard !mediaReasons.isEmpty else { return false }
-    return message.mediaReferences.contains { $0.reference.sha256.map { mediaReasons[$0] != nil } ?? false }
+    var concerned = false
+    if messageReasons[message.id] != nil {
+      seenMessages.insert(message.id)
+      concerned = true
+    }
+    if let target = message.editTarget, messageReasons[target] != nil { concerned = true }
+    if let target = message.replyTo?.id, messageReasons[target] != nil { concerned = true }
+    guard !mediaReasons.isEmpty else { return concerned }
+    for (_, reference) in message.mediaReferences {
+      if let sha = reference.sha256, mediaReasons[sha] != nil {
+        seenMedia.insert(sha)
+        concerned = true
+      }
+    }
+    return concerned
   }
+
+  /// The listed message ids and media met so far.
+  private(set) var seenMessages: Set<Identifier> = []
+  private(set) var seenMedia: Set<String> = []
 
   /// A person's or a conversation's name with the pattern matches replaced. Names are not
   /// messages and carry no records; `verify --parent` accepts a name that is its parent's
@@ -96,16 +110,7 @@ final class LineRedactor {
       }
     }
     guard !spans.isEmpty else { return name }
-    counts.names += 1
-    var out: [UInt8] = []
-    var position = 0
-    for (range, reason) in spans.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-      out += bytes[position..<range.lowerBound]
-      out += RedactionApplier.marker(reason: reason).utf8
-      position = range.upperBound
-    }
-    out += bytes[position...]
-    return String(decoding: out, as: UTF8.self)
+    return RedactionApplier.marking(bytes, spans: spans.sorted { $0.range.lowerBound < $1.range.lowerBound })
   }
 
   private func record(

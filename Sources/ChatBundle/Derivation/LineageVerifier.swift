@@ -346,12 +346,8 @@ public struct LineageVerifier {
     let parent = try JSONParser.parse(parentLine)
     let message = try Message(json: value, formatVersion: .current)
     let earlier = try Message(json: parent, formatVersion: .current).redactions
-    var added = message.redactions
-    if message.kind != .redacted {
-      guard added.starts(with: earlier), added.count > earlier.count else {
-        return (.messageChanged, "it differs from the parent's copy and carries no new redaction record")
-      }
-      added.removeFirst(earlier.count)
+    guard let added = RedactionApplier.newRecords(of: message, parentRecords: earlier), !added.isEmpty else {
+      return (.messageChanged, "it differs from the parent's copy and carries no new redaction record")
     }
     let expected: JSONValue
     do {
@@ -370,13 +366,14 @@ public struct LineageVerifier {
     for record in added { counts.reasons.insert(record.reason) }
     guard let salts else { return nil }
     for record in added {
-      let removed = RedactionApplier.removed(by: record, from: parent, line: Array(parentLine)) ?? []
-      let salt = salts.salt(parent: parentID, message: message.id, record: record)
-      guard RedactionSalts.commitment(salt: salt, removed: removed) == record.commitment else {
+      guard
+        RedactionApplier.opened(
+          record, salts: salts, parentID: parentID, message: message.id, parent: parent, line: Array(parentLine))
+          != nil
+      else {
         return (
           .commitmentMismatch,
-          "the commitment of the record at \(record.path.isEmpty ? "the whole message" : record.path) does not open "
-            + "with these salts to what the parent held there"
+          "the commitment of the record at \(record.place) does not open with these salts to what the parent held there"
         )
       }
       counts.commitmentsOpened += 1

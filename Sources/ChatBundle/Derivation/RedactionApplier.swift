@@ -74,8 +74,8 @@ package enum RedactionApplier {
   /// The text with each span replaced by its marker; spans in order, apart, and on
   /// character boundaries.
   private static func redact(_ bytes: [UInt8], spans: [RedactionRecord]) throws(Problem) -> String {
-    var out: [UInt8] = []
     var position = 0
+    var checked: [(range: Range<Int>, reason: String)] = []
     for record in spans {
       guard let span = record.span else { continue }
       let start = Int(span.start)
@@ -89,12 +89,44 @@ package enum RedactionApplier {
       guard isBoundary(bytes, start), isBoundary(bytes, end) else {
         throw Problem("the span at byte \(span.start) of \(record.path) cuts a character")
       }
-      out += bytes[position..<start]
-      out += marker(reason: record.reason).utf8
+      checked.append((start..<end, record.reason))
       position = end
+    }
+    return marking(bytes, spans: checked)
+  }
+
+  /// `bytes` with each span replaced by its marker; the spans in order and apart. The one
+  /// place that writes markers, for records and for names alike.
+  static func marking(_ bytes: [UInt8], spans: [(range: Range<Int>, reason: String)]) -> String {
+    var out: [UInt8] = []
+    var position = 0
+    for (range, reason) in spans {
+      out += bytes[position..<range.lowerBound]
+      out += marker(reason: reason).utf8
+      position = range.upperBound
     }
     out += bytes[position...]
     return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The records a redaction added to `message`, given its parent's records: a marker's one
+  /// record, or what follows the parent's records. Nil when the message's records do not
+  /// begin with the parent's, so that they cannot be the parent's with records added.
+  static func newRecords(of message: Message, parentRecords: [RedactionRecord]) -> [RedactionRecord]? {
+    if message.kind == .redacted { return message.redactions }
+    guard message.redactions.starts(with: parentRecords) else { return nil }
+    return Array(message.redactions.dropFirst(parentRecords.count))
+  }
+
+  /// What `record` removed and its salt, when its commitment opens with `salts` to what
+  /// the parent held there; nil otherwise.
+  static func opened(
+    _ record: RedactionRecord, salts: RedactionSalts, parentID: String, message: Identifier, parent: JSONValue,
+    line: [UInt8]
+  ) -> (removed: [UInt8], salt: [UInt8])? {
+    guard let removed = removed(by: record, from: parent, line: line) else { return nil }
+    let salt = salts.salt(parent: parentID, message: message, record: record)
+    return RedactionSalts.commitment(salt: salt, removed: removed) == record.commitment ? (removed, salt) : nil
   }
 
   private static func isBoundary(_ bytes: [UInt8], _ offset: Int) -> Bool {

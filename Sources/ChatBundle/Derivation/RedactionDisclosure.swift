@@ -38,19 +38,18 @@ public struct RedactionDisclosure: Sendable {
     let parentValue = try JSONParser.parse(parentLine)
     let earlier = try Message(json: parentValue, formatVersion: .current).redactions
     let current = try Message(json: value, formatVersion: .current)
-    let added = current.kind == .redacted ? current.redactions : Array(current.redactions.dropFirst(earlier.count))
-    guard !added.isEmpty else {
+    guard let added = RedactionApplier.newRecords(of: current, parentRecords: earlier), !added.isEmpty else {
       throw ChatBundleError.invalidOption("message \(message) of \(bundle) was not changed by its redaction")
     }
     var entries: [Entry] = []
     for record in added {
-      let salt = salts.salt(parent: original.bundleID, message: message, record: record)
-      guard let removed = RedactionApplier.removed(by: record, from: parentValue, line: parentLine),
-        RedactionSalts.commitment(salt: salt, removed: removed) == record.commitment
+      guard
+        let (removed, salt) = RedactionApplier.opened(
+          record, salts: salts, parentID: original.bundleID, message: message, parent: parentValue, line: parentLine)
       else {
         throw ChatBundleError.invalidOption(
-          "the salts do not open the record at \(record.path.isEmpty ? "the whole message" : record.path) of "
-            + "message \(message): they are not the salts of this redaction, or \(parent) is not its parent")
+          "the salts do not open the record at \(record.place) of message \(message): they are not the salts of "
+            + "this redaction, or \(parent) is not its parent")
       }
       entries.append(Entry(record: record, salt: salt, removed: String(decoding: removed, as: UTF8.self)))
     }
@@ -117,7 +116,7 @@ public struct RedactionDisclosure: Sendable {
       } catch {
         throw refuse("\(error)")
       }
-      guard let salt = element.objectValue?["salt"]?.stringValue.flatMap(RedactionSalts.bytes(hex:)), salt.count == 32,
+      guard let salt = element.objectValue?["salt"]?.stringValue.flatMap(SHA256Digest.bytes(hex:)), salt.count == 32,
         let removed = element.objectValue?["removed"]?.stringValue
       else { throw refuse("records[\(index)] needs salt (64 hex digits) and removed") }
       entries.append(Entry(record: record, salt: salt, removed: removed))
@@ -136,7 +135,7 @@ public struct RedactionDisclosure: Sendable {
     guard let line = derived.line else { return ["message \(message) is not in \(bundle)"] }
     let records = try Message(json: JSONParser.parse(line), formatVersion: .current).redactions
     for entry in entries {
-      let place = entry.record.path.isEmpty ? "the whole message" : entry.record.path
+      let place = entry.record.place
       if !records.contains(entry.record) {
         problems.append("the record at \(place) is not one of message \(message)'s")
       } else if RedactionSalts.commitment(salt: entry.salt, removed: Array(entry.removed.utf8))

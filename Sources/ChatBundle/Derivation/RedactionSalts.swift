@@ -19,9 +19,7 @@ public struct RedactionSalts: Sendable {
   /// A new key from the system's random source.
   public static func generate() -> RedactionSalts {
     var generator = SystemRandomNumberGenerator()
-    let key = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    // 32 bytes, as the initializer wants.
-    return (try? RedactionSalts(key: key)) ?? RedactionSalts(unchecked: key)
+    return RedactionSalts(unchecked: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
   }
 
   private init(unchecked key: [UInt8]) { self.key = key }
@@ -46,7 +44,7 @@ public struct RedactionSalts: Sendable {
   public init(fileBytes bytes: [UInt8], path: String) throws {
     let value = try? JSONParser.parse(bytes)
     guard let object = value?.objectValue, object[Self.formatMember]?.int64Value == 1,
-      let hex = object["key"]?.stringValue, let key = Self.bytes(hex: hex), key.count == 32
+      let hex = object["key"]?.stringValue, let key = SHA256Digest.bytes(hex: hex), key.count == 32
     else {
       throw ChatBundleError.invalidOption("\(path) is not a redaction salts file (made by 'chatbundle redact')")
     }
@@ -86,27 +84,5 @@ public struct RedactionSalts: Sendable {
     digest.update(salt)
     digest.update(removed)
     return digest.finalizeHex()
-  }
-
-  static func bytes(hex: String) -> [UInt8]? {
-    let digits = Array(hex.utf8)
-    guard digits.count % 2 == 0 else { return nil }
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(digits.count / 2)
-    var index = 0
-    while index < digits.count {
-      guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
-      bytes.append(high << 4 | low)
-      index += 2
-    }
-    return bytes
-  }
-
-  private static func nibble(_ digit: UInt8) -> UInt8? {
-    switch digit {
-    case 0x30...0x39: digit - 0x30
-    case 0x61...0x66: digit - 0x61 + 10
-    default: nil
-    }
   }
 }

@@ -37,6 +37,9 @@ public struct RedactionRecord: Sendable, Hashable {
   /// Whether the record replaces the whole message.
   public var isWholeMessage: Bool { path.isEmpty }
 
+  /// Where the record is, as reports name it.
+  public var place: String { isWholeMessage ? "the whole message" : path }
+
   public func jsonValue() -> JSONValue {
     var object = JSONObject()
     object.append("path", path)

@@ -32,6 +32,29 @@ public struct SHA256Digest {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// The bytes that `hex(_:)` writes as `text`: lowercase digits, two per byte; nil for
+  /// anything else.
+  public static func bytes(hex text: String) -> [UInt8]? {
+    let digits = Array(text.utf8)
+    guard digits.count % 2 == 0 else { return nil }
+    func nibble(_ digit: UInt8) -> UInt8? {
+      switch digit {
+      case 0x30...0x39: digit - 0x30
+      case 0x61...0x66: digit - 0x61 + 10
+      default: nil
+      }
+    }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(digits.count / 2)
+    var index = 0
+    while index < digits.count {
+      guard let high = nibble(digits[index]), let low = nibble(digits[index + 1]) else { return nil }
+      bytes.append(high << 4 | low)
+      index += 2
+    }
+    return bytes
+  }
+
   /// Exactly 64 lowercase hexadecimal digits.
   public static func isValidHex(_ text: String) -> Bool {
     text.utf8.count == 64
