@@ -226,6 +226,8 @@ import Testing
     try key.write(to: path)
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    // The file tells whoever finds it what it is and which command opens a redaction.
+    #expect(String(decoding: try readBytes(path), as: UTF8.self).contains("'chatbundle disclose'"))
     let read = try RedactionSalts.read(path)
     let record = RedactionRecord(path: "/text", reason: "r", commitment: "")
     #expect(read.salt(parent: "p", message: "m", record: record) == key.salt(parent: "p", message: "m", record: record))

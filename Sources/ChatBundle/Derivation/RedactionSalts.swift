@@ -34,7 +34,7 @@ public struct RedactionSalts: Sendable {
     object.append(
       "note",
       "Keep this file private and apart from the bundle. With it anyone can test guesses of what was redacted. "
-        + "'chatbundle redact prove' opens one redaction for whoever is entitled to it.")
+        + "'chatbundle disclose' opens one message's redactions for whoever is entitled to them.")
     var bytes = JSONWriter.serialize(.object(object))
     bytes.append(0x0A)
     return bytes
