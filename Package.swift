@@ -50,6 +50,7 @@ let package = Package(
         .embedInCode("site/layout.mustache"), .embedInCode("site/index.mustache"),
         .embedInCode("site/conversation.mustache"), .embedInCode("site/style.css"),
         .embedInCode("site/search.mustache"), .embedInCode("site/search.js"),
+        .embedInCode("site/overview.mustache"), .embedInCode("site/gallery.mustache"),
         .embedInCode("certificate/certificate.mustache"),
         .embedInCode("pdf/document.mustache"), .embedInCode("pdf/print.css"),
       ]),

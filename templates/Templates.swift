@@ -7,6 +7,8 @@ public enum SiteTemplates {
     "style.css": String(decoding: PackageResources.style_css, as: UTF8.self),
     "search": String(decoding: PackageResources.search_mustache, as: UTF8.self),
     "search.js": String(decoding: PackageResources.search_js, as: UTF8.self),
+    "overview": String(decoding: PackageResources.overview_mustache, as: UTF8.self),
+    "gallery": String(decoding: PackageResources.gallery_mustache, as: UTF8.self),
   ]
 }
 

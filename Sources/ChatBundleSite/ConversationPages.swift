@@ -18,6 +18,9 @@ struct ConversationPages: Sendable {
   var directory: String
   var title: String
   var pages: [PageInfo] = []
+  /// The conversation's other pages, by sequence (`overview`; `gallery`, `gallery-2`, …),
+  /// each page's next link leading to the one after it in its sequence.
+  var extraPages: [[String]] = []
 
   /// The page whose line range holds `line`; pages are in line order.
   func page(holding line: Int64) -> PageInfo? {

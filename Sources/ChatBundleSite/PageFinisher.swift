@@ -10,6 +10,8 @@ struct SiteSnapshot: Sendable {
   /// `<@STATUS@>`: whether the bundle verified, and when if asked.
   let status: String
   let nextLabel: String
+  /// The name of the month menu's `nav`, in the site's language.
+  let monthsLabel: String
 }
 
 /// Replaces the placeholders pages were written with, once the whole bundle has been read:
@@ -63,7 +65,9 @@ struct PageFinisher {
     case "MENU":
       guard let conversation else { return "" }
       var html = HTML()
-      html.raw("<nav class=\"months\" aria-label=\"months\">")
+      html.raw("<nav class=\"months\" aria-label=\"")
+      html.attribute(snapshot.monthsLabel)
+      html.raw("\">")
       var seen: Set<String> = []
       let currentMonth = conversation.pages.first { $0.name == page }?.month
       for info in conversation.pages where seen.insert(info.month).inserted {
@@ -97,12 +101,12 @@ struct PageFinisher {
       else { return "#not-in-bundle" }
       let target = snapshot.conversations[position]
       let prefix = target.entry.id == conversation?.entry.id ? "" : "../" + target.directory.dropFirst(2) + "/"
-      return HTML.escaped(prefix + targetPage.name + ".html#" + fragment(MessageRenderer.anchor(id)))
+      return HTML.escaped(prefix + targetPage.name + ".html#" + Self.fragment(MessageRenderer.anchor(id)))
     }
   }
 
   /// Percent-encodes everything but unreserved characters, so any id is a valid fragment.
-  private func fragment(_ text: String) -> String {
+  static func fragment(_ text: String) -> String {
     var out = ""
     for byte in text.utf8 {
       let unreserved =

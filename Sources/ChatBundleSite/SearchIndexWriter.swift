@@ -4,8 +4,9 @@ import Foundation
 /// Writes the site's search index as small script files, which load from `file://` where
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
 /// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, message
-/// id, sender, local time, snippet). A query loads one token shard per token and the document shards
-/// of the hits it shows.
+/// id, sender, local time, snippet), `search/c/<conversation>.js` the title and the run of
+/// document numbers of each conversation (`c=` on the search page). A query loads one token
+/// shard per token and the document shards of the hits it shows.
 ///
 /// Tokens and their documents gather in a `TokenTable`. When it fills, each token's
 /// postings become one segment, keyed by (shard, token, segment number), in an external
@@ -23,10 +24,13 @@ final class SearchIndexWriter {
   private var shardPages: [(page: String, conversation: String)] = []
   private(set) var count = 0
   private var members: [Identifier: String] = [:]
+  /// The conversation whose documents are being numbered, and its first document. A
+  /// conversation's messages arrive one after another, so its documents are one run.
+  private var conversation: (directory: String, title: String, first: Int)?
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
-    for sub in ["search/t", "search/d"] { try makeDirectories(sub, in: siteDirectory) }
+    for sub in ["search/t", "search/d", "search/c"] { try makeDirectories(sub, in: siteDirectory) }
     segments = ExternalSorter(directory: scratch, name: "search-postings", memoryBudget: 16 << 20)
   }
 
@@ -34,6 +38,8 @@ final class SearchIndexWriter {
   struct Entry {
     var text: String
     var page: String
+    /// The conversation's directory (`c/…`), which its pages are in.
+    var directory: String
     var id: Identifier
     var sender: Identifier?
     var senderName: String
@@ -41,9 +47,12 @@ final class SearchIndexWriter {
     /// The message's local time, shown with each hit as the pages show it.
     var local: LocalTime
 
-    init(_ message: Message, page: String, senderName: String, conversation: String, local: LocalTime) {
+    init(
+      _ message: Message, page: String, directory: String, senderName: String, conversation: String, local: LocalTime
+    ) {
       text = SearchIndexWriter.searchableText(message)
       self.page = page
+      self.directory = directory
       id = message.id
       sender = message.sender
       self.senderName = senderName
@@ -65,6 +74,10 @@ final class SearchIndexWriter {
   }
 
   private func index(_ entry: Entry) throws {
+    if conversation?.directory != entry.directory {
+      try flushConversation()
+      conversation = (entry.directory, entry.conversation, count)
+    }
     let number = Int32(truncatingIfNeeded: count)
     count += 1
     let text = entry.text
@@ -169,6 +182,20 @@ final class SearchIndexWriter {
     documentsInShard = 0
   }
 
+  /// `search/c/<conversation>.js`: `{"title": …, "first": n, "last": m}`, the documents
+  /// `n…m` being the conversation's, so that a search within it cuts its hits out of a
+  /// posting list without loading a document shard.
+  private func flushConversation() throws {
+    guard let conversation, count > conversation.first else { return }
+    self.conversation = nil
+    let name = String(conversation.directory.dropFirst(2))
+    let scope = JSONObject([
+      "title": .string(conversation.title), "first": .integer(conversation.first), "last": .integer(count - 1),
+    ])
+    // The name is the hex of the conversation's file name: nothing to escape.
+    try write(conversation.directory + ".js", "chatbundleSearch.scope(\"\(name)\",", .object(scope))
+  }
+
   /// The start of a message's searchable text, shown under each hit.
   static func snippet(_ text: String) -> String {
     if text.utf8.count <= snippetScalars { return text }
@@ -214,6 +241,7 @@ final class SearchIndexWriter {
   func finish() throws {
     if let failure { throw failure }
     try flushDocuments()
+    try flushConversation()
     try flushTokens()
     let sorted = try segments.sorted()
     var shard = -1

@@ -49,7 +49,18 @@ final class SiteFrame {
       "searchPlaceholder": strings(.searchPlaceholder), "allMembers": strings(.allMembers), "from": strings(.from),
       "to": strings(.to), "noResults": strings(.noResults), "moreResults": strings(.moreResults),
       "narrowSearch": strings(.narrowSearch), "custody": strings(.custody), "coverage": strings(.coverage),
+      "siteNavigation": strings(.siteNavigation), "pages": strings(.pages), "pagesEnd": strings(.pagesEnd),
+      "conversationKind": strings(.conversationKind), "imageViewer": strings(.imageViewer),
+      "closeImage": strings(.closeImage), "previousImage": strings(.previousImage), "nextImage": strings(.nextImage),
+      "openFile": strings(.openFile),
       "gaps": strings(.gaps), "lineage": strings(.lineage),
+      "overview": strings.overview(.overview), "gallery": strings.overview(.gallery),
+      "findInConversation": strings(.findInConversation), "searchThisConversation": strings(.searchThisConversation),
+      "searchingIn": strings(.searchingIn), "searchEverywhere": strings(.searchEverywhere), "order": strings(.order),
+      "oldestFirst": strings(.oldestFirst), "newestFirst": strings(.newestFirst), "matchesOne": strings(.matchesOne),
+      "matchesCount": strings(.matchesCount), "matchesAtLeast": strings(.matchesAtLeast),
+      "resultOne": strings(.resultOne), "resultRange": strings(.resultRange),
+      "byConversationOldest": strings(.byConversationOldest), "byConversationNewest": strings(.byConversationNewest),
     ]
   }
 
@@ -57,7 +68,11 @@ final class SiteFrame {
   ///
   /// - Parameter span: the first and last message time the page shows; nil for the pages
   ///   about the whole bundle (index, search), which take the bundle's span.
-  func layout(body: String, title: String, root: String, span: (Int64, Int64)? = nil) -> String {
+  /// - Parameter messages: a conversation page, whose skip link leads to its messages
+  ///   (`section#messages`) rather than to `main`.
+  func layout(body: String, title: String, root: String, span: (Int64, Int64)? = nil, messages: Bool = false)
+    -> String
+  {
     let header = header ?? makeHeader()
     self.header = header
     let (first, last) = span ?? header.span
@@ -65,6 +80,7 @@ final class SiteFrame {
     let end = clock.offset(last)
     let context: [String: Any] = [
       "title": title, "body": body, "root": root, "lang": language.rawValue,
+      "skipLabel": strings(messages ? .skipToMessages : .skipToContent), "skipTarget": messages ? "messages" : "main",
       "bundleID": bundleID,
       "status": "<@STATUS@>",
       "zone": clock.zone.identifier + " (UTC" + start + (start == end ? "" : " / " + end) + ")",

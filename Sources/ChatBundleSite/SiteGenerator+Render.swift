@@ -25,7 +25,13 @@ public enum RenderError: Error, CustomStringConvertible {
 
 extension SiteGenerator {
   /// The names every template directory must provide.
-  public static let templateNames = ["layout", "index", "conversation", "search", "style.css", "search.js"]
+  public static let templateNames = [
+    "layout", "index", "conversation", "search", "style.css", "search.js", "overview", "gallery",
+  ]
+
+  /// Names added after directories of templates were already in use: a directory without
+  /// them takes the built-in ones, so that it keeps working.
+  static let optionalTemplateNames: Set = ["overview", "gallery"]
 
   /// Verifies `bundle` and writes its site to `output`, which must not exist or be empty;
   /// the site appears there whole or not at all.
@@ -91,10 +97,13 @@ extension SiteGenerator {
       let text: String
       if let directory {
         let file = name.contains(".") ? name : name + ".mustache"
-        guard let data = FileManager.default.contents(atPath: directory + "/" + file) else {
+        if let data = FileManager.default.contents(atPath: directory + "/" + file) {
+          text = String(decoding: data, as: UTF8.self)
+        } else if optionalTemplateNames.contains(name), let builtIn = SiteTemplates.all[name] {
+          text = builtIn
+        } else {
           throw RenderError.templates("\(directory)/\(file) is missing")
         }
-        text = String(decoding: data, as: UTF8.self)
       } else {
         guard let builtIn = SiteTemplates.all[name] else { throw RenderError.templates("no built-in \(name)") }
         text = builtIn

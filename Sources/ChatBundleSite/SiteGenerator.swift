@@ -37,6 +37,11 @@ public final class SiteGenerator {
   private var page = HTML()
   /// Runs of one sender's messages on the page being built.
   private var grouping = MessageGrouping()
+  /// The open conversation's numbers for its overview page, and its media pages.
+  private var activity = ConversationActivity()
+  private var gallery: GalleryPages?
+  /// Every finished conversation's numbers, for the bundle's overview page.
+  private(set) var bundleActivity = BundleActivity()
   private(set) var messages: Int64 = 0
   /// Messages of the `perspective` user, on the right.
   private(set) var perspectiveMessages: Int64 = 0
@@ -154,7 +159,10 @@ public final class SiteGenerator {
       grouping.reset()
     }
     if pagination.startsDay(local) {
-      page.raw("<h2 class=\"day\">")
+      // The overview's bars and calendar lead here.
+      page.raw("<h2 class=\"day\" id=\"d-")
+      page.formatted(local.appendDate)
+      page.raw("\">")
       page.formatted(local.appendDate)
       page.raw("</h2>\n")
       grouping.reset()
@@ -185,11 +193,24 @@ public final class SiteGenerator {
       into: &page)
     if placement.isMine { perspectiveMessages += 1 }
     messages += 1
-    if !hidden, let title = pagination.current?.title {
+    if let (conversationPages, info) = pagination.openPage {
+      activity.add(message, at: local, page: info.name, hidden: hidden)
+      if !hidden {
+        if gallery == nil {
+          gallery = GalleryPages(
+            frame: frame, directory: scratch + "/raw/" + conversationPages.directory, title: conversationPages.title,
+            views: OverviewPageWriter(frame: frame).views(conversationPages, current: .gallery))
+        }
+        try gallery?.add(
+          message, at: local, page: info.name, senderName: renderer.name(of: message.sender),
+          mediaNames: renderer.mediaNames)
+      }
+    }
+    if !hidden, let current = pagination.current {
       searchQueue.append(
         SearchIndexWriter.Entry(
-          message, page: pagination.pagePath, senderName: renderer.name(of: message.sender), conversation: title,
-          local: local))
+          message, page: pagination.pagePath, directory: current.directory,
+          senderName: renderer.name(of: message.sender), conversation: current.title, local: local))
     }
   }
 
@@ -208,18 +229,21 @@ public final class SiteGenerator {
     let context: [String: Any] = [
       "conversation": title,
       "page": info.name,
+      // `c/` and hex (`SitePagination.directory`): safe in a URL and an attribute as it is.
+      "directory": conversation.directory,
       // The messages (hundreds of kilobytes) go in as bytes where the templates put this
       // marker, rather than through Mustache as a string, which copied them several times.
       "messages": Self.messagesMarker,
       "previous": conversation.pages.count > 1 ? conversation.pages[conversation.pages.count - 2].name + ".html" : "",
       "hasPrevious": conversation.pages.count > 1,
       "menu": "<@MENU@>",
+      "views": OverviewPageWriter(frame: frame).views(conversation, current: .messages),
       "next": "<@NEXT@>",
       "strings": frame.stringsContext(),
     ]
     let html = frame.layout(
       body: library.render(context, withTemplate: "conversation") ?? "", title: title, root: "../../",
-      span: (info.first, info.last))
+      span: (info.first, info.last), messages: true)
     let framed = Array(html.utf8)
     var bytes: [UInt8] = []
     bytes.reserveCapacity(framed.count + messages.count)
@@ -229,6 +253,21 @@ public final class SiteGenerator {
 
   private func endConversation() throws {
     try endPage()
+    if let frame, let conversation = pagination.current, !conversation.pages.isEmpty {
+      let overview = OverviewPageWriter(frame: frame).conversationPage(activity, pages: conversation)
+      try writeNewFile(scratch + "/raw/" + conversation.directory + "/overview.html", overview)
+      if gallery == nil {
+        gallery = GalleryPages(
+          frame: frame, directory: scratch + "/raw/" + conversation.directory, title: conversation.title,
+          views: OverviewPageWriter(frame: frame).views(conversation, current: .gallery))
+      }
+      try gallery?.finish()
+      pagination.addExtraPages(["overview"])
+      pagination.addExtraPages(gallery?.names ?? [])
+      bundleActivity.add(activity, conversation: pagination.finished.count, directory: conversation.directory)
+    }
+    activity = ConversationActivity()
+    gallery = nil
     pagination.closeConversation()
   }
 
@@ -297,7 +336,7 @@ public final class SiteGenerator {
   private func finishPages() throws {
     let snapshot = SiteSnapshot(
       conversations: pagination.finished, positions: pagination.positions, status: statusLine(),
-      nextLabel: strings(.next))
+      nextLabel: strings(.next), monthsLabel: strings(.months))
     var jobs: [(conversation: Int, page: Int)] = []
     for (number, conversation) in snapshot.conversations.enumerated() {
       try makeDirectories("site/" + conversation.directory, in: scratch)
@@ -318,7 +357,21 @@ public final class SiteGenerator {
       throw error
     }
     try secondHalf.join()
+    for conversation in snapshot.conversations {
+      for sequence in conversation.extraPages {
+        for (index, name) in sequence.enumerated() {
+          let path = conversation.directory + "/" + name + ".html"
+          let next = index + 1 < sequence.count ? sequence[index + 1] : nil
+          let bytes = try readWholeFile(scratch + "/raw/" + path)
+          try writeNewFile(
+            scratch + "/site/" + path, try finisher.resolve(bytes, conversation: conversation, page: name, next: next))
+        }
+      }
+    }
     guard let frame else { return }
+    let overview = OverviewPageWriter(frame: frame).bundlePage(bundleActivity, conversations: snapshot.conversations)
+    try writeNewFile(
+      scratch + "/site/overview.html", try finisher.resolve(overview, conversation: nil, page: "", next: nil))
     let hidden = options.hideRecalled ? Set(recalls.keys) : []
     try IndexPageWriter(frame: frame, snapshot: snapshot, rowsPerPage: options.indexRowsPerPage, hidden: hidden)
       .write(into: scratch + "/site", finisher: finisher)

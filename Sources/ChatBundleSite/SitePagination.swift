@@ -69,6 +69,9 @@ struct SitePagination {
     return true
   }
 
+  /// Records pages of the open conversation besides its message pages.
+  mutating func addExtraPages(_ names: [String]) { current?.extraPages.append(names) }
+
   mutating func closeConversation() {
     guard let current else { return }
     positions[current.entry.id] = finished.count

@@ -18,6 +18,9 @@ package struct SiteStrings: Sendable {
     case unverified, previous, next, months, joined, left, recalled, command, unsupported, attachment, notBundled
     case location, mentionsAll, replyTo, times, generatedFrom, skipped, kindGroup, kindDirect, kindChatroom
     case search, searchPlaceholder, allMembers, from, to, noResults, moreResults
+    // Accessibility: the skip link, the names of landmarks, the image overlay.
+    case skipToMessages, skipToContent, siteNavigation, pages, pagesEnd, conversationKind
+    case imageViewer, closeImage, previousImage, nextImage, openFile
     case recalledBy, recalledHidden, nestedTooDeep, external, verifiedOn, bundleCreated, printedFrom
     case mediaFiles, missingShort, audio, video, narrowSearch, mentions, image
     case signedBy, unsigned, trusted, trustNotChecked, untrusted, timestamped, custody, exportedBy, requestedBy
@@ -27,6 +30,9 @@ package struct SiteStrings: Sendable {
     case pinnedMessage, bot, forwardedFrom, newVersion
     case lineage, lineageMerge, lineageSlice, lineageRedact, lineageSeal, lineageParents, lineageRedactions
     case redactedMessage
+    // Search: `{n}`, `{from}` and `{to}` are filled in by search.js.
+    case findInConversation, searchThisConversation, searchingIn, searchEverywhere, order, oldestFirst, newestFirst
+    case matchesOne, matchesCount, matchesAtLeast, resultOne, resultRange, byConversationOldest, byConversationNewest
 
     var english: String {
       switch self {
@@ -67,6 +73,17 @@ package struct SiteStrings: Sendable {
       case .to: "to"
       case .noResults: "No message matches."
       case .moreResults: "More results"
+      case .skipToMessages: "Skip to messages"
+      case .skipToContent: "Skip to the content"
+      case .siteNavigation: "Site"
+      case .pages: "Pages"
+      case .pagesEnd: "Pages (end)"
+      case .conversationKind: "Kind"
+      case .imageViewer: "Image"
+      case .closeImage: "Close"
+      case .previousImage: "Previous image"
+      case .nextImage: "Next image"
+      case .openFile: "Open the file"
       case .recalledBy: "Recalled by"
       case .recalledHidden: "A recalled message; its content is not shown in this transcript."
       case .nestedTooDeep: "Further nested records are not shown here; they are kept whole in the bundle."
@@ -121,6 +138,20 @@ package struct SiteStrings: Sendable {
       case .forwardedFrom: "Forwarded from"
       case .newVersion: "the new version"
       case .narrowSearch: "only part of the matches was checked against the filters; add words to narrow the search"
+      case .findInConversation: "Find in this conversation"
+      case .searchThisConversation: "Search this conversation"
+      case .searchingIn: "Searching one conversation:"
+      case .searchEverywhere: "search all conversations"
+      case .order: "Order"
+      case .oldestFirst: "Oldest first"
+      case .newestFirst: "Newest first"
+      case .matchesOne: "1 message matches"
+      case .matchesCount: "{n} messages match"
+      case .matchesAtLeast: "at least {n} messages match"
+      case .resultOne: "result {from}"
+      case .resultRange: "results {from}–{to}"
+      case .byConversationOldest: "conversation by conversation, oldest first within each"
+      case .byConversationNewest: "conversation by conversation from the last, newest first within each"
       }
     }
 
@@ -163,6 +194,17 @@ package struct SiteStrings: Sendable {
       case .to: "到"
       case .noResults: "没有找到匹配的消息。"
       case .moreResults: "更多结果"
+      case .skipToMessages: "跳到正文"
+      case .skipToContent: "跳到正文"
+      case .siteNavigation: "站点导航"
+      case .pages: "翻页"
+      case .pagesEnd: "翻页（页尾）"
+      case .conversationKind: "类型"
+      case .imageViewer: "图片"
+      case .closeImage: "关闭"
+      case .previousImage: "上一张"
+      case .nextImage: "下一张"
+      case .openFile: "打开文件"
       case .recalledBy: "已被撤回："
       case .recalledHidden: "一条已撤回的消息；本记录不显示其内容。"
       case .nestedTooDeep: "更深层的嵌套记录未在此显示，归档中完整保留。"
@@ -217,6 +259,20 @@ package struct SiteStrings: Sendable {
       case .forwardedFrom: "转发自"
       case .newVersion: "修改后的版本"
       case .narrowSearch: "仅按筛选条件检查了部分匹配结果；请增加关键词以缩小范围"
+      case .findInConversation: "在本会话中查找"
+      case .searchThisConversation: "搜索本会话"
+      case .searchingIn: "仅搜索一个会话："
+      case .searchEverywhere: "搜索全部会话"
+      case .order: "排序"
+      case .oldestFirst: "从早到晚"
+      case .newestFirst: "从晚到早"
+      case .matchesOne: "1 条消息匹配"
+      case .matchesCount: "{n} 条消息匹配"
+      case .matchesAtLeast: "至少 {n} 条消息匹配"
+      case .resultOne: "第 {from} 条结果"
+      case .resultRange: "第 {from}–{to} 条结果"
+      case .byConversationOldest: "按会话依次排列，每个会话内从早到晚"
+      case .byConversationNewest: "按会话倒序排列，每个会话内从晚到早"
       }
     }
   }

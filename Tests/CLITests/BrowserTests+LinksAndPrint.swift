@@ -61,8 +61,9 @@ extension BrowserTests {
       return
     }
     let page = try #require(
-      (FileManager.default.enumerator(atPath: site)?.allObjects as? [String] ?? []).first {
-        $0.hasPrefix("c/") && $0.hasSuffix(".html")
+      (FileManager.default.enumerator(atPath: site)?.allObjects as? [String] ?? []).sorted().first {
+        // A month's page (`2025-03.html`), not the overview or the media page.
+        $0.hasPrefix("c/") && $0.hasSuffix(".html") && ($0 as NSString).lastPathComponent.first?.isNumber == true
       })
     let pdf = directory.file("print-\(UUID().uuidString).pdf")
     _ = try runProcess(

@@ -32,6 +32,14 @@ import Testing
     return Page(dom: result.standardOutput, log: result.standardError, netLog: net)
   }
 
+  /// A people file that names sender `u<i>` with payload i and the group `g` with the first.
+  static func hostilePeople(_ payloads: [String]) -> String {
+    func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    var people = "id,name\n"
+    for (index, payload) in payloads.enumerated() { people += "u\(index),\(quoted(payload))\n" }
+    return people + "g,\(quoted(payloads.first ?? ""))\n"
+  }
+
   struct SkipBrowser: Error {}
 
   /// The example bundle rendered once, with a hostile message added by the sample.
@@ -149,12 +157,7 @@ import Testing
     }
     try directory.write("export/h.jsonl", lines)
     try directory.write("media/f", "abc")
-    var people = "id,name\n"
-    for (index, payload) in payloads.enumerated() {
-      people += "u\(index),\"\(payload.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
-    }
-    people += "g,\"\(payloads[0].replacingOccurrences(of: "\"", with: "\"\""))\"\n"
-    try directory.write("people.csv", people)
+    try directory.write("people.csv", Self.hostilePeople(payloads))
     let pack = try ChatBundleBinary.run([
       "pack", "--source", "easemob", directory.file("export"), "--media", directory.file("media"), "--people",
       directory.file("people.csv"), "-o", directory.file("h.tar.gz"),
@@ -171,7 +174,8 @@ import Testing
       #expect(!page.dom.isEmpty)
       #expect(!page.dom.contains("data-pwned=\"1\""), "a payload ran on \(relative)")
     }
-    let conversation = try #require(pages.first { $0.hasPrefix("c/") })
+    let conversation = try #require(
+      pages.sorted().first { $0.hasPrefix("c/") && ($0 as NSString).lastPathComponent.first?.isNumber == true })
     let dom = try open("file://\(site)/\(conversation)", in: directory).dom
     #expect(dom.contains("<p class=\"text\">&lt;img src=x onerror="), "the message text shows the payload as text")
     #expect(dom.contains("<span class=\"sender\">&lt;img src=x onerror="), "the sender name shows the payload as text")

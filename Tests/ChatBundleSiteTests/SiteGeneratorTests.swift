@@ -142,7 +142,7 @@ import Testing
     #expect(page.contains("<p class=\"counts\">"), "counts")
     #expect(page.contains("Scope of the export: everything in the exported files"))
     #expect(page.contains("Asia/Shanghai (UTC+08:00)"), "the zone and its offset")
-    #expect(page.contains("<div class=\"print-header\">"), "the header printed on every sheet")
+    #expect(page.contains("<div class=\"print-header\""), "the header printed on every sheet")
     #expect(!page.contains("Verified · chatbundle \(ChatBundleVersion.current) · on"), "no clock time by default")
     let directory = try TemporaryDirectory()
     try SampleBundle.pack(to: directory.file("s.tar.gz"))

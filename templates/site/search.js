@@ -3,11 +3,12 @@
 // with textContent only, so nothing from the bundle is ever parsed as HTML.
 (function () {
   'use strict';
-  var shards = {}, docs = {}, waiting = {}, names = {}, meta = { documents: 0 };
+  var shards = {}, docs = {}, scopes = {}, waiting = {}, names = {}, meta = { documents: 0 };
   function settle(key) { (waiting[key] || []).forEach(function (f) { f(); }); delete waiting[key]; }
   window.chatbundleSearch = {
     tokens: function (id, map) { shards[id] = map; settle('t' + id); },
     docs: function (n, list) { docs[n] = list; settle('d' + n); },
+    scope: function (id, scope) { scopes[id] = scope; settle('c' + id); },
     members: function (map) {
       names = map;
       var select = document.getElementById('member');
@@ -22,7 +23,7 @@
     meta: function (m) { meta = m; }
   };
   function load(kind, id) {
-    var store = kind === 't' ? shards : docs;
+    var store = kind === 't' ? shards : kind === 'd' ? docs : scopes;
     return new Promise(function (resolve) {
       if (store[id] !== undefined) { resolve(); return; }
       var key = kind + id;
@@ -130,24 +131,105 @@
       highlight(target.querySelector('.body') || target, query);
     }
   }
+  // A conversation page's own search box: the site forbids submitting forms (form-action
+  // 'none'), so the script opens the search page within this conversation instead.
+  function searchWithin() {
+    var form = document.getElementById('search-in');
+    var within = form && conversationOf(form.dataset.conversation);
+    if (!within) { return; }
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var query = document.getElementById('search-in-q').value;
+      location.href = '../../search.html' + address(query, '', '', '', within, false, 0);
+    });
+  }
+  // A conversation as `c=` names it: `c/` and the hex of its file name, nothing else, since
+  // it becomes the address of a script.
+  function conversationOf(value) { return /^c\/[0-9a-f]{1,64}$/.test(value || '') ? value : ''; }
+  // `search/c/<hex>.js`: the conversation's title and its run of document numbers
+  // ({title, first, last}), or null when nothing of it is indexed.
+  async function scopeOf(within) {
+    await load('c', within.slice(2));
+    return scopes[within.slice(2)] || null;
+  }
+  // The query part of a search address: `?q=…&member=…&from=…&to=…&c=…&order=newest&page=n`.
+  function address(query, member, from, to, within, newest, page) {
+    var next = new URLSearchParams();
+    [['q', query], ['member', member], ['from', from], ['to', to], ['c', within]].forEach(function (pair) {
+      if (pair[1]) { next.set(pair[0], pair[1]); }
+    });
+    if (newest) { next.set('order', 'newest'); }
+    if (page) { next.set('page', String(page)); }
+    var text = next.toString();
+    return text ? '?' + text : '';
+  }
+  // Which conversation the page searches (its title as the index has it, or its directory
+  // when nothing of it is indexed), with a link to search them all instead.
+  async function showScope(within, query, member, from, to, newest) {
+    var line = document.getElementById('scope');
+    if (!line || !within) { return; }
+    var scope = await scopeOf(within);
+    // A label ending in a full-width colon (Chinese) needs no space after it.
+    line.textContent = line.dataset.label + (/：$/.test(line.dataset.label) ? '' : ' ');
+    var title = document.createElement('strong');
+    title.textContent = scope ? scope.title : within;
+    var everywhere = document.createElement('a');
+    everywhere.href = 'search.html' + address(query, member, from, to, '', newest, 0);
+    everywhere.textContent = line.dataset.everywhere;
+    line.appendChild(title); line.appendChild(document.createTextNode(' · ')); line.appendChild(everywhere);
+    line.hidden = false;
+  }
+  // "{n} messages match": the interface strings name what is filled in.
+  function fill(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (all, key) { return key in values ? String(values[key]) : all; });
+  }
+  var runs = 0;
   // Results come 20 to a page (`page` in the URL), so that a page of results loads at most
-  // 20 document shards whatever the word.
-  async function run(query, member, from, to, page) {
+  // 20 document shards whatever the word. `within` is a conversation's directory or ''.
+  async function run(query, member, from, to, page, within, newest) {
     var status = document.getElementById('status'), results = document.getElementById('results');
+    // A newer search (the order changed, the form sent again) ends this one at its next wait.
+    var mine = ++runs;
     results.textContent = '';
+    showScope(within, query, member, from, to, newest);
     var tokens = tokenize(query);
     if (tokens.length === 0) { status.textContent = ''; return; }
+    var scope = within ? await scopeOf(within) : null;
     await Promise.all(tokens.map(function (t) { return load('t', shardOf(t)); }));
+    if (mine !== runs) { return; }
     var hits = null;
     tokens.forEach(function (t) { var p = postings(t); hits = hits === null ? p : intersect(hits, p); });
+    // A conversation's documents are one run of numbers (SearchIndexWriter numbers them one
+    // after another), so its hits are cut out of the list without a document shard, and
+    // counted exactly.
+    if (within) { hits = hits.filter(function (n) { return scope !== null && n >= scope.first && n <= scope.last; }); }
+    // Documents are numbered in the bundle's order: conversation by conversation, each in
+    // time order. Newest first walks the list from its end: time order within one
+    // conversation; across conversations, the last conversation first, as the status says.
+    // (Numbering the whole site in time order would need all its entries sorted by time
+    // before the first is numbered; it is not done.) From either end, a page of results
+    // loads as many document shards.
+    if (newest) { hits.reverse(); }
     // A document shard is {pages: [[page, conversation], ...], docs: [[page number, id,
     // sender id, snippet, local time], ...]}. Dates are compared as the pages show them
     // (the site's time zone, doc[4] starts with yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
     // shards, so that a common word with a narrow filter cannot load the whole index.
     var per = meta.documentsPerShard || 64, limit = 20, filtered = !!(member || from || to);
     var skip = page * limit, shown = 0, matched = 0, loaded = {}, shardCount = 0, stopped = false;
+    results.start = skip + 1;
     var k = filtered ? 0 : Math.min(skip, hits.length);
     if (!filtered) { matched = k; }
+    // [doc, [page, conversation]] when document n (its shard loaded) passes the filters.
+    function accept(n) {
+      var doc = docs[Math.floor(n / per)] && docs[Math.floor(n / per)].docs[n % per];
+      var where = doc && docs[Math.floor(n / per)].pages[doc[0]];
+      if (!where || (within && String(where[0]).indexOf(within + '/') !== 0)) { return null; }
+      var day = String(doc[4]).slice(0, 10);
+      if (member && doc[2] !== member) { return null; }
+      if (from && day < from) { return null; }
+      if (to && day > to) { return null; }
+      return [doc, where];
+    }
     for (; k < hits.length && shown < limit; k++) {
       var n = hits[k], shard = Math.floor(n / per);
       if (!loaded[shard]) {
@@ -155,14 +237,10 @@
         loaded[shard] = true;
       }
       await load('d', shard);
-      var doc = docs[shard] && docs[shard].docs[n % per];
-      var where = doc && docs[shard].pages[doc[0]];
-      if (!where) { continue; }
-      var day = String(doc[4]).slice(0, 10);
-      if (member && doc[2] !== member) { continue; }
-      if (from && day < from) { continue; }
-      if (to && day > to) { continue; }
-      if (matched++ < skip) { continue; }
+      if (mine !== runs) { return; }
+      var found = accept(n);
+      if (!found || matched++ < skip) { continue; }
+      var doc = found[0], where = found[1];
       var item = document.createElement('li');
       var link = document.createElement('a');
       link.href = where[0] + '?hl=' + encodeURIComponent(query) + '#' + encodeURIComponent('m-' + doc[1]);
@@ -175,18 +253,32 @@
       results.appendChild(item);
       shown++;
     }
-    status.textContent = shown === 0 && !stopped ? status.dataset.none : hits.length + ' / ' + meta.documents;
-    if (stopped) { status.textContent += ' · ' + status.dataset.narrow; }
-    if (shown === limit && k < hits.length && !stopped) {
-      var next = new URLSearchParams();
-      next.set('q', query);
-      if (member) { next.set('member', member); }
-      if (from) { next.set('from', from); }
-      if (to) { next.set('to', to); }
-      next.set('page', String(page + 1));
+    // Without a member or date filter every hit matches. With one, the hits after the last
+    // shown are checked as far as the document shards already loaded go (no more are
+    // loaded to count); when some remain unchecked, the count is a lower bound and says so.
+    var total = hits.length, exact = true;
+    if (filtered) {
+      for (var j = k; !stopped && j < hits.length && loaded[Math.floor(hits[j] / per)]; j++) {
+        if (accept(hits[j])) { matched++; }
+      }
+      total = matched;
+      exact = !stopped && j >= hits.length;
+    }
+    var words = [];
+    if (total === 0 && exact) { words.push(status.dataset.none); }
+    if (total > 0) {
+      words.push(fill(!exact ? status.dataset.atLeast : total === 1 ? status.dataset.one : status.dataset.count, { n: total }));
+    }
+    if (shown > 0) {
+      words.push(fill(shown === 1 ? status.dataset.resultOne : status.dataset.resultRange, { from: skip + 1, to: skip + shown }));
+      if (!within) { words.push(newest ? status.dataset.byNewest : status.dataset.byOldest); }
+    }
+    if (stopped) { words.push(status.dataset.narrow); }
+    status.textContent = words.join(' · ');
+    if (shown === limit && k < hits.length && !stopped && !(exact && total <= skip + shown)) {
       var more = document.createElement('a');
       more.className = 'more';
-      more.href = 'search.html?' + next.toString();
+      more.href = 'search.html' + address(query, member, from, to, within, newest, page + 1);
       more.textContent = status.dataset.more + ' →';
       status.appendChild(document.createTextNode(' · '));
       status.appendChild(more);
@@ -199,17 +291,122 @@
     if (!form) {
       markTarget(params.get('hl') || '');
       window.addEventListener('hashchange', function () { markTarget(params.get('hl') || ''); });
+      searchWithin();
       return;
     }
     ['q', 'from', 'to'].forEach(function (k) { if (params.get(k)) { document.getElementById(k).value = params.get(k); } });
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
+    var within = conversationOf(params.get('c')), order = document.getElementById('order');
+    if (params.get('order') === 'newest') { order.value = 'newest'; }
+    function submit() {
       run(document.getElementById('q').value, document.getElementById('member').value,
-        document.getElementById('from').value, document.getElementById('to').value, 0);
-    });
+        document.getElementById('from').value, document.getElementById('to').value, 0, within, order.value === 'newest');
+    }
+    form.addEventListener('submit', function (event) { event.preventDefault(); submit(); });
+    order.addEventListener('change', function () { if (document.getElementById('q').value) { submit(); } });
     if (params.get('q')) {
       var page = Math.max(0, parseInt(params.get('page') || '0', 10) || 0);
-      run(params.get('q'), params.get('member') || '', params.get('from') || '', params.get('to') || '', page);
+      run(params.get('q'), params.get('member') || '', params.get('from') || '', params.get('to') || '', page, within,
+        order.value === 'newest');
+    } else {
+      showScope(within, '', '', '', '', order.value === 'newest');
     }
+  });
+  // On a conversation page, an image in a message opens in an overlay (a modal <dialog>):
+  // the original file, its caption, "n / N", a link to the file, previous, next and close.
+  // ArrowLeft and ArrowRight go through the page's images, Esc closes, and focus goes back
+  // to the link that opened it. The labels are the page's own (data-* of the messages
+  // section, in the site's language); text goes in through textContent only. Without the
+  // script, or with a modifier key held, the link opens the file as before.
+  function imageOverlay() {
+    var section = document.querySelector('section.messages');
+    if (!section || typeof HTMLDialogElement === 'undefined') { return; }
+    var labels = section.dataset, dialog = null, parts = {}, links = [], at = 0, opener = null;
+    function imageLinks() {
+      return Array.prototype.map.call(section.querySelectorAll('figure > a > img'), function (img) { return img.parentNode; });
+    }
+    function button(name, text, label, action) {
+      var element = document.createElement('button');
+      element.type = 'button';
+      element.className = name;
+      element.textContent = text;
+      if (label !== text) { element.setAttribute('aria-label', label); element.title = label; }
+      element.addEventListener('click', action);
+      return element;
+    }
+    function build() {
+      dialog = document.createElement('dialog');
+      dialog.className = 'image-overlay';
+      dialog.setAttribute('aria-label', labels.overlay || '');
+      dialog.setAttribute('aria-describedby', 'image-overlay-caption');
+      var figure = document.createElement('figure');
+      parts.image = document.createElement('img');
+      parts.caption = document.createElement('figcaption');
+      parts.caption.id = 'image-overlay-caption';
+      figure.appendChild(parts.image); figure.appendChild(parts.caption);
+      var bar = document.createElement('div');
+      bar.className = 'bar';
+      parts.count = document.createElement('span');
+      parts.count.className = 'count';
+      parts.previous = button('previous', '←', labels.previous || '', function () { show(at - 1); });
+      parts.next = button('next', '→', labels.next || '', function () { show(at + 1); });
+      parts.file = document.createElement('a');
+      parts.file.className = 'file';
+      parts.file.textContent = labels.open || '';
+      parts.close = button('close', labels.close || '×', labels.close || '', function () { dialog.close(); });
+      [parts.count, parts.previous, parts.next, parts.file, parts.close].forEach(function (e) { bar.appendChild(e); });
+      dialog.appendChild(figure); dialog.appendChild(bar);
+      dialog.addEventListener('keydown', function (event) {
+        if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+        if (event.key === 'ArrowLeft') { event.preventDefault(); show(at - 1); }
+        if (event.key === 'ArrowRight') { event.preventDefault(); show(at + 1); }
+      });
+      // A click on the backdrop (outside the dialog's box) closes it too.
+      dialog.addEventListener('click', function (event) { if (event.target === dialog) { dialog.close(); } });
+      dialog.addEventListener('close', function () {
+        document.body.removeAttribute('data-overlay');
+        if (opener) { opener.focus(); }
+      });
+      // In main, so that its content is in a landmark while it is open.
+      (document.querySelector('main') || document.body).appendChild(dialog);
+    }
+    function show(n) {
+      at = (n + links.length) % links.length;
+      var link = links[at], thumbnail = link.querySelector('img'), caption = link.parentNode.querySelector('figcaption');
+      parts.image.src = link.getAttribute('href');
+      parts.image.alt = thumbnail.alt;
+      parts.caption.textContent = caption ? caption.textContent : thumbnail.alt;
+      parts.count.textContent = (at + 1) + ' / ' + links.length;
+      parts.file.href = link.getAttribute('href');
+      parts.previous.hidden = parts.next.hidden = links.length < 2;
+      document.body.dataset.overlay = String(at + 1);
+    }
+    section.addEventListener('click', function (event) {
+      var link = event.target.closest && event.target.closest('a');
+      if (!link || event.button !== 0 || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      links = imageLinks();
+      var n = links.indexOf(link);
+      if (n < 0) { return; }
+      event.preventDefault();
+      if (!dialog) { build(); }
+      opener = link;
+      show(n);
+      dialog.showModal();
+      parts.close.focus();
+    });
+  }
+  document.addEventListener('DOMContentLoaded', imageOverlay);
+  // On paper a chart's numbers count as much as its picture: the closed data tables (and
+  // every other closed detail) open for printing, and close again after.
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details:not([open])'), function (details) {
+      details.dataset.openedForPrint = '1';
+      details.open = true;
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-opened-for-print]'), function (details) {
+      delete details.dataset.openedForPrint;
+      details.open = false;
+    });
   });
 })();
