@@ -28,3 +28,19 @@ shoot index-phone "file://$site/index.html" 390 844
 shoot conversation-desktop "file://$site/$group" 1280 1600
 shoot conversation-phone "file://$site/$group" 390 1600
 shoot search-desktop "file://$site/search.html?q=%E6%98%A5%E6%B8%B8" 1280 900
+# The group's overview and media pages (its directory is the group page's), at both widths.
+folder="$site/$(dirname "$group")"
+shoot overview-desktop "file://$folder/overview.html" 1280 2000
+shoot overview-phone "file://$folder/overview.html" 390 2400
+shoot gallery-desktop "file://$folder/gallery.html" 1280 1100
+shoot gallery-phone "file://$folder/gallery.html" 390 1600
+shoot bundle-overview-desktop "file://$site/overview.html" 1280 1600
+# A year of a generated school group, so that the charts have a year to show.
+python3 scripts/gen-easemob-corpus.py --messages 20000 --conversations 6 --days 365 --media-share 0.05 \
+  --seed 3 --out "$out/year" >/dev/null
+"$bin" pack --quiet --source easemob "$out/year/export" --media "$out/year/media" -o "$out/year.tar.gz"
+"$bin" render "$out/year.tar.gz" -o "$out/year-site" --lang en >/dev/null
+year="$(cd "$out/year-site" && pwd)"
+busiest=$(ls -S "$year"/c/*/overview.html | head -1)
+shoot year-overview-desktop "file://$busiest" 1280 2600
+shoot year-overview-phone "file://$busiest" 390 3200
