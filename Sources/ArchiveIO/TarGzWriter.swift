@@ -4,9 +4,10 @@ import CLibArchive
 /// regular files only, owner 0:0, mode 0644, a fixed mtime, no block padding, and a gzip
 /// header with no time stamp.
 ///
-/// libarchive writes the tar stream unblocked into a callback; `GzipDeflater` compresses it,
-/// which lets each entry choose its own compression level (already-compressed media gain
-/// little from level 6 and cost the most time).
+/// libarchive writes the tar stream unblocked into a callback; `ParallelGzipDeflater`
+/// compresses it on several threads, into bytes that do not depend on how many, and lets
+/// each entry choose its own compression level (already-compressed media gain little from
+/// level 6 and cost the most time).
 public final class TarGzWriter {
   private var handle: OpaquePointer?
   private let context: WriterContext
@@ -16,7 +17,10 @@ public final class TarGzWriter {
   public let path: String
 
   /// Creates `path`, which must not exist yet (the caller picks a temporary name).
-  public init(path: String, compressionLevel: Int = 6) throws {
+  /// `threads` compress; the archive's bytes are the same whatever their number.
+  public init(
+    path: String, compressionLevel: Int = 6, threads: Int = ParallelGzipDeflater.defaultThreadCount
+  ) throws {
     self.path = path
     let file: OpenFile
     do {
@@ -27,7 +31,8 @@ public final class TarGzWriter {
     }
     let context = WriterContext(file: file)
     self.context = context
-    context.deflater = try GzipDeflater(level: compressionLevel) { [unowned context] bytes in
+    context.deflater = try ParallelGzipDeflater(level: compressionLevel, threads: threads) {
+      [unowned context] bytes in
       try context.writeCompressed(bytes)
     }
     guard let handle = archive_write_new() else {
@@ -143,7 +148,7 @@ public final class TarGzWriter {
 
 private final class WriterContext {
   private var file: OpenFile?
-  var deflater: GzipDeflater?
+  var deflater: ParallelGzipDeflater?
   var failure: Error?
   var bytesWritten: Int64 = 0
 
