@@ -196,11 +196,7 @@ public final class SiteGenerator {
     if let (conversationPages, info) = pagination.openPage {
       activity.add(message, at: local, page: info.name, hidden: hidden)
       if !hidden {
-        if gallery == nil {
-          gallery = GalleryPages(
-            frame: frame, directory: scratch + "/raw/" + conversationPages.directory, title: conversationPages.title,
-            views: OverviewPageWriter(frame: frame).views(conversationPages, current: .gallery))
-        }
+        openGallery(conversationPages, frame: frame)
         try gallery?.add(
           message, at: local, page: info.name, senderName: renderer.name(of: message.sender),
           mediaNames: renderer.mediaNames)
@@ -251,16 +247,20 @@ public final class SiteGenerator {
     try writeNewFile(scratch + "/raw/" + conversation.directory + "/" + info.name + ".html", bytes)
   }
 
+  /// Begins the open conversation's media pages, at its first message (or at its end).
+  private func openGallery(_ conversation: ConversationPages, frame: SiteFrame) {
+    guard gallery == nil else { return }
+    gallery = GalleryPages(
+      frame: frame, directory: scratch + "/raw/" + conversation.directory, title: conversation.title,
+      views: OverviewPageWriter(frame: frame).views(conversation, current: .gallery))
+  }
+
   private func endConversation() throws {
     try endPage()
     if let frame, let conversation = pagination.current, !conversation.pages.isEmpty {
       let overview = OverviewPageWriter(frame: frame).conversationPage(activity, pages: conversation)
       try writeNewFile(scratch + "/raw/" + conversation.directory + "/overview.html", overview)
-      if gallery == nil {
-        gallery = GalleryPages(
-          frame: frame, directory: scratch + "/raw/" + conversation.directory, title: conversation.title,
-          views: OverviewPageWriter(frame: frame).views(conversation, current: .gallery))
-      }
+      openGallery(conversation, frame: frame)
       try gallery?.finish()
       pagination.addExtraPages(["overview"])
       pagination.addExtraPages(gallery?.names ?? [])

@@ -116,11 +116,10 @@ struct GalleryPages {
       body.raw("<section aria-labelledby=\"other-h\"><h2 id=\"other-h\">")
       body.text(strings.overview(.otherMedia))
       body.raw("</h2>\n<div class=\"scroll\"><table class=\"files\"><thead><tr>")
-      for key in [OverviewText.name, .kind, .size, .duration, .sender, .sent] {
-        body.raw(key == .size || key == .duration ? "<th scope=\"col\" class=\"number\">" : "<th scope=\"col\">")
-        body.text(strings.overview(key))
-        body.raw("</th>")
-      }
+      body.columnHeads(
+        [OverviewText.name, .kind, .size, .duration, .sender, .sent].map {
+          (strings.overview($0), $0 == .size || $0 == .duration)
+        })
       body.raw("</tr></thead><tbody>\n")
       body.append(other)
       body.raw("</tbody></table></div></section>\n")

@@ -195,11 +195,9 @@ struct OverviewPageWriter {
     html.text(description)
     html.raw("</figcaption></figure>\n<details><summary>")
     html.text(strings.overview(.dataTable))
-    html.raw("</summary><table><thead><tr><th scope=\"col\">")
-    html.text(strings.overview(.periodColumn))
-    html.raw("</th><th scope=\"col\" class=\"number\">")
-    html.text(strings.overview(.count))
-    html.raw("</th></tr></thead><tbody>\n")
+    html.raw("</summary><table><thead><tr>")
+    html.columnHeads([(strings.overview(.periodColumn), false), (strings.overview(.count), true)])
+    html.raw("</tr></thead><tbody>\n")
     for (bar, period) in zip(bars, periods.periods) {
       if let rowID {
         html.raw("<tr id=\"")
@@ -239,14 +237,8 @@ struct OverviewPageWriter {
     html.text(description)
     html.raw("</figcaption></figure>\n<details><summary>")
     html.text(strings.overview(.dataTable))
-    html.raw("</summary><div class=\"scroll\"><table class=\"heat-table\"><thead><tr><th scope=\"col\">")
-    html.text(strings.overview(.weekday))
-    html.raw("</th>")
-    for hour in 0..<24 {
-      html.raw("<th scope=\"col\" class=\"number\">")
-      html.number(hour)
-      html.raw("</th>")
-    }
+    html.raw("</summary><div class=\"scroll\"><table class=\"heat-table\"><thead><tr>")
+    html.columnHeads([(strings.overview(.weekday), false)] + (0..<24).map { (String($0), true) })
     html.raw("</tr></thead><tbody>\n")
     for weekday in 0..<7 {
       html.raw("<tr><th scope=\"row\">")
@@ -268,18 +260,12 @@ struct OverviewPageWriter {
     let ranked = members.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }
     html.raw("<section class=\"members-ranked\" aria-labelledby=\"members-h\"><h2 id=\"members-h\">")
     html.text(strings.overview(.membersRanked))
-    html.raw(
-      "</h2>\n<div class=\"scroll\"><table><thead><tr><th scope=\"col\" class=\"number\">#</th><th scope=\"col\">")
-    html.text(strings.overview(.member))
-    html.raw("</th><th scope=\"col\" class=\"number\">")
-    html.text(strings.overview(.count))
-    html.raw("</th><th scope=\"col\" class=\"number\">")
-    html.text(strings.overview(.share))
-    html.raw("</th><th scope=\"col\">")
-    html.text(strings.overview(.first))
-    html.raw("</th><th scope=\"col\">")
-    html.text(strings.overview(.last))
-    html.raw("</th></tr></thead><tbody>\n")
+    html.raw("</h2>\n<div class=\"scroll\"><table><thead><tr>")
+    html.columnHeads([
+      ("#", true), (strings.overview(.member), false), (strings.overview(.count), true),
+      (strings.overview(.share), true), (strings.overview(.first), false), (strings.overview(.last), false),
+    ])
+    html.raw("</tr></thead><tbody>\n")
     let clock = frame.clock
     for (rank, (id, member)) in ranked.prefix(Self.memberRows).enumerated() {
       html.raw("<tr><td class=\"number\">")
@@ -313,11 +299,9 @@ struct OverviewPageWriter {
     let ranked = kinds.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
     html.raw("<section class=\"kinds\" aria-labelledby=\"kinds-h\"><h2 id=\"kinds-h\">")
     html.text(strings.overview(.kinds))
-    html.raw("</h2>\n<table><thead><tr><th scope=\"col\">")
-    html.text(strings.overview(.kind))
-    html.raw("</th><th scope=\"col\" class=\"number\">")
-    html.text(strings.overview(.count))
-    html.raw("</th></tr></thead><tbody>\n")
+    html.raw("</h2>\n<table><thead><tr>")
+    html.columnHeads([(strings.overview(.kind), false), (strings.overview(.count), true)])
+    html.raw("</tr></thead><tbody>\n")
     for (kind, count) in ranked {
       html.raw("<tr><td><code>")
       html.text(kind.rawValue)
@@ -344,5 +328,16 @@ extension Array where Element == Int64 {
       if self[middle] < value { low = middle + 1 } else { high = middle }
     }
     return low
+  }
+}
+
+extension HTML {
+  /// A table's column heads, `<th scope="col">`, right-aligned where the column holds numbers.
+  mutating func columnHeads(_ heads: [(text: String, numeric: Bool)]) {
+    for head in heads {
+      raw(head.numeric ? "<th scope=\"col\" class=\"number\">" : "<th scope=\"col\">")
+      text(head.text)
+      raw("</th>")
+    }
   }
 }
