@@ -24,6 +24,9 @@ public struct RenderOptions: Sendable {
   /// When set, every page states that the bundle was verified at this time (UTC ms). Off
   /// by default, so that the same bundle always gives the same site.
   public var verificationTime: Int64?
+  /// Threads that parse the bundle's messages while the pages are written; the site is
+  /// byte for byte the same on any number.
+  public var threads = BundleReadingOptions().threads
 
   /// Who signed and timestamped the bundle, and whether each is trusted, for every page's
   /// header; by default the signatures' validity with trust not checked. The CLI passes one

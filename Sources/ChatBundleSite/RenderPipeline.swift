@@ -11,10 +11,12 @@ enum RenderPipeline {
   /// Reads `bundle`, rendering into `generator` on the queue's thread; returns once the
   /// generator has handled every event, and hands it back (nil only if that thread lost it).
   static func run(
-    _ bundle: String, into generator: sending SiteGenerator
+    _ bundle: String, into generator: sending SiteGenerator, threads: Int
   ) -> (report: VerificationReport, generator: SiteGenerator?) {
     let queue = BatchQueue<BundleEvent, SiteGenerator>(consumer: generator, consume: { $0.handle($1) })
-    let report = BundleReader(path: bundle, options: SiteGenerator.readingOptions).run { event in
+    var options = SiteGenerator.readingOptions
+    options.threads = threads
+    let report = BundleReader(path: bundle, options: options).run { event in
       queue.append(event, bytes: weight(of: event))
     }
     // `consume` does not throw and there is no `last`, so neither does this.

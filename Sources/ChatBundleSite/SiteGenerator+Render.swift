@@ -53,7 +53,7 @@ extension SiteGenerator {
     building.recalls = notices.recalls
     building.revisions = notices.revisions
     let started = Date()
-    let (report, returned) = RenderPipeline.run(bundle, into: building)
+    let (report, returned) = RenderPipeline.run(bundle, into: building, threads: options.threads)
     let streamed = Date()
     guard let generator = returned else { throw RenderError.output("the rendering thread did not hand back the site") }
     // Whatever happens, the indexing thread ends before the scratch directory goes.

@@ -119,6 +119,8 @@ extension ChatBundleCommand {
 
     @OptionGroup var writing: BundleWritingOptions
 
+    @OptionGroup var threading: ThreadOptions
+
     @Flag(name: .shortAndLong, help: "No progress display and no summary.")
     var quiet = false
 
@@ -147,6 +149,7 @@ extension ChatBundleCommand {
       options.temporaryDirectory = writing.tempDir
       options.signingKeys = signingKeys
       options.custody = writing.custody
+      options.threads = threading.count
       let pulled = try pulledDirectories()
       var inputs = inputs
       var mediaDirectory = mediaDirectory

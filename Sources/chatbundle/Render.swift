@@ -27,6 +27,8 @@ extension ChatBundleCommand {
 
     @OptionGroup var trust: TrustOptions
 
+    @OptionGroup var threading: ThreadOptions
+
     @Option(help: "A directory of templates to use instead of the built-in ones.")
     var templates: String?
 
@@ -68,6 +70,7 @@ extension ChatBundleCommand {
       let trusted = try trust.load()
       options.provenance = { report in await trusted.provenance(of: report) }
       options.pageSize = pageSize
+      options.threads = threading.count
       options.templatesDirectory = templates
       options.force = force
       options.hideRecalled = hideRecalled

@@ -50,6 +50,8 @@ extension ChatBundleCommand {
 
     @OptionGroup var trust: TrustOptions
 
+    @OptionGroup var threading: ThreadOptions
+
     @Option(
       name: .customLong("parent"), help: "A parent bundle of a merge or slice, to prove the derivation. Repeatable.")
     var parents: [String] = []
@@ -89,7 +91,9 @@ extension ChatBundleCommand {
     func run() async throws {
       try requireReadableFile(bundle)
       let trusted = try trust.load()
-      let report = BundleVerifier(path: bundle).verify()
+      var verifier = BundleVerifier(path: bundle)
+      verifier.options.threads = threading.count
+      let report = verifier.verify()
       let provenance = await trusted.provenance(of: report)
       var valid = report.isValid
       var idMismatch: String?

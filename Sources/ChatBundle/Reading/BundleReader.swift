@@ -240,7 +240,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
       if !options.buildsSourceRecords { parsing.unbuiltPath = ["source", "raw"] }
       open.checker = LineChecker(
         entry: entry, conversation: conversation, limits: limits, parseOptions: parsing,
-        formatVersion: manifest.formatVersion, features: manifest.requiredFeatures)
+        formatVersion: manifest.formatVersion, features: manifest.requiredFeatures,
+        batch: ParallelBatch(threads: options.threads), parsesAhead: !options.data.contains(entry))
     }
     if let conversation { pending.append(.conversationStarted(conversation)) }
     if open.delivers { pending.append(.entryStarted(entry)) }

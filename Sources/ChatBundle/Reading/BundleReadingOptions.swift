@@ -1,3 +1,5 @@
+import ArchiveIO
+
 /// What a consumer needs from a pass over a bundle. Verification is the same whatever is
 /// asked: the options only say what is handed over, and how much is built to do it.
 public struct BundleReadingOptions: Sendable {
@@ -18,6 +20,9 @@ public struct BundleReadingOptions: Sendable {
   /// Smaller than pack's: a reader's other memory is small, and a recipient's machine may
   /// verify several bundles at once; the sort spills a run every 16 MiB instead.
   public var sortMemoryBytes = 16 << 20
+  /// Threads that parse message lines (the pass itself is one thread; its result is the
+  /// same on any number): by default the processors this process may use, at most 8.
+  public var threads = ParallelGzipDeflater.defaultThreadCount
 
   public init(data: EntrySelection = .none, buildsSourceRecords: Bool = false) {
     self.data = data

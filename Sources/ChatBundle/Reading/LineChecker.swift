@@ -42,12 +42,22 @@ struct LineChecker {
   private let formatVersion: FormatVersion
   private let allowsRedactions: Bool
   private let allowsRevisions: Bool
+  /// Where a chunk's message lines are parsed, ahead of the checks that need their order.
+  private let batch: ParallelBatch
+  /// Whether a chunk's findings may come with the next chunk's: its lines are then parsed
+  /// while the previous chunk is checked. Not when the entry's bytes are delivered too,
+  /// whose consumers expect a chunk's messages right after its bytes.
+  private let parsesAhead: Bool
+  private var inFlight: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)?
 
   /// - Parameter conversation: the conversation whose file `entry` is, for messages.
   init(
     entry: Manifest.FileEntry, conversation: ConversationEntry?, limits: BundleLimits, parseOptions: JSONParser.Options,
-    formatVersion: FormatVersion = .current, features: [String] = []
+    formatVersion: FormatVersion = .current, features: [String] = [], batch: ParallelBatch = ParallelBatch(threads: 1),
+    parsesAhead: Bool = false
   ) {
+    self.batch = batch
+    self.parsesAhead = parsesAhead && batch.threads > 1 && entry.role == .messages
     self.formatVersion = formatVersion
     allowsRevisions = features.contains(Manifest.messageRevisionsFeature)
     allowsRedactions = features.contains(Manifest.redactionsFeature)
@@ -66,13 +76,62 @@ struct LineChecker {
   mutating func consume(_ chunk: UnsafeRawBufferPointer) -> [Finding] {
     var completed: [(ArraySlice<UInt8>, Int64)] = []
     lines.push(chunk) { line, number in completed.append((line, number)) }
-    for (line, number) in completed { handle(line, number: number, terminated: true) }
+    // Parsing is most of a message line's check and needs no other line: it runs on all
+    // the batch's threads, and the checks of order and totals then take the lines in turn.
+    if parsesAhead {
+      let options = parseOptions
+      let version = formatVersion
+      let job = BatchJob(completed.map(\.0), on: batch) {
+        Self.parseMessage($0, options: options, formatVersion: version)
+      }
+      checkParsed(inFlight)
+      inFlight = (completed, job)
+      return takeFindings()
+    }
+    let parsed = entry.role == .messages ? parseAhead(completed.map(\.0)) : nil
+    for (index, (line, number)) in completed.enumerated() {
+      handle(line, number: number, terminated: true, parsed: parsed?[index])
+    }
     return takeFindings()
+  }
+
+  private mutating func checkParsed(_ parsing: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)?)
+  {
+    guard let parsing else { return }
+    for (index, parsed) in parsing.job.results().enumerated() {
+      let (line, number) = parsing.lines[index]
+      handle(line, number: number, terminated: true, parsed: parsed)
+    }
+  }
+
+  /// A message line as parsing left it.
+  enum ParsedMessageLine: Sendable {
+    case message(Message)
+    case notJSON(String)
+    case notMessage(String)
+  }
+
+  private func parseAhead(_ lines: [ArraySlice<UInt8>]) -> [ParsedMessageLine] {
+    let options = parseOptions
+    let version = formatVersion
+    return batch.map(lines) { Self.parseMessage($0, options: options, formatVersion: version) }
+  }
+
+  static func parseMessage(_ line: ArraySlice<UInt8>, options: JSONParser.Options, formatVersion: FormatVersion)
+    -> ParsedMessageLine
+  {
+    let value: JSONValue
+    do { value = try JSONParser.parse(line, options: options) } catch { return .notJSON(error.description) }
+    do { return .message(try Message(json: value, formatVersion: formatVersion)) } catch {
+      return .notMessage(error.description)
+    }
   }
 
   /// The findings of the unterminated last line, if any, and for a conversation file what
   /// its messages added up to.
   mutating func finish() -> (findings: [Finding], totals: ConversationTotals?) {
+    checkParsed(inFlight)
+    inFlight = nil
     if let (line, number) = lines.finish() { handle(line, number: number, terminated: false) }
     guard let statistics else { return (takeFindings(), nil) }
     let totals = ConversationTotals(
@@ -86,7 +145,9 @@ struct LineChecker {
     return findings
   }
 
-  private mutating func handle(_ line: ArraySlice<UInt8>, number: Int64, terminated: Bool) {
+  private mutating func handle(
+    _ line: ArraySlice<UInt8>, number: Int64, terminated: Bool, parsed: ParsedMessageLine? = nil
+  ) {
     let lineStart = offset
     offset += Int64(line.count) + (terminated ? 1 : 0)
     if number < 0 {
@@ -110,6 +171,14 @@ struct LineChecker {
       acceptMessageIndex(id: Identifier(fields.id), number: number)
       return
     }
+    if entry.role == .messages {
+      switch parsed ?? Self.parseMessage(line, options: parseOptions, formatVersion: formatVersion) {
+      case .message(let message): checkMessage(message, number: number, offset: lineStart)
+      case .notJSON(let description): report(.recordNotJSON, line: number, description)
+      case .notMessage(let description): report(.recordSchema, line: number, description)
+      }
+      return
+    }
     let value: JSONValue
     do {
       value = try JSONParser.parse(line, options: parseOptions)
@@ -118,7 +187,7 @@ struct LineChecker {
       return
     }
     switch entry.role {
-    case .messages: checkMessage(value, number: number, offset: lineStart)
+    case .messages: break
     case .people: checkPerson(value, number: number)
     case .index:
       var full = Array(line)
@@ -132,14 +201,7 @@ struct LineChecker {
     }
   }
 
-  private mutating func checkMessage(_ value: JSONValue, number: Int64, offset: Int64) {
-    let message: Message
-    do {
-      message = try Message(json: value, formatVersion: formatVersion)
-    } catch {
-      report(.recordSchema, line: number, error.description)
-      return
-    }
+  private mutating func checkMessage(_ message: Message, number: Int64, offset: Int64) {
     if message.editTarget != nil && !allowsRevisions {
       report(
         .recordSchema, line: number,

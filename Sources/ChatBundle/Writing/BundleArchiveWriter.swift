@@ -9,10 +9,12 @@ struct BundleArchiveWriter {
   /// The local file that holds an entry's bytes.
   let source: (Manifest.FileEntry) throws -> String
   var progress: ((PackProgress) -> Void)?
+  /// Threads that compress; the archive's bytes are the same on any number.
+  var threads = ParallelGzipDeflater.defaultThreadCount
 
   /// Writes the archive to `path`, which must not exist; returns its size.
   func write(to path: String) throws -> Int64 {
-    let archive = try TarGzWriter(path: path)
+    let archive = try TarGzWriter(path: path, threads: threads)
     let mtime = manifest.created
     try archive.beginEntry(
       path: BundleLayout.entryName(BundleLayout.manifest), size: Int64(manifestBytes.count), modificationTime: mtime)

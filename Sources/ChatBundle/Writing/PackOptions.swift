@@ -1,3 +1,5 @@
+import ArchiveIO
+
 /// How a bundle is packed, independent of the source service.
 public struct PackOptions: Sendable {
   public var platform: Identifier
@@ -20,6 +22,8 @@ public struct PackOptions: Sendable {
   public var signingKeys: [SigningKey] = []
   /// Who exports, for whom and why, recorded in the manifest as given.
   public var custody: Custody?
+  /// Threads that parse and compress; the bundle is byte for byte the same on any number.
+  public var threads = ParallelGzipDeflater.defaultThreadCount
 
   public init(platform: Identifier, timeZone: String) {
     self.platform = platform

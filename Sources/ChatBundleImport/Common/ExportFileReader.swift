@@ -11,6 +11,16 @@ func readExportFile(
   _ path: String, into builder: BundleBuilder,
   _ add: (JSONValue, _ input: Int, _ line: Int64, _ element: Int64?) throws -> Void
 ) throws {
+  try readExportFile(path, into: builder, preparing: { $0 }, add)
+}
+
+/// `readExportFile` with a first step of the importer's own, `prepare`, that needs nothing
+/// but the parsed record (mapping it to a message, say): it runs with the parsing on the
+/// pack's threads, and `add` gets its result, in the records' order.
+func readExportFile<Prepared: Sendable>(
+  _ path: String, into builder: BundleBuilder, preparing prepare: @escaping @Sendable (JSONValue) -> Prepared,
+  _ add: (Prepared, _ input: Int, _ line: Int64, _ element: Int64?) throws -> Void
+) throws {
   var digest = SHA256Digest()
   let input = builder.addInput(name: baseName(of: path), size: 0, sha256: "", records: 0)
   var records: Int64 = 0
@@ -22,29 +32,67 @@ func readExportFile(
   }
   let splitter = RecordSplitter(stream: opened.stream)
   var lastLine: Int64 = 0
+  // Parsing is most of a record's cost and needs no other record: each batch of records is
+  // parsed on the pack's threads while the batch before it is added, in order.
+  let batch = ParallelBatch(threads: builder.options.threads)
+  var parsing: (records: [RecordSplitter.Record], job: BatchJob<Result<Prepared, JSONParseError>>)?
+  var gathered: [RecordSplitter.Record] = []
+  var gatheredBytes = 0
+  func addParsed() throws {
+    guard let current = parsing else { return }
+    parsing = nil
+    for (record, parsed) in zip(current.records, current.job.results()) {
+      do {
+        try add(try parsed.get(), input, record.line, record.element)
+      } catch let error as JSONParseError {
+        try reject(path: path, record: record, input: input, reason: "invalid JSON: \(error)", builder: builder)
+      } catch let error as RecordError {
+        try reject(path: path, record: record, input: input, reason: error.description, builder: builder)
+      }
+    }
+  }
+  func handOver() throws {
+    let job = BatchJob(gathered.map(\.bytes), on: batch) { bytes in
+      Result { () throws(JSONParseError) -> Prepared in prepare(try JSONParser.parse(bytes, options: .lenient)) }
+    }
+    try addParsed()
+    parsing = (gathered, job)
+    gathered = []
+    gatheredBytes = 0
+  }
   while true {
     let record: RecordSplitter.Record?
     do {
       record = try splitter.next()
-    } catch let error as ArchiveError {
-      throw ImportError.unreadableInput(path: path, message: describe(error, after: lastLine))
-    } catch let error as RecordSplitter.FormatError {
-      throw ImportError.invalidRecord(path: path, line: error.line, element: nil, message: error.message)
-    } catch LineReader.LineError.tooLong(let line, let limit) {
-      throw ImportError.invalidRecord(path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
+    } catch {
+      // The records before the failure are added first, so that an earlier record's own
+      // error is the one reported, as when they were read one at a time.
+      try handOver()
+      try addParsed()
+      throw splitFailure(error, path: path, after: lastLine)
     }
     guard let record else { break }
     lastLine = record.line
     records += 1
-    do {
-      try add(try JSONParser.parse(record.bytes, options: .lenient), input, record.line, record.element)
-    } catch let error as JSONParseError {
-      try reject(path: path, record: record, input: input, reason: "invalid JSON: \(error)", builder: builder)
-    } catch let error as RecordError {
-      try reject(path: path, record: record, input: input, reason: error.description, builder: builder)
-    }
+    gatheredBytes += record.bytes.count
+    gathered.append(record)
+    if gathered.count >= 512 || gatheredBytes >= 1 << 20 { try handOver() }
   }
+  try handOver()
+  try addParsed()
   builder.updateInput(input, size: opened.file.bytesRead, sha256: digest.finalizeHex(), records: records)
+}
+
+/// What a failure of reading the next record says to the user.
+private func splitFailure(_ error: any Error, path: String, after line: Int64) -> any Error {
+  switch error {
+  case let error as ArchiveError: return ImportError.unreadableInput(path: path, message: describe(error, after: line))
+  case let error as RecordSplitter.FormatError:
+    return ImportError.invalidRecord(path: path, line: error.line, element: nil, message: error.message)
+  case LineReader.LineError.tooLong(let line, let limit):
+    return ImportError.invalidRecord(path: path, line: line, element: nil, message: "line longer than \(limit) bytes")
+  default: return error
+  }
 }
 
 private func reject(

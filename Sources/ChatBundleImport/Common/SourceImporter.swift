@@ -14,6 +14,8 @@ public protocol SourceImporter: AnyObject {
   func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws
   /// What the input itself says about its completeness (sequence numbers), once read.
   var coverage: Coverage? { get }
+  /// Reads one export file into the builder; by default each parsed record goes to `add`.
+  func importFile(_ path: String) throws
 }
 
 /// An importer that reads an export as the service lays it out (a folder or an archive

@@ -18,13 +18,53 @@ public final class EasemobImporter: SourceImporter {
   }
 
   public func add(_ raw: JSONValue, input: Int, line: Int64, element: Int64?) throws {
-    if let reason = mapper.notAMessageReason(raw) {
-      try builder.skipNonMessage(input: input, line: line, element: element, reason: reason)
-      return
+    try add(Self.prepare(raw, mapper: mapper), input: input, line: line, element: element)
+  }
+
+  /// A record mapped, and a message without media serialized, off the pack's thread.
+  enum Prepared: Sendable {
+    case notAMessage(String)
+    case refused(RecordError)
+    /// `line` is the message's bundle line when it has no media to resolve.
+    case mapped(EasemobRecordMapper.Mapped, line: [UInt8]?)
+  }
+
+  static func prepare(_ raw: JSONValue, mapper: EasemobRecordMapper) -> Prepared {
+    if let reason = mapper.notAMessageReason(raw) { return .notAMessage(reason) }
+    do {
+      var mapped = try mapper.map(raw)
+      guard mapped.attachments.isEmpty else { return .mapped(mapped, line: nil) }
+      let line = mapped.message.line()
+      // The raw record is in the line now, and nothing after this reads it from the
+      // message: its tree is freed here, on the thread that built it, rather than by the
+      // pack's thread, where freeing another thread's memory would contend for it.
+      mapped.message.source.raw = .null
+      return .mapped(mapped, line: line)
+    } catch {
+      return .refused(error)
     }
-    let mapped = try mapper.map(raw)
-    guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
-    try builder.add(resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line, element: element)
+  }
+
+  public func importFile(_ path: String) throws {
+    onFile?(path)
+    let mapper = self.mapper
+    try readExportFile(path, into: builder, preparing: { Self.prepare($0, mapper: mapper) }) {
+      prepared, input, line, element in
+      try add(prepared, input: input, line: line, element: element)
+    }
+  }
+
+  private func add(_ prepared: Prepared, input: Int, line: Int64, element: Int64?) throws {
+    switch prepared {
+    case .notAMessage(let reason):
+      try builder.skipNonMessage(input: input, line: line, element: element, reason: reason)
+    case .refused(let error): throw error
+    case .mapped(let mapped, let serialized):
+      guard builder.accepts(mapped.message, in: mapped.conversation) else { return }
+      try builder.add(
+        resolveMedia(mapped), conversation: mapped.conversation, input: input, line: line, element: element,
+        exactLine: serialized)
+    }
   }
 
   private func resolveMedia(_ mapped: EasemobRecordMapper.Mapped) -> Message {
