@@ -18,26 +18,34 @@ public struct ConversationStatistics: Sendable {
 
   /// Adds the next message of the file, which starts at `offset` on line `line`.
   public mutating func add(_ message: Message, offset: Int64, line: Int64) {
-    if messageCount == 0 { firstTimestamp = message.timestamp }
-    lastTimestamp = message.timestamp
+    add(
+      timestamp: message.timestamp, kind: message.kind, sender: message.sender,
+      listedMembers: Self.listedMembers(of: message), offset: offset, line: line)
+  }
+
+  /// Anyone in a `members` array counts, whatever the message's kind (spec §10.1).
+  static func listedMembers(of message: Message) -> [Identifier] {
+    if case .membership(let change) = message.body { return change.members }
+    return message.unusedMembers.members ?? []
+  }
+
+  /// `add` from what the statistics count of a message.
+  mutating func add(
+    timestamp: Int64, kind: MessageKind, sender: Identifier?, listedMembers: [Identifier], offset: Int64, line: Int64
+  ) {
+    if messageCount == 0 { firstTimestamp = timestamp }
+    lastTimestamp = timestamp
     messageCount += 1
-    kindCounts[message.kind, default: 0] += 1
-    if let sender = message.sender { senderCounts[sender, default: 0] += 1 }
-    // Anyone in a `members` array counts, whatever the message's kind (spec §10.1).
-    let listed: [Identifier]
-    if case .membership(let change) = message.body {
-      listed = change.members
-    } else {
-      listed = message.unusedMembers.members ?? []
-    }
-    for member in listed where senderCounts[member] == nil { senderCounts[member] = 0 }
+    kindCounts[kind, default: 0] += 1
+    if let sender { senderCounts[sender, default: 0] += 1 }
+    for member in listedMembers where senderCounts[member] == nil { senderCounts[member] = 0 }
     // Messages come in time order, so a day's date is formatted once, when it starts.
-    let dayNumber = UTCTime.floorDivide(message.timestamp, 86_400_000)
+    let dayNumber = UTCTime.floorDivide(timestamp, 86_400_000)
     if dayNumber == lastDayNumber, !days.isEmpty {
       days[days.count - 1].1 += 1
     } else {
       lastDayNumber = dayNumber
-      days.append((UTCTime.date(milliseconds: message.timestamp), 1, offset, line))
+      days.append((UTCTime.date(milliseconds: timestamp), 1, offset, line))
     }
   }
 

@@ -241,7 +241,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
       open.checker = LineChecker(
         entry: entry, conversation: conversation, limits: limits, parseOptions: parsing,
         formatVersion: manifest.formatVersion, features: manifest.requiredFeatures,
-        batch: ParallelBatch(threads: options.threads), parsesAhead: !options.data.contains(entry))
+        batch: ParallelBatch(threads: options.threads), parsesAhead: !options.data.contains(entry),
+        deliversMessages: options.deliversMessages)
     }
     if let conversation { pending.append(.conversationStarted(conversation)) }
     if open.delivers { pending.append(.entryStarted(entry)) }
@@ -289,7 +290,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
       case .issue(let issue): add(issue)
       case .message(let message, let line):
         report.messages += 1
-        pending.append(.message(message, line: line))
+        if let message { pending.append(.message(message, line: line)) }
       case .person(let id, let name): pending.append(.person(id: id, name: name))
       case .storedMedia(let sha, let size, let field, let line):
         guard let stored = ledger.referMedia(sha256: sha) else {

@@ -23,6 +23,9 @@ public struct BundleReadingOptions: Sendable {
   /// Threads that parse message lines (the pass itself is one thread; its result is the
   /// same on any number): by default the processors this process may use, at most 8.
   public var threads = ParallelGzipDeflater.defaultThreadCount
+  /// Hand each message over as a `.message` event. A pass that wants only the verdict
+  /// (verify) turns it off, and the messages are dropped where they were parsed.
+  public var deliversMessages = true
 
   public init(data: EntrySelection = .none, buildsSourceRecords: Bool = false) {
     self.data = data

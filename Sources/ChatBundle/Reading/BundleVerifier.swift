@@ -7,6 +7,7 @@ public struct BundleVerifier {
     self.path = path
     options = BundleReadingOptions()
     options.limits = limits
+    options.deliversMessages = false
   }
 
   public func verify() -> VerificationReport {

@@ -6,7 +6,8 @@
 struct LineChecker {
   enum Finding {
     case issue(VerificationIssue)
-    case message(Message, line: Int64)
+    /// A message line; the message itself only when the reader delivers messages.
+    case message(Message?, line: Int64)
     case person(id: Identifier, name: String)
     /// A stored media reference, to be found among the listed media files.
     case storedMedia(sha256: String, size: Int64?, field: String, line: Int64)
@@ -48,14 +49,17 @@ struct LineChecker {
   /// while the previous chunk is checked. Not when the entry's bytes are delivered too,
   /// whose consumers expect a chunk's messages right after its bytes.
   private let parsesAhead: Bool
+  /// Whether the findings carry each message, for a consumer that reads them.
+  private let deliversMessages: Bool
   private var inFlight: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)?
 
   /// - Parameter conversation: the conversation whose file `entry` is, for messages.
   init(
     entry: Manifest.FileEntry, conversation: ConversationEntry?, limits: BundleLimits, parseOptions: JSONParser.Options,
     formatVersion: FormatVersion = .current, features: [String] = [], batch: ParallelBatch = ParallelBatch(threads: 1),
-    parsesAhead: Bool = false
+    parsesAhead: Bool = false, deliversMessages: Bool = true
   ) {
+    self.deliversMessages = deliversMessages
     self.batch = batch
     self.parsesAhead = parsesAhead && batch.threads > 1 && entry.role == .messages
     self.formatVersion = formatVersion
@@ -81,8 +85,9 @@ struct LineChecker {
     if parsesAhead {
       let options = parseOptions
       let version = formatVersion
+      let keeps = deliversMessages
       let job = BatchJob(completed.map(\.0), on: batch) {
-        Self.parseMessage($0, options: options, formatVersion: version)
+        Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps)
       }
       checkParsed(inFlight)
       inFlight = (completed, job)
@@ -106,7 +111,8 @@ struct LineChecker {
 
   /// A message line as parsing left it.
   enum ParsedMessageLine: Sendable {
-    case message(Message)
+    /// The message only when it is delivered.
+    case message(MessageFacts, Message?)
     case notJSON(String)
     case notMessage(String)
   }
@@ -114,15 +120,19 @@ struct LineChecker {
   private func parseAhead(_ lines: [ArraySlice<UInt8>]) -> [ParsedMessageLine] {
     let options = parseOptions
     let version = formatVersion
-    return batch.map(lines) { Self.parseMessage($0, options: options, formatVersion: version) }
+    let keeps = deliversMessages
+    return batch.map(lines) { Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps) }
   }
 
-  static func parseMessage(_ line: ArraySlice<UInt8>, options: JSONParser.Options, formatVersion: FormatVersion)
-    -> ParsedMessageLine
-  {
+  static func parseMessage(
+    _ line: ArraySlice<UInt8>, options: JSONParser.Options, formatVersion: FormatVersion, keepsMessage: Bool
+  ) -> ParsedMessageLine {
     let value: JSONValue
     do { value = try JSONParser.parse(line, options: options) } catch { return .notJSON(error.description) }
-    do { return .message(try Message(json: value, formatVersion: formatVersion)) } catch {
+    do {
+      let message = try Message(json: value, formatVersion: formatVersion)
+      return .message(MessageFacts(message), keepsMessage ? message : nil)
+    } catch {
       return .notMessage(error.description)
     }
   }
@@ -172,8 +182,11 @@ struct LineChecker {
       return
     }
     if entry.role == .messages {
-      switch parsed ?? Self.parseMessage(line, options: parseOptions, formatVersion: formatVersion) {
-      case .message(let message): checkMessage(message, number: number, offset: lineStart)
+      switch parsed
+        ?? Self.parseMessage(
+          line, options: parseOptions, formatVersion: formatVersion, keepsMessage: deliversMessages)
+      {
+      case .message(let facts, let message): checkMessage(facts, delivered: message, number: number, offset: lineStart)
       case .notJSON(let description): report(.recordNotJSON, line: number, description)
       case .notMessage(let description): report(.recordSchema, line: number, description)
       }
@@ -201,8 +214,8 @@ struct LineChecker {
     }
   }
 
-  private mutating func checkMessage(_ message: Message, number: Int64, offset: Int64) {
-    if message.editTarget != nil && !allowsRevisions {
+  private mutating func checkMessage(_ message: MessageFacts, delivered: Message?, number: Int64, offset: Int64) {
+    if message.hasEditTarget && !allowsRevisions {
       report(
         .recordSchema, line: number,
         "message \(message.id) has edit_target, which needs the feature \(Manifest.messageRevisionsFeature) "
@@ -229,20 +242,22 @@ struct LineChecker {
       }
     }
     previousKey = key
-    for (path, reference) in message.mediaReferences {
+    for (field, reference) in message.media {
       if let sha = reference.sha256 {
-        findings.append(.storedMedia(sha256: sha, size: reference.size, field: path.description, line: number))
+        findings.append(.storedMedia(sha256: sha, size: reference.size, field: field, line: number))
       } else {
         findings.append(
           .missingMedia(
             MissingMediaLine.bytes(
-              message: message.id, conversation: message.conversation, field: path.description,
+              message: message.id, conversation: message.conversation, field: field,
               reason: reference.missing ?? "", name: reference.name, sourceReference: reference.sourceReference)))
       }
     }
-    statistics?.add(message, offset: offset, line: number)
+    statistics?.add(
+      timestamp: message.timestamp, kind: message.kind, sender: message.sender, listedMembers: message.listedMembers,
+      offset: offset, line: number)
     findings.append(.indexedMessage(id: message.id, line: number))
-    findings.append(.message(message, line: number))
+    findings.append(.message(delivered, line: number))
   }
 
   private mutating func checkPerson(_ value: JSONValue, number: Int64) {
