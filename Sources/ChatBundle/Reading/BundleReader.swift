@@ -54,7 +54,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
     var checker: LineChecker?
     let conversation: ConversationEntry?
     let delivers: Bool
-    var digest = SHA256Digest()
+    /// Hashed on a thread of its own, beside the line checks.
+    let digest = BackgroundDigest()
     var size: Int64 = 0
 
     init(entry: Manifest.FileEntry, headerSize: Int64, conversation: ConversationEntry?, delivers: Bool) {

@@ -51,7 +51,14 @@ struct LineChecker {
   private let parsesAhead: Bool
   /// Whether the findings carry each message, for a consumer that reads them.
   private let deliversMessages: Bool
-  private var inFlight: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)?
+  /// Lines gathered for the next parsing job, and the jobs started, oldest first.
+  private var gathered: [(ArraySlice<UInt8>, Int64)] = []
+  private var gatheredBytes = 0
+  private var inFlight: [(lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)] = []
+  /// A job is about this many bytes of lines, and this many jobs run ahead of the checks:
+  /// big enough that handing work over costs little, small enough to hold little.
+  static let parsingBatchBytes = 256 << 10
+  static let jobsAhead = 2
 
   /// - Parameter conversation: the conversation whose file `entry` is, for messages.
   init(
@@ -83,14 +90,10 @@ struct LineChecker {
     // Parsing is most of a message line's check and needs no other line: it runs on all
     // the batch's threads, and the checks of order and totals then take the lines in turn.
     if parsesAhead {
-      let options = parseOptions
-      let version = formatVersion
-      let keeps = deliversMessages
-      let job = BatchJob(completed.map(\.0), on: batch) {
-        Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps)
-      }
-      checkParsed(inFlight)
-      inFlight = (completed, job)
+      gathered += completed
+      for (line, _) in completed { gatheredBytes += line.count }
+      if gatheredBytes >= Self.parsingBatchBytes { startParsing() }
+      while inFlight.count > Self.jobsAhead { checkParsed(inFlight.removeFirst()) }
       return takeFindings()
     }
     let parsed = entry.role == .messages ? parseAhead(completed.map(\.0)) : nil
@@ -100,9 +103,21 @@ struct LineChecker {
     return takeFindings()
   }
 
-  private mutating func checkParsed(_ parsing: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)?)
+  private mutating func startParsing() {
+    guard !gathered.isEmpty else { return }
+    let options = parseOptions
+    let version = formatVersion
+    let keeps = deliversMessages
+    let job = BatchJob(gathered.map(\.0), on: batch) {
+      Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps)
+    }
+    inFlight.append((gathered, job))
+    gathered = []
+    gatheredBytes = 0
+  }
+
+  private mutating func checkParsed(_ parsing: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>))
   {
-    guard let parsing else { return }
     for (index, parsed) in parsing.job.results().enumerated() {
       let (line, number) = parsing.lines[index]
       handle(line, number: number, terminated: true, parsed: parsed)
@@ -140,8 +155,9 @@ struct LineChecker {
   /// The findings of the unterminated last line, if any, and for a conversation file what
   /// its messages added up to.
   mutating func finish() -> (findings: [Finding], totals: ConversationTotals?) {
-    checkParsed(inFlight)
-    inFlight = nil
+    startParsing()
+    for parsing in inFlight { checkParsed(parsing) }
+    inFlight = []
     if let (line, number) = lines.finish() { handle(line, number: number, terminated: false) }
     guard let statistics else { return (takeFindings(), nil) }
     let totals = ConversationTotals(
