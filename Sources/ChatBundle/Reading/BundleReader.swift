@@ -54,11 +54,17 @@ public final class BundleReader: Sequence, IteratorProtocol {
     var checker: LineChecker?
     let conversation: ConversationEntry?
     let delivers: Bool
-    /// Hashed on a thread of its own, beside the line checks.
-    let digest = BackgroundDigest()
+    /// The entry's SHA-256: on a queue of its own for an entry whose lines are checked (this
+    /// thread is busy with them), here for a media file, where hashing is all there is to do
+    /// and a copy of each block for another thread would only add work.
+    var digest: SHA256Digest?
+    let backgroundDigest: BackgroundDigest?
     var size: Int64 = 0
 
     init(entry: Manifest.FileEntry, headerSize: Int64, conversation: ConversationEntry?, delivers: Bool) {
+      let checksLines = LineChecker.checks(entry)
+      digest = checksLines ? nil : SHA256Digest()
+      backgroundDigest = checksLines ? BackgroundDigest() : nil
       self.entry = entry
       self.headerSize = headerSize
       self.conversation = conversation
@@ -155,7 +161,8 @@ public final class BundleReader: Sequence, IteratorProtocol {
     }
     try count(block.count)
     open.size += Int64(block.count)
-    open.digest.update(block)
+    open.digest?.update(block)
+    open.backgroundDigest?.update(block)
     if let findings = open.checker?.consume(block) { try apply(findings, in: open) }
     if open.delivers { pending.append(.data(Array(block))) }
   }
@@ -270,7 +277,7 @@ public final class BundleReader: Sequence, IteratorProtocol {
     if open.size != entry.size && open.size != open.headerSize {
       add(.sizeMismatch, entry.path, "read \(open.size) bytes, the manifest says \(entry.size)")
     }
-    let actual = open.digest.finalizeBytes()
+    let actual = open.backgroundDigest?.finalizeBytes() ?? open.digest?.finalizeBytes() ?? []
     let actualHex = SHA256Digest.hex(actual)
     if actualHex != entry.sha256 {
       add(.digestMismatch, entry.path, "SHA-256 is \(actualHex), the manifest says \(entry.sha256)")
