@@ -43,11 +43,11 @@ struct LineChecker {
   private let formatVersion: FormatVersion
   private let allowsRedactions: Bool
   private let allowsRevisions: Bool
-  /// Where a chunk's message lines are parsed, ahead of the checks that need their order.
+  /// Where message lines are parsed, ahead of the checks that need their order.
   private let batch: ParallelBatch
-  /// Whether a chunk's findings may come with the next chunk's: its lines are then parsed
-  /// while the previous chunk is checked. Not when the entry's bytes are delivered too,
-  /// whose consumers expect a chunk's messages right after its bytes.
+  /// Whether a chunk's findings may come with a later chunk's: its lines are then parsed
+  /// while earlier ones are checked. Not when the entry's bytes are delivered too, whose
+  /// consumers expect a chunk's messages right after its bytes.
   private let parsesAhead: Bool
   /// Whether the findings carry each message, for a consumer that reads them.
   private let deliversMessages: Bool
