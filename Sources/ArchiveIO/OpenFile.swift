@@ -159,6 +159,14 @@ public final class OpenFile {
   /// Whether the descriptor is a terminal (`isatty(3)`).
   public var isTerminal: Bool { descriptor.map { isatty($0.rawValue) == 1 } ?? false }
 
+  /// `linkat(2)` of the open file itself (through `/proc/self/fd`), so the name made is the
+  /// file this descriptor read, whatever has happened to its path since. Linux only.
+  public func link(to destination: String) throws(SystemCallError) {
+    guard let descriptor else { throw SystemCallError(.badFileDescriptor, operation: "linkat", path: path) }
+    guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor.rawValue)", AT_FDCWD, destination, AT_SYMLINK_FOLLOW) == 0
+    else { throw .last("linkat", path: destination) }
+  }
+
   /// Closes the descriptor, reporting an error that a deinit would have hidden.
   public func close() throws(SystemCallError) {
     guard let descriptor else { return }

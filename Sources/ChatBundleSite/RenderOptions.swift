@@ -27,6 +27,9 @@ public struct RenderOptions: Sendable {
   /// Threads that parse the bundle's messages while the pages are written; the site is
   /// byte for byte the same on any number.
   public var threads = BundleReadingOptions().threads
+  /// An `extract` of the same bundle: media files whose bytes there match the manifest are
+  /// hard-linked into the site rather than written again.
+  public var mediaSource: String?
 
   /// Who signed and timestamped the bundle, and whether each is trusted, for every page's
   /// header; by default the signatures' validity with trust not checked. The CLI passes one
@@ -47,6 +50,8 @@ public struct RenderSummary: Sendable {
   public var pages: Int
   public var messages: Int64
   public var media: Int
+  /// Media files hard-linked from `mediaSource` rather than written.
+  public var mediaLinked = 0
   /// Messages of the `perspective` user, shown on the right.
   public var perspectiveMessages: Int64 = 0
 }

@@ -85,7 +85,7 @@ extension SiteGenerator {
       conversations: generator.pagination.finished.count,
       pages: generator.pagination.finished.reduce(0) { $0 + $1.pages.count },
       messages: generator.messages, media: report.manifest?.files.filter { $0.role == .media }.count ?? 0,
-      perspectiveMessages: generator.perspectiveMessages)
+      mediaLinked: generator.media.linked, perspectiveMessages: generator.perspectiveMessages)
   }
 
   /// The built-in templates, or those in `directory` (which must have every name).

@@ -29,7 +29,7 @@ public final class SiteGenerator {
   private var openConversation: ConversationEntry?
   /// The listed entry whose data is arriving.
   private var currentEntry: Manifest.FileEntry?
-  private let media: SiteMediaSink
+  let media: SiteMediaSink
   let lookup: MessageIDLookup
   /// Owns the search index writer on its thread; `finish` writes the index there too.
   let searchQueue: BatchQueue<SearchIndexWriter.Entry, SearchIndexWriter>
@@ -68,7 +68,7 @@ public final class SiteGenerator {
     pagination = SitePagination(pageSize: options.pageSize)
     lookup = try MessageIDLookup(path: scratch + "/.message-ids")
     for directory in ["raw", "site/c", "site/media", "site/assets"] { try makeDirectories(directory, in: scratch) }
-    media = SiteMediaSink(directory: scratch + "/site/media")
+    media = SiteMediaSink(directory: scratch + "/site/media", linkingFrom: options.mediaSource)
     let search = try SearchIndexWriter(siteDirectory: scratch + "/site", scratch: scratch)
     // Tokenizing is a third of the work; on its own thread it overlaps verifying and
     // rendering, and writing the index at the end overlaps resolving the pages.

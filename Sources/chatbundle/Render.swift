@@ -29,6 +29,14 @@ extension ChatBundleCommand {
 
     @OptionGroup var threading: ThreadOptions
 
+    @Option(
+      help: """
+        An extract of this bundle ('chatbundle extract'): each media file whose bytes there have the manifest's \
+        size and SHA-256 is hard-linked into the site instead of written again (the site's file is then the \
+        extract's); any other is written from the bundle.
+        """)
+    var mediaFrom: String?
+
     @Option(help: "A directory of templates to use instead of the built-in ones.")
     var templates: String?
 
@@ -71,6 +79,7 @@ extension ChatBundleCommand {
       options.provenance = { report in await trusted.provenance(of: report) }
       options.pageSize = pageSize
       options.threads = threading.count
+      options.mediaSource = mediaFrom
       options.templatesDirectory = templates
       options.force = force
       options.hideRecalled = hideRecalled
@@ -89,7 +98,8 @@ extension ChatBundleCommand {
         let summary = try await SiteGenerator.render(bundle: bundle, to: output, options: options)
         for issue in summary.report.issues { printSafe(issue) }
         printSafe(
-          "rendered \(summary.messages) messages in \(summary.conversations) conversations, \(summary.pages) pages, \(summary.media) media files",
+          "rendered \(summary.messages) messages in \(summary.conversations) conversations, \(summary.pages) pages, \(summary.media) media files"
+            + (mediaFrom == nil ? "" : " (\(summary.mediaLinked) linked from the extract)"),
           "bundle id \(summary.report.bundleID ?? "?") (\(summary.report.isValid ? "verified" : "NOT VERIFIED"))",
           "open \(URL(fileURLWithPath: summary.indexPage).standardizedFileURL.path)")
         if let perspective, summary.perspectiveMessages == 0 {
