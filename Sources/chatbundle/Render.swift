@@ -1,3 +1,4 @@
+import ArchiveIO
 import ArgumentParser
 import ChatBundle
 import ChatBundleSite
@@ -36,6 +37,12 @@ extension ChatBundleCommand {
         extract's); any other is written from the bundle.
         """)
     var mediaFrom: String?
+
+    func validate() throws {
+      if let mediaFrom, FileStatus.of(mediaFrom, followingLinks: true)?.isDirectory != true {
+        throw ValidationError("--media-from \(mediaFrom) is not a directory: give an extract of this bundle")
+      }
+    }
 
     @Option(help: "A directory of templates to use instead of the built-in ones.")
     var templates: String?
