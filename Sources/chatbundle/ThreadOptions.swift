@@ -1,13 +1,13 @@
 import ArgumentParser
 import ChatBundle
 
-/// `--threads`: how many threads a command parses, compresses and renders on. The output is
+/// `--threads`: how many threads a command parses records and compresses on. The output is
 /// the same on any number; only the time changes.
 struct ThreadOptions: ParsableArguments {
   @Option(
     help: """
-      Threads to work on (parsing, compression, rendering); the output is byte for byte the same on any number. \
-      Default: the processors this process may use, at most 8.
+      Threads that parse records and compress (reading, hashing and writing pages have threads of their own); \
+      the output is byte for byte the same on any number. Default: the processors this process may use, at most 8.
       """)
   var threads: Int?
 
