@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// SHA-256 of an entry's bytes, computed on a thread of its own while the reader goes on
 /// with the lines: blocks are hashed in the order they are handed over, at most
@@ -6,7 +7,9 @@ import Dispatch
 final class BackgroundDigest: Sendable {
   private let queue = DispatchQueue(label: "chatbundle.digest")
   private let slots: DispatchSemaphore
-  private let state = State()
+  /// Touched only by blocks on the serial `queue`, one at a time, so the lock is never
+  /// contended; it is what lets the compiler check the hand-over (`SHA256` is not `Sendable`).
+  private let digest = Mutex(SHA256Digest())
 
   init(maximumPending: Int = 16) {
     slots = DispatchSemaphore(value: maximumPending)
@@ -16,24 +19,14 @@ final class BackgroundDigest: Sendable {
   func update(_ bytes: UnsafeRawBufferPointer) {
     let copy = Array(bytes)
     slots.wait()
-    let state = self.state
-    let slots = self.slots
     queue.async {
-      state.digest.update(copy)
-      slots.signal()
+      self.digest.withLock { $0.update(copy) }
+      self.slots.signal()
     }
   }
 
   /// The digest of everything handed over, once it has all been hashed.
   func finalizeBytes() -> [UInt8] {
-    let state = self.state
-    return queue.sync { state.digest.finalizeBytes() }
-  }
-
-  /// `@unchecked Sendable` is sound: `digest` is touched only by blocks run on the serial
-  /// `queue`, one at a time and in order, and `finalizeBytes` reads it through
-  /// `queue.sync`, which runs after every block enqueued before it.
-  private final class State: @unchecked Sendable {
-    var digest = SHA256Digest()
+    queue.sync { digest.withLock { $0.finalizeBytes() } }
   }
 }

@@ -30,11 +30,12 @@ package struct ParallelBatch: Sendable {
     let slices = (0..<parts).map { ResultSlice<Result>(range: Self.range(of: $0, in: parts, count: items.count)) }
     DispatchQueue.concurrentPerform(iterations: parts) { part in
       let slice = slices[part]
-      slice.results = items[slice.range].map(transform)
+      let mapped = items[slice.range].map(transform)
+      slice.results.update { $0 = mapped }
     }
     var results: [Result] = []
     results.reserveCapacity(items.count)
-    for slice in slices { results += slice.results }
+    for slice in slices { results += slice.results.withLock { $0 } }
     return results
   }
 
@@ -47,15 +48,12 @@ package struct ParallelBatch: Sendable {
   }
 }
 
-/// One thread's share of a batch and, once it is done, its results.
-///
-/// `@unchecked Sendable` is sound here: `concurrentPerform` hands each slice to exactly one
-/// iteration, which alone writes `results`; the slices are read only after
-/// `concurrentPerform` has returned, which happens after every iteration has finished (it
-/// waits for them), so no write races with a read or another write.
-private final class ResultSlice<Result>: @unchecked Sendable {
+/// One thread's share of a batch and, once it is done, its results. `concurrentPerform`
+/// hands each slice to one iteration and returns after all of them, so the lock is never
+/// contended; it is what makes the hand-over one the compiler can check.
+private final class ResultSlice<Result: Sendable>: Sendable {
   let range: Range<Int>
-  var results: [Result] = []
+  let results = Monitor<[Result]>([])
 
   init(range: Range<Int>) { self.range = range }
 }
