@@ -4,10 +4,11 @@
     scripts/site-stats.py SITE_DIR
 
 Prints one line of key=value pairs: files, total bytes, the largest HTML page, the
-largest token shard, and what single-word queries load to show their first page of
-results (what search.js fetches): the token's shard, the document shards of its first
-20 hits, meta.js and members.js. It reports that for the commonest token and the worst
-over every token of the index.
+largest token shard and posting-list piece, and what single-word queries load to show
+their first page of results, oldest or newest first, as search.js fetches it: the
+token's shard, the pieces its first 20 hits are in (a long list is stored in pieces of
+about 32 KB), the document shards of those hits, meta.js and members.js. It reports that
+for the commonest token and the worst over every token of the index and both orders.
 """
 import json
 import os
@@ -22,6 +23,14 @@ def payload(path):
     return json.loads(text[start : text.rindex(")")])
 
 
+def decode(text):
+    numbers, running = [], 0
+    for delta in text.split(","):
+        running += int(delta, 36)
+        numbers.append(running)
+    return numbers
+
+
 def main(site):
     files = total = 0
     largest_page = (0, "")
@@ -33,51 +42,66 @@ def main(site):
             total += size
             if name.endswith(".html") and size > largest_page[0]:
                 largest_page = (size, os.path.relpath(path, site))
-    token_dir = os.path.join(site, "search", "t")
+    search = os.path.join(site, "search")
+    token_dir = os.path.join(search, "t")
+    piece_dir = os.path.join(search, "p")
     shards = sorted(((os.path.getsize(os.path.join(token_dir, n)), n) for n in os.listdir(token_dir)), reverse=True)
-    best = (0, None, None)  # (postings, token, shard file)
-    for size, name in shards[:16]:  # the longest lists live in the largest shards
-        for token, postings in payload(os.path.join(token_dir, name)).items():
-            count = postings.count(",") + 1
-            if count > best[0]:
-                best = (count, token, name)
-    count, token, shard_name = best
-    meta_text = open(os.path.join(site, "search", "meta.js"), encoding="utf-8").read()
+    pieces = os.listdir(piece_dir) if os.path.isdir(piece_dir) else []
+    largest_piece = max((os.path.getsize(os.path.join(piece_dir, n)) for n in pieces), default=0)
+    meta_text = open(os.path.join(search, "meta.js"), encoding="utf-8").read()
     meta = json.loads(meta_text[meta_text.index("(") + 1 : meta_text.rindex(")")])
     per = meta.get("documentsPerShard", 64)
-    fixed = sum(os.path.getsize(os.path.join(site, "search", n)) for n in ("meta.js", "members.js"))
+    fixed = sum(os.path.getsize(os.path.join(search, n)) for n in ("meta.js", "members.js"))
     doc_sizes = {}
 
-    def first_page_shards(postings):
-        numbers, running = [], 0
-        for delta in postings.split(",")[:RESULTS_SHOWN]:
-            running += int(delta, 36)
-            numbers.append(running)
-        return sorted({n // per for n in numbers})
-
-    def doc_bytes(shards):
+    def doc_bytes(numbers):
         total = 0
-        for s in shards:
+        for s in sorted({n // per for n in numbers}):
             if s not in doc_sizes:
-                doc_sizes[s] = os.path.getsize(os.path.join(site, "search", "d", f"{s}.js"))
+                doc_sizes[s] = os.path.getsize(os.path.join(search, "d", f"{s}.js"))
             total += doc_sizes[s]
         return total
 
-    token_size = os.path.getsize(os.path.join(token_dir, shard_name))
-    doc_shards = first_page_shards(payload(os.path.join(token_dir, shard_name))[token])
-    loaded = token_size + doc_bytes(doc_shards) + fixed
-    worst = (0, "", 0)
+    def first_page(value, newest):
+        """(bytes of pieces loaded, the first hits shown) for one order."""
+        if isinstance(value, str):
+            numbers = decode(value)
+            return 0, (numbers[::-1] if newest else numbers)[:RESULTS_SHOWN]
+        loaded, hits = 0, []
+        order = range(len(value["r"]) - 1, -1, -1) if newest else range(len(value["r"]))
+        for k in order:
+            path = os.path.join(piece_dir, f"{value['p']}.{k}.js")
+            loaded += os.path.getsize(path)
+            numbers = decode(payload(path))
+            hits += numbers[::-1] if newest else numbers
+            if len(hits) >= RESULTS_SHOWN:
+                break
+        return loaded, hits[:RESULTS_SHOWN]
+
+    def count(value):
+        return value.count(",") + 1 if isinstance(value, str) else value["n"]
+
+    commonest = (0, None, None, 0)  # (postings, token, value, shard size)
+    worst = (0, "", 0, "")  # (bytes, token, document shards, order)
     for size, name in shards:
-        for other, postings in payload(os.path.join(token_dir, name)).items():
-            some = first_page_shards(postings)
-            cost = size + doc_bytes(some) + fixed
-            if cost > worst[0]:
-                worst = (cost, other, len(some))
+        for token, value in payload(os.path.join(token_dir, name)).items():
+            if count(value) > commonest[0]:
+                commonest = (count(value), token, value, size)
+            for newest in (False, True):
+                piece_bytes, hits = first_page(value, newest)
+                cost = size + piece_bytes + doc_bytes(hits) + fixed
+                if cost > worst[0]:
+                    worst = (cost, token, len({n // per for n in hits}), "newest" if newest else "oldest")
+    postings, token, value, size = commonest
+    piece_bytes, hits = first_page(value, False)
+    loaded = size + piece_bytes + doc_bytes(hits) + fixed
     print(
         f"files={files} bytes={total} largest_page={largest_page[0]} largest_page_name={largest_page[1]} "
-        f"largest_token_shard={shards[0][0]} commonest_token={json.dumps(token)} commonest_postings={count} "
-        f"query_loads={loaded} query_doc_shards={len(doc_shards)} "
-        f"worst_query_loads={worst[0]} worst_query_token={json.dumps(worst[1])} worst_query_doc_shards={worst[2]}"
+        f"largest_token_shard={shards[0][0]} pieces={len(pieces)} largest_piece={largest_piece} "
+        f"commonest_token={json.dumps(token)} commonest_postings={postings} "
+        f"query_loads={loaded} query_doc_shards={len({n // per for n in hits})} "
+        f"worst_query_loads={worst[0]} worst_query_token={json.dumps(worst[1])} "
+        f"worst_query_doc_shards={worst[2]} worst_query_order={worst[3]}"
     )
 
 

@@ -3,10 +3,11 @@ import Foundation
 
 /// Writes the site's search index as small script files, which load from `file://` where
 /// `fetch()` is blocked: `search/t/<shard>.js` map tokens to posting lists (delta-coded
-/// document numbers in base 36), `search/d/<n>.js` hold 64 documents each (page, message
-/// id, sender, local time, snippet), `search/c/<conversation>.js` the title and the run of
-/// document numbers of each conversation (`c=` on the search page). A query loads one token
-/// shard per token and the document shards of the hits it shows.
+/// document numbers in base 36), inline when short and otherwise in pieces of about 32 KB
+/// (`search/p/…`, see `PostingListWriter`); `search/d/<n>.js` hold 64 documents each (page,
+/// message id, sender, local time, snippet), `search/c/<conversation>.js` the title and the
+/// run of document numbers of each conversation (`c=` on the search page). A query loads one
+/// token shard per token, the pieces its page of hits is in and their document shards.
 ///
 /// Tokens and their documents gather in a `TokenTable`. When it fills, each token's
 /// postings become one segment, keyed by (shard, token, segment number), in an external
@@ -30,7 +31,7 @@ final class SearchIndexWriter {
 
   init(siteDirectory: String, scratch: String) throws {
     directory = siteDirectory + "/search"
-    for sub in ["search/t", "search/d", "search/c"] { try makeDirectories(sub, in: siteDirectory) }
+    for sub in ["search/t", "search/p", "search/d", "search/c"] { try makeDirectories(sub, in: siteDirectory) }
     segments = ExternalSorter(directory: scratch, name: "search-postings", memoryBudget: 16 << 20)
   }
 
@@ -210,8 +211,9 @@ final class SearchIndexWriter {
 
   static let snippetScalars = 100
 
-  /// Each token of the table becomes one sorted segment: its first and last document
-  /// (4 bytes each, big-endian) and the base-36 gaps after the first, each after a comma.
+  /// Each token of the table becomes one sorted segment: its first and last document and
+  /// their count (4 bytes each, big-endian), then the base-36 gaps after the first, each
+  /// after a comma.
   private func flushTokens() throws {
     guard !table.isEmpty else { return }
     let segment = segmentCount
@@ -224,9 +226,10 @@ final class SearchIndexWriter {
       key += token
       appendBigEndian(segment, to: &key)
       var payload: [UInt8] = []
-      payload.reserveCapacity(8 + documents.count * 3)
+      payload.reserveCapacity(12 + documents.count * 3)
       appendBigEndian(first, to: &payload)
       appendBigEndian(last, to: &payload)
+      appendBigEndian(UInt32(truncatingIfNeeded: documents.count), to: &payload)
       var previous = first
       for document in documents.dropFirst() {
         payload.append(UInt8(ascii: ","))
@@ -247,15 +250,27 @@ final class SearchIndexWriter {
     var shard = -1
     var shardJSON: [UInt8] = []
     var tokenKey: ArraySlice<UInt8> = []
-    var postings: [UInt8] = []
-    var lastDocument: UInt32 = 0
-    func endToken() {
+    // The lists of a shard that need pieces, numbered in token order: `<shard>.<n>`.
+    var listsWithPieces = 0
+    let newList = { (shard: Int) in
+      PostingListWriter(
+        nameStem: {
+          defer { listsWithPieces += 1 }
+          return "\(SearchTokenizer.shardName(shard)).\(listsWithPieces)"
+        },
+        writePiece: { [self] name, text in
+          try write(
+            "p/\(name).js", "chatbundleSearch.piece(\"\(name)\",",
+            serialized: Array("\"".utf8) + text + Array("\"".utf8))
+        })
+    }
+    var list = newList(0)
+    func endToken() throws {
       guard !tokenKey.isEmpty else { return }
       shardJSON.append(UInt8(ascii: shardJSON.isEmpty ? "{" : ","))
       JSONWriter.writeString(String(decoding: tokenKey.dropFirst(3), as: UTF8.self), to: &shardJSON)
-      shardJSON += [UInt8(ascii: ":"), UInt8(ascii: "\"")]
-      shardJSON += postings
-      shardJSON.append(UInt8(ascii: "\""))
+      shardJSON.append(UInt8(ascii: ":"))
+      try list.finish(into: &shardJSON)
     }
     func writeShard() throws {
       guard shard >= 0 else { return }
@@ -265,28 +280,26 @@ final class SearchIndexWriter {
       shardJSON.removeAll(keepingCapacity: true)
     }
     while let (key, payload) = try sorted.next() {
-      guard key.count >= 7, payload.count >= 8 else { throw RenderError.output("a search segment is damaged") }
+      guard key.count >= 7, payload.count >= 12 else { throw RenderError.output("a search segment is damaged") }
       let thisToken = key[0..<(key.count - 4)]
-      let first = readBigEndian(UInt32.self, from: payload[0...])
       if thisToken != tokenKey {
-        endToken()
+        try endToken()
         let keyShard = Int(key[0]) << 8 | Int(key[1])
         if keyShard != shard {
           try writeShard()
           shard = keyShard
+          listsWithPieces = 0
         }
         tokenKey = thisToken
-        postings.removeAll(keepingCapacity: true)
-        Self.appendBase36(Int(first), to: &postings)
-      } else {
-        // The segment continues the list: its first document becomes a gap too.
-        postings.append(UInt8(ascii: ","))
-        Self.appendBase36(Int(first - lastDocument), to: &postings)
+        list = newList(shard)
       }
-      postings += payload[8...]
-      lastDocument = readBigEndian(UInt32.self, from: payload[4...])
+      // A token's later segments continue its list.
+      try list.add(
+        first: readBigEndian(UInt32.self, from: payload[0...]), gaps: payload[12...],
+        count: Int(readBigEndian(UInt32.self, from: payload[8...])),
+        last: readBigEndian(UInt32.self, from: payload[4...]))
     }
-    endToken()
+    try endToken()
     try writeShard()
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key.text, .string($0.value)) }))

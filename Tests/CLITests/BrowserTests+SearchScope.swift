@@ -9,14 +9,25 @@ extension BrowserTests {
   /// 150 lunch messages, 75 in each of two groups, every third from `u_b`: enough for several
   /// pages of results and more than one document shard.
   static let lunches: (TemporaryDirectory, String)? = {
-    guard chromium != nil, let directory = try? TemporaryDirectory("scope") else { return nil }
+    guard chromium != nil else { return nil }
+    return groupChatSite("scope", count: 150, firstID: 1000) { index in
+      ("lunch number \(index)", index % 3 == 0 ? "u_b" : "u_a", index <= 75 ? "g1" : "g2")
+    }
+  }()
+
+  /// An Easemob export of `count` group messages a minute apart (text, sender and group of
+  /// each from `message`), packed as `p.tar.gz` and rendered in English as `site`.
+  static func groupChatSite(
+    _ name: String, count: Int, firstID: Int, _ message: (Int) -> (text: String, sender: String, group: String)
+  ) -> (TemporaryDirectory, String)? {
+    guard let directory = try? TemporaryDirectory(name) else { return nil }
     var lines = ""
-    for index in 1...150 {
-      let sender = index % 3 == 0 ? "u_b" : "u_a"
+    for index in 1...count {
+      let (text, sender, group) = message(index)
       lines +=
-        "{\"msg_id\":\"\(1000 + index)\",\"timestamp\":\(1_741_568_400_000 + index * 60_000),\"chat_type\":\"groupchat\","
-        + "\"payload\":{\"bodies\":[{\"type\":\"txt\",\"msg\":\"lunch number \(index)\"}],\"from\":\"\(sender)\","
-        + "\"to\":\"\(index <= 75 ? "g1" : "g2")\"}}\n"
+        "{\"msg_id\":\"\(firstID + index)\",\"timestamp\":\(1_741_568_400_000 + index * 60_000),\"chat_type\":\"groupchat\","
+        + "\"payload\":{\"bodies\":[{\"type\":\"txt\",\"msg\":\"\(text)\"}],\"from\":\"\(sender)\","
+        + "\"to\":\"\(group)\"}}\n"
     }
     guard (try? directory.write("export/h.jsonl", lines)) != nil,
       let pack = try? ChatBundleBinary.run([
@@ -27,7 +38,7 @@ extension BrowserTests {
       ]), pack.status == 0, render.status == 0
     else { return nil }
     return (directory, directory.file("site"))
-  }()
+  }
 
   /// The directory of a conversation's pages (`c/<hex>`), as the site names it.
   static func pagesDirectory(of conversation: Identifier) -> String {

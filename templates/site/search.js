@@ -3,10 +3,11 @@
 // with textContent only, so nothing from the bundle is ever parsed as HTML.
 (function () {
   'use strict';
-  var shards = {}, docs = {}, scopes = {}, waiting = {}, names = {}, meta = { documents: 0 };
+  var shards = {}, pieces = {}, docs = {}, scopes = {}, waiting = {}, names = {}, meta = { documents: 0 };
   function settle(key) { (waiting[key] || []).forEach(function (f) { f(); }); delete waiting[key]; }
   window.chatbundleSearch = {
     tokens: function (id, map) { shards[id] = map; settle('t' + id); },
+    piece: function (id, text) { pieces[id] = text; settle('p' + id); },
     docs: function (n, list) { docs[n] = list; settle('d' + n); },
     scope: function (id, scope) { scopes[id] = scope; settle('c' + id); },
     members: function (map) {
@@ -23,7 +24,7 @@
     meta: function (m) { meta = m; }
   };
   function load(kind, id) {
-    var store = kind === 't' ? shards : kind === 'd' ? docs : scopes;
+    var store = { t: shards, p: pieces, d: docs, c: scopes }[kind];
     return new Promise(function (resolve) {
       if (store[id] !== undefined) { resolve(); return; }
       var key = kind + id;
@@ -71,18 +72,111 @@
     for (var i = 0; i < bytes.length; i++) { hash ^= bytes[i]; hash = Math.imul(hash, 0x01000193) >>> 0; }
     return ('00' + (hash & 0xFFF).toString(16)).slice(-3);
   }
-  function postings(token) {
-    var map = shards[shardOf(token)], list = [], n = 0;
-    if (!map || !Object.prototype.hasOwnProperty.call(map, token)) { return list; }
-    map[token].split(',').forEach(function (d) { n += parseInt(d, 36); list.push(n); });
+  function decode(text) {
+    var list = [], n = 0;
+    String(text).split(',').forEach(function (d) { n += parseInt(d, 36); list.push(n); });
     return list;
   }
-  function intersect(a, b) {
-    var out = [], i = 0, j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) { i++; } else { j++; }
+  // A token's posting list as pieces in document order, each {first, last, count} and its
+  // documents once loaded (list). A short list is inline in the token shard, one piece; a
+  // long one is {n: count, p: name, r: [[first, last, count], ...]}, piece k of it in
+  // search/p/<name>.<k>.js, so a query loads only the pieces its page of hits is in.
+  function piecesOf(token) {
+    var map = shards[shardOf(token)];
+    if (!map || !Object.prototype.hasOwnProperty.call(map, token)) { return []; }
+    var value = map[token];
+    if (typeof value === 'string') {
+      var list = decode(value);
+      return [{ first: list[0], last: list[list.length - 1], count: list.length, list: list }];
     }
-    return out;
+    return value.r.map(function (r, k) { return { first: r[0], last: r[1], count: r[2], id: value.p + '.' + k }; });
+  }
+  function countOf(list) { return list.reduce(function (sum, piece) { return sum + piece.count; }, 0); }
+  // The first index of a sorted array whose value is at least `value`.
+  function lowerBound(array, value, key) {
+    var low = 0, high = array.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if ((key ? key(array[middle]) : array[middle]) < value) { low = middle + 1; } else { high = middle; }
+    }
+    return low;
+  }
+  // The hits of the query's tokens between documents `low` and `high`, one at a time, oldest
+  // or newest first. It walks the pieces of the token with the fewest documents and checks
+  // each of its documents against the piece of every other token that could hold it, so
+  // a page of hits loads the pieces it needs and no more. After `budget` pieces it stops
+  // (state 'stopped'), so that no query can load the whole index; 'ended' when every hit
+  // has been given.
+  function Hits(tokens, low, high, newest, budget) {
+    var lists = tokens.map(piecesOf).sort(function (a, b) { return countOf(a) - countOf(b); });
+    var driver = lists[0] || [], order = [], at = 0, batch = [], b = 0, loads = 0;
+    driver.forEach(function (piece, k) { if (piece.last >= low && piece.first <= high) { order.push(k); } });
+    if (newest) { order.reverse(); }
+    if (lists.some(function (list) { return list.length === 0; })) { order = []; }
+    var self = { state: 'more' };
+    function inside(piece) { return piece.first >= low && piece.last <= high; }
+    async function fill(piece) {
+      if (piece.list) { return true; }
+      if (loads >= budget) { return false; }
+      loads++;
+      await load('p', piece.id);
+      piece.list = pieces[piece.id] ? decode(pieces[piece.id]) : [];
+      return true;
+    }
+    function clipped(list) {
+      if (list.length === 0 || (list[0] >= low && list[list.length - 1] <= high)) { return list; }
+      return list.slice(lowerBound(list, low), lowerBound(list, high + 1));
+    }
+    // The next hit, or -1 when there are no more or the budget ends the walk.
+    self.next = async function () {
+      for (;;) {
+        if (b >= batch.length) {
+          if (at >= order.length) { self.state = 'ended'; return -1; }
+          var piece = driver[order[at]];
+          if (!(await fill(piece))) { self.state = 'stopped'; return -1; }
+          at++;
+          batch = clipped(piece.list);
+          if (newest) { batch = batch.slice().reverse(); }
+          b = 0;
+          continue;
+        }
+        var d = batch[b], found = true;
+        for (var t = 1; t < lists.length && found; t++) {
+          var k = lowerBound(lists[t], d, function (p) { return p.last; }), other = lists[t][k];
+          if (!other || other.first > d) { found = false; break; }
+          if (!(await fill(other))) { self.state = 'stopped'; return -1; }
+          var i = lowerBound(other.list, d);
+          found = other.list[i] === d;
+        }
+        b++;
+        if (found) { return d; }
+      }
+    };
+    // With one token: how many hits there are, exactly, loading at most the two pieces
+    // that straddle the ends of the range; null with more tokens.
+    self.count = async function () {
+      if (lists.length !== 1) { return null; }
+      var total = 0;
+      for (var k = 0; k < order.length; k++) {
+        var piece = driver[order[k]];
+        if (inside(piece)) { total += piece.count; continue; }
+        if (!(await fill(piece))) { return null; }
+        total += clipped(piece.list).length;
+      }
+      return total;
+    };
+    // Passes over `n` hits, whole pieces at a time where it can; returns how many it passed.
+    self.skip = async function (n) {
+      var passed = 0;
+      while (lists.length === 1 && b >= batch.length && at < order.length && inside(driver[order[at]]) &&
+        driver[order[at]].count <= n - passed) {
+        passed += driver[order[at]].count;
+        at++;
+      }
+      while (passed < n && (await self.next()) >= 0) { passed++; }
+      return passed;
+    };
+    return self;
   }
   // Marks each query word in `element`'s text with <mark>, through text nodes only, so
   // that nothing from the bundle is ever parsed as HTML. Words match as the index folds
@@ -197,28 +291,31 @@
     var scope = within ? await scopeOf(within) : null;
     await Promise.all(tokens.map(function (t) { return load('t', shardOf(t)); }));
     if (mine !== runs) { return; }
-    var hits = null;
-    tokens.forEach(function (t) { var p = postings(t); hits = hits === null ? p : intersect(hits, p); });
     // A conversation's documents are one run of numbers (SearchIndexWriter numbers them one
-    // after another), so its hits are cut out of the list without a document shard, and
+    // after another), so its hits are cut out of the lists without a document shard, and
     // counted exactly.
-    if (within) { hits = hits.filter(function (n) { return scope !== null && n >= scope.first && n <= scope.last; }); }
+    var low = 0, high = Infinity;
+    if (within) { low = scope ? scope.first : 1; high = scope ? scope.last : 0; }
     // Documents are numbered in the bundle's order: conversation by conversation, each in
-    // time order. Newest first walks the list from its end: time order within one
+    // time order. Newest first walks the lists from their end: time order within one
     // conversation; across conversations, the last conversation first, as the status says.
     // (Numbering the whole site in time order would need all its entries sorted by time
     // before the first is numbered; it is not done.) From either end, a page of results
-    // loads as many document shards.
-    if (newest) { hits.reverse(); }
+    // loads as many pieces and document shards. A query loads at most 32 pieces of about
+    // 32 KB (a word common with another common word); past them it says so.
+    var hits = Hits(tokens, low, high, newest, 32);
     // A document shard is {pages: [[page, conversation], ...], docs: [[page number, id,
     // sender id, snippet, local time], ...]}. Dates are compared as the pages show them
-    // (the site's time zone, doc[4] starts with yyyy-mm-dd), not in the browser's zone. A filtered query stops after 200 document
-    // shards, so that a common word with a narrow filter cannot load the whole index.
+    // (the site's time zone, doc[4] starts with yyyy-mm-dd), not in the browser's zone. A
+    // filtered query stops after 200 document shards, so that a common word with a narrow
+    // filter cannot load the whole index.
     var per = meta.documentsPerShard || 64, limit = 20, filtered = !!(member || from || to);
     var skip = page * limit, shown = 0, matched = 0, loaded = {}, shardCount = 0, stopped = false;
     results.start = skip + 1;
-    var k = filtered ? 0 : Math.min(skip, hits.length);
-    if (!filtered) { matched = k; }
+    // One word without a filter is counted exactly from its pieces' counts.
+    var total = filtered ? null : await hits.count(), exact = total !== null;
+    if (!filtered) { matched = await hits.skip(skip); }
+    if (mine !== runs) { return; }
     // [doc, [page, conversation]] when document n (its shard loaded) passes the filters.
     function accept(n) {
       var doc = docs[Math.floor(n / per)] && docs[Math.floor(n / per)].docs[n % per];
@@ -230,8 +327,11 @@
       if (to && day > to) { return null; }
       return [doc, where];
     }
-    for (; k < hits.length && shown < limit; k++) {
-      var n = hits[k], shard = Math.floor(n / per);
+    while (shown < limit) {
+      var n = await hits.next();
+      if (mine !== runs) { return; }
+      if (n < 0) { break; }
+      var shard = Math.floor(n / per);
       if (!loaded[shard]) {
         if (++shardCount > 200) { stopped = true; break; }
         loaded[shard] = true;
@@ -253,17 +353,22 @@
       results.appendChild(item);
       shown++;
     }
-    // Without a member or date filter every hit matches. With one, the hits after the last
-    // shown are checked as far as the document shards already loaded go (no more are
-    // loaded to count); when some remain unchecked, the count is a lower bound and says so.
-    var total = hits.length, exact = true;
-    if (filtered) {
-      for (var j = k; !stopped && j < hits.length && loaded[Math.floor(hits[j] / per)]; j++) {
-        if (accept(hits[j])) { matched++; }
+    // The walk ran out of pieces before the page was full: say so, as for document shards.
+    if (hits.state === 'stopped') { stopped = true; }
+    // Without a member or date filter every hit matches: the hits after the last shown are
+    // counted as far as the pieces allow. With one, they are checked as far as the document
+    // shards already loaded go (no more are loaded to count). When some remain unchecked,
+    // the count is a lower bound and says so.
+    if (!exact && !stopped) {
+      for (;;) {
+        var next = await hits.next();
+        if (mine !== runs) { return; }
+        if (next < 0 || (filtered && !loaded[Math.floor(next / per)])) { break; }
+        if (!filtered || accept(next)) { matched++; }
       }
-      total = matched;
-      exact = !stopped && j >= hits.length;
+      exact = hits.state === 'ended';
     }
+    if (total === null) { total = matched; }
     var words = [];
     if (total === 0 && exact) { words.push(status.dataset.none); }
     if (total > 0) {
@@ -275,7 +380,7 @@
     }
     if (stopped) { words.push(status.dataset.narrow); }
     status.textContent = words.join(' · ');
-    if (shown === limit && k < hits.length && !stopped && !(exact && total <= skip + shown)) {
+    if (shown === limit && !stopped && (!exact || total > skip + shown)) {
       var more = document.createElement('a');
       more.className = 'more';
       more.href = 'search.html' + address(query, member, from, to, within, newest, page + 1);
