@@ -25,4 +25,27 @@ struct ParallelBatchTests {
       }
     }
   }
+
+  @Test(arguments: [1, 2, 3])
+  func orderedBatchesHandBackEveryItemOnceInOrderAndHoldOnlyTheBatchesAhead(threads: Int) {
+    let batch = ParallelBatch(threads: threads, minimumParallelItems: 2)
+    for (maximumItems, maximumBytes, jobsAhead) in [(1, 1 << 20, 1), (5, 1 << 20, 1), (512, 64, 2), (7, 30, 3)] {
+      for count in [0, 1, 6, 100, 1_001] {
+        var batches = OrderedBatches<Int, String>(
+          on: batch, maximumItems: maximumItems, maximumBytes: maximumBytes, jobsAhead: jobsAhead
+        ) { String($0 * 3) }
+        var handed: [(Int, String)] = []
+        for item in 0..<count {
+          handed += batches.add(item, bytes: 10)
+          // What is not handed back yet is the batches ahead and the one being gathered.
+          let perBatch = min(maximumItems, (maximumBytes + 9) / 10)
+          #expect(item + 1 - handed.count <= (jobsAhead + 1) * perBatch, "\(item): \(handed.count)")
+        }
+        handed += batches.finish()
+        #expect(handed.map(\.0) == Array(0..<count))
+        #expect(handed.allSatisfy { $0.1 == String($0.0 * 3) })
+        #expect(batches.finish().isEmpty)
+      }
+    }
+  }
 }

@@ -51,10 +51,8 @@ struct LineChecker {
   private let parsesAhead: Bool
   /// Whether the findings carry each message, for a consumer that reads them.
   private let deliversMessages: Bool
-  /// Lines gathered for the next parsing job, and the jobs started, oldest first.
-  private var gathered: [(ArraySlice<UInt8>, Int64)] = []
-  private var gatheredBytes = 0
-  private var inFlight: [(lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>)] = []
+  /// Message lines (and their numbers) parsed ahead of the checks, when `parsesAhead`.
+  private var parsing: OrderedBatches<(ArraySlice<UInt8>, Int64), ParsedMessageLine>?
   /// A job is about this many bytes of lines, and this many jobs run ahead of the checks:
   /// big enough that handing work over costs little, small enough to hold little.
   static let parsingBatchBytes = 256 << 10
@@ -78,6 +76,13 @@ struct LineChecker {
     self.conversation = conversation
     lines = LineAccumulator(maximumLineBytes: limits.lineBytes)
     if let conversation { statistics = ConversationStatistics(conversation: conversation.id) }
+    if self.parsesAhead {
+      let version = formatVersion
+      let keeps = deliversMessages
+      parsing = OrderedBatches(on: batch, maximumBytes: Self.parsingBatchBytes, jobsAhead: Self.jobsAhead) {
+        Self.parseMessage($0.0, options: parseOptions, formatVersion: version, keepsMessage: keeps)
+      }
+    }
   }
 
   /// Media files are not made of lines.
@@ -90,10 +95,11 @@ struct LineChecker {
     // Parsing is most of a message line's check and needs no other line: it runs on all
     // the batch's threads, and the checks of order and totals then take the lines in turn.
     if parsesAhead {
-      gathered += completed
-      for (line, _) in completed { gatheredBytes += line.count }
-      if gatheredBytes >= Self.parsingBatchBytes { startParsing() }
-      while inFlight.count > Self.jobsAhead { checkParsed(inFlight.removeFirst()) }
+      for (line, number) in completed {
+        for ((line, number), parsed) in parsing?.add((line, number), bytes: line.count) ?? [] {
+          handle(line, number: number, terminated: true, parsed: parsed)
+        }
+      }
       return takeFindings()
     }
     let parsed = entry.role == .messages ? parseAhead(completed.map(\.0)) : nil
@@ -101,27 +107,6 @@ struct LineChecker {
       handle(line, number: number, terminated: true, parsed: parsed?[index])
     }
     return takeFindings()
-  }
-
-  private mutating func startParsing() {
-    guard !gathered.isEmpty else { return }
-    let options = parseOptions
-    let version = formatVersion
-    let keeps = deliversMessages
-    let job = BatchJob(gathered.map(\.0), on: batch) {
-      Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps)
-    }
-    inFlight.append((gathered, job))
-    gathered = []
-    gatheredBytes = 0
-  }
-
-  private mutating func checkParsed(_ parsing: (lines: [(ArraySlice<UInt8>, Int64)], job: BatchJob<ParsedMessageLine>))
-  {
-    for (index, parsed) in parsing.job.results().enumerated() {
-      let (line, number) = parsing.lines[index]
-      handle(line, number: number, terminated: true, parsed: parsed)
-    }
   }
 
   /// A message line as parsing left it.
@@ -155,9 +140,9 @@ struct LineChecker {
   /// The findings of the unterminated last line, if any, and for a conversation file what
   /// its messages added up to.
   mutating func finish() -> (findings: [Finding], totals: ConversationTotals?) {
-    startParsing()
-    for parsing in inFlight { checkParsed(parsing) }
-    inFlight = []
+    for ((line, number), parsed) in parsing?.finish() ?? [] {
+      handle(line, number: number, terminated: true, parsed: parsed)
+    }
     if let (line, number) = lines.finish() { handle(line, number: number, terminated: false) }
     guard let statistics else { return (takeFindings(), nil) }
     let totals = ConversationTotals(

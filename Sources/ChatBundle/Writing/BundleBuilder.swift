@@ -362,13 +362,10 @@ public final class BundleBuilder {
 
     // Parsing the sorted lines back is most of this pass and needs no other line: each
     // batch is parsed on the batch's threads while the one before it is placed.
-    let batch = ParallelBatch(threads: options.threads)
-    var parsing: (lines: [[UInt8]], job: BatchJob<ParsedLine>)?
-    var gathered: [[UInt8]] = []
-    var gatheredBytes = 0
-    func placeParsed() throws {
-      guard let parsing else { return }
-      for (payload, parsed) in zip(parsing.lines, parsing.job.results()) {
+    var parsing = OrderedBatches(
+      on: ParallelBatch(threads: options.threads), maximumItems: 1024, maximumBytes: 1 << 20, Self.parseSortedLine)
+    func placeParsed(_ parsed: [([UInt8], ParsedLine)]) throws {
+      for (payload, parsed) in parsed {
         switch parsed {
         case .message(let message): try place(payload, message)
         case .failure(let description):
@@ -376,20 +373,10 @@ public final class BundleBuilder {
         }
       }
     }
-    func handOver() throws {
-      let job = BatchJob(gathered, on: batch, Self.parseSortedLine)
-      try placeParsed()
-      parsing = (gathered, job)
-      gathered = []
-      gatheredBytes = 0
-    }
     while let record = try messages.next() {
-      gatheredBytes += record.payload.count
-      gathered.append(record.payload)
-      if gathered.count >= 1024 || gatheredBytes >= 1 << 20 { try handOver() }
+      try placeParsed(parsing.add(record.payload, bytes: record.payload.count))
     }
-    try handOver()
-    try placeParsed()
+    try placeParsed(parsing.finish())
     try closeConversation()
     let indexSHA = try indexWriter.close() ?? ""
     manifest.files.append(

@@ -34,14 +34,13 @@ func readExportFile<Prepared: Sendable>(
   var lastLine: Int64 = 0
   // Parsing is most of a record's cost and needs no other record: each batch of records is
   // parsed on the pack's threads while the batch before it is added, in order.
-  let batch = ParallelBatch(threads: builder.options.threads)
-  var parsing: (records: [RecordSplitter.Record], job: BatchJob<Result<Prepared, JSONParseError>>)?
-  var gathered: [RecordSplitter.Record] = []
-  var gatheredBytes = 0
-  func addParsed() throws {
-    guard let current = parsing else { return }
-    parsing = nil
-    for (record, parsed) in zip(current.records, current.job.results()) {
+  var parsing = OrderedBatches<RecordSplitter.Record, Result<Prepared, JSONParseError>>(
+    on: ParallelBatch(threads: builder.options.threads), maximumItems: 512, maximumBytes: 1 << 20
+  ) { record in
+    Result { () throws(JSONParseError) -> Prepared in prepare(try JSONParser.parse(record.bytes, options: .lenient)) }
+  }
+  func addParsed(_ parsed: [(RecordSplitter.Record, Result<Prepared, JSONParseError>)]) throws {
+    for (record, parsed) in parsed {
       do {
         try add(try parsed.get(), input, record.line, record.element)
       } catch let error as JSONParseError {
@@ -51,15 +50,6 @@ func readExportFile<Prepared: Sendable>(
       }
     }
   }
-  func handOver() throws {
-    let job = BatchJob(gathered.map(\.bytes), on: batch) { bytes in
-      Result { () throws(JSONParseError) -> Prepared in prepare(try JSONParser.parse(bytes, options: .lenient)) }
-    }
-    try addParsed()
-    parsing = (gathered, job)
-    gathered = []
-    gatheredBytes = 0
-  }
   while true {
     let record: RecordSplitter.Record?
     do {
@@ -67,19 +57,15 @@ func readExportFile<Prepared: Sendable>(
     } catch {
       // The records before the failure are added first, so that an earlier record's own
       // error is the one reported, as when they were read one at a time.
-      try handOver()
-      try addParsed()
+      try addParsed(parsing.finish())
       throw splitFailure(error, path: path, after: lastLine)
     }
     guard let record else { break }
     lastLine = record.line
     records += 1
-    gatheredBytes += record.bytes.count
-    gathered.append(record)
-    if gathered.count >= 512 || gatheredBytes >= 1 << 20 { try handOver() }
+    try addParsed(parsing.add(record, bytes: record.bytes.count))
   }
-  try handOver()
-  try addParsed()
+  try addParsed(parsing.finish())
   builder.updateInput(input, size: opened.file.bytesRead, sha256: digest.finalizeHex(), records: records)
 }
 

@@ -7,7 +7,7 @@ import ChatBundle
 public final class RecordSplitter {
   public enum Shape: String, Sendable { case lines, array, wrappedArray, objects }
 
-  public struct Record {
+  public struct Record: Sendable {
     public var bytes: ArraySlice<UInt8>
     /// The line the record starts on (1-based).
     public var line: Int64
