@@ -53,38 +53,67 @@ struct PostingListWriter {
   }
 
   /// Adds a segment: its first document, then `count - 1` base-36 gaps, each after a comma,
-  /// ending at `last`. A segment that fits the piece is copied as it is.
+  /// ending at `last`. The gaps are copied as they are, in runs that end where a piece must
+  /// close; only the first document of a new piece is written anew.
   mutating func add(first: UInt32, gaps: ArraySlice<UInt8>, count: Int, last: UInt32) throws {
     guard first > piece.last || isEmpty, count >= 1 else { throw RenderError.output("a search segment is damaged") }
     try add(first)
-    if gaps.isEmpty { return }
-    if text.count + gaps.count < Self.pieceBytes {
-      text += gaps
-      piece.last = last
-      piece.count += count - 1
-      return
+    var rest = gaps
+    var document = Int(first)
+    while let comma = rest.first {
+      guard comma == UInt8(ascii: ",") else { throw RenderError.output("a search segment is damaged") }
+      if text.count >= Self.pieceBytes {
+        // The piece is full: the next posting starts the next one, as a document number.
+        let end = rest.dropFirst().firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+        let (sum, _) = try Self.sumOfGaps(rest[..<end])
+        document += sum
+        guard let next = UInt32(exactly: document) else { throw RenderError.output("a search segment is damaged") }
+        try add(next)
+        rest = rest[end...]
+        continue
+      }
+      // The postings that start before the piece is full: up to the first comma at or past
+      // the room left (a posting ends at a comma or at the end).
+      let room = Self.pieceBytes - text.count
+      let end =
+        rest.count <= room ? rest.endIndex : rest[(rest.startIndex + room)...].firstIndex(of: UInt8(ascii: ","))
+        ?? rest.endIndex
+      let (sum, postings) = try Self.sumOfGaps(rest[..<end])
+      document += sum
+      guard let reached = UInt32(exactly: document) else { throw RenderError.output("a search segment is damaged") }
+      text += rest[..<end]
+      piece.last = reached
+      piece.count += postings
+      rest = rest[end...]
     }
-    var document = first
+    guard document == Int(last) else { throw RenderError.output("a search segment is damaged") }
+  }
+
+  /// The sum and number of `,gap,gap…`, each gap one or more base-36 digits.
+  static func sumOfGaps(_ bytes: ArraySlice<UInt8>) throws -> (sum: Int, count: Int) {
+    var sum = 0
+    var count = 0
     var gap = 0
     var digits = 0
-    for byte in gaps.dropFirst() + [UInt8(ascii: ",")] {
-      if byte == UInt8(ascii: ",") {
-        guard digits > 0, let next = UInt32(exactly: Int(document) + gap) else {
-          throw RenderError.output("a search segment is damaged")
+    let valid = bytes.withUnsafeBufferPointer { buffer -> Bool in
+      for byte in buffer {
+        if byte == UInt8(ascii: ",") {
+          if count > 0, digits == 0 { return false }
+          sum += gap
+          if sum > Int(UInt32.max) { return false }
+          count += 1
+          gap = 0
+          digits = 0
+          continue
         }
-        document = next
-        try add(document)
-        gap = 0
-        digits = 0
-      } else {
-        guard let value = Self.base36Value(byte), gap <= Int(UInt32.max) else {
-          throw RenderError.output("a search segment is damaged")
-        }
+        guard let value = base36Value(byte), gap <= Int(UInt32.max) else { return false }
         gap = gap * 36 + value
         digits += 1
       }
+      return digits > 0 || count == 0
     }
-    guard document == last else { throw RenderError.output("a search segment is damaged") }
+    guard valid, sum + gap <= Int(UInt32.max) else { throw RenderError.output("a search segment is damaged") }
+    return (sum + gap, count)
   }
 
   /// The list as the token shard holds it: a string of the whole list, or

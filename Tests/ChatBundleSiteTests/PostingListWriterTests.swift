@@ -122,6 +122,12 @@ import Testing
       #expect(split.shardValue == whole.shardValue, "round \(round)")
       #expect(split.pieces == whole.pieces, "round \(round)")
       #expect(try readBack(split).documents == documents, "round \(round)")
+      // Every piece but the last is full: it ends at the first posting past the limit.
+      let sizes = (0..<split.pieces.count).compactMap { split.pieces["0a1.3.\($0)"]?.count }
+      #expect(sizes.count == split.pieces.count)
+      for size in sizes.dropLast() {
+        #expect(size >= PostingListWriter.pieceBytes && size <= PostingListWriter.pieceBytes + 8, "round \(round)")
+      }
     }
   }
 
