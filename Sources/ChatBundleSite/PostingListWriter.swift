@@ -76,8 +76,10 @@ struct PostingListWriter {
       // the room left (a posting ends at a comma or at the end).
       let room = Self.pieceBytes - text.count
       let end =
-        rest.count <= room ? rest.endIndex : rest[(rest.startIndex + room)...].firstIndex(of: UInt8(ascii: ","))
-        ?? rest.endIndex
+        rest.count <= room
+        ? rest.endIndex
+        : rest[(rest.startIndex + room)...].firstIndex(of: UInt8(ascii: ","))
+          ?? rest.endIndex
       let (sum, postings) = try Self.sumOfGaps(rest[..<end])
       document += sum
       guard let reached = UInt32(exactly: document) else { throw RenderError.output("a search segment is damaged") }
