@@ -23,10 +23,17 @@ package struct MessageRenderer {
   /// The image file extensions a printed document shows inline.
   package static let printableImageExtensions: Set<String> = ["jpg", "png", "gif", "webp", "bmp"]
 
+  /// Each named person's avatar (colour class and initials), worked out once: a page of
+  /// short runs draws one for most of its messages.
+  private let avatars: [Identifier: (colour: Int, initials: String)]
+
   package init(people: [Identifier: String], clock: LocalClock, strings: SiteStrings) {
     self.people = people
     self.clock = clock
     self.strings = strings
+    var avatars: [Identifier: (colour: Int, initials: String)] = [:]
+    for (id, name) in people { avatars[id] = (Self.avatarColour(of: id), Self.initials(of: name)) }
+    self.avatars = avatars
   }
 
   package func name(of id: Identifier?) -> String {
@@ -111,13 +118,20 @@ package struct MessageRenderer {
   /// one colour on every page and in every rendering of the bundle.
   private func renderAvatar(_ sender: Identifier?, into html: inout HTML) {
     let id = sender ?? Identifier("?")
+    let (colour, initials) =
+      sender.flatMap { avatars[$0] } ?? (Self.avatarColour(of: id), Self.initials(of: name(of: sender)))
     html.raw("<span class=\"avatar a")
+    html.attribute(String(colour))
+    html.raw("\" aria-hidden=\"true\">")
+    html.text(initials)
+    html.raw("</span>")
+  }
+
+  /// The first byte of the id's SHA-256, modulo the colours.
+  static func avatarColour(of id: Identifier) -> Int {
     var digest = SHA256Digest()
     digest.update(id.bytes)
-    html.attribute(String(Int(digest.finalizeBytes().first ?? 0) % Self.avatarColours))
-    html.raw("\" aria-hidden=\"true\">")
-    html.text(Self.initials(of: name(of: sender)))
-    html.raw("</span>")
+    return Int(digest.finalizeBytes().first ?? 0) % avatarColours
   }
 
   /// How many avatar colours the style sheet defines (`.avatar.a0` to `.a11`).
