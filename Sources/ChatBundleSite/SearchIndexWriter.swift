@@ -15,6 +15,7 @@ import Foundation
 /// are joined into its list. Memory stays bounded whatever the size of the bundle.
 final class SearchIndexWriter {
   static let documentsPerShard = 64
+  static let piecesPerQuery = 32
   private let directory: String
   private var table = TokenTable()
   private let segments: ExternalSorter
@@ -304,8 +305,11 @@ final class SearchIndexWriter {
     let people = JSONValue.object(
       JSONObject(members.sorted { $0.key < $1.key }.map { JSONObject.Member($0.key.text, .string($0.value)) }))
     try write("members.js", "chatbundleSearch.members(", people)
+    // How many pieces of posting lists one query may load (about 32 KB each) before it says
+    // that it stopped: what a word common with another common word costs at most.
     let meta = JSONObject([
       "documents": .integer(count), "documentsPerShard": .integer(Int64(Self.documentsPerShard)),
+      "piecesPerQuery": .integer(Int64(Self.piecesPerQuery)),
     ])
     try write("meta.js", "chatbundleSearch.meta(", .object(meta))
   }

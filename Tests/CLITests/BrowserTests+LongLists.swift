@@ -92,4 +92,31 @@ extension BrowserTests {
     let status = plainText(paragraph("status", in: member))
     #expect(status.hasPrefix("at least ") && status.contains("messages match · results 61–80"), "\(status)")
   }
+
+  /// A query that would need more pieces than the site allows (`piecesPerQuery` in
+  /// `meta.js`, 32 as rendered; 2 in a copy here) stops, says so, and counts "at least".
+  @Test func aQueryPastItsPiecesStopsAndSaysSo() throws {
+    guard Self.chromium != nil, let (directory, site, messages) = Self.longLists else { return }
+    let copy = directory.file("site-few-pieces")
+    if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: site, toPath: copy) }
+    let meta = try String(contentsOfFile: copy + "/search/meta.js", encoding: .utf8)
+    #expect(meta.contains("\"piecesPerQuery\":32"), "\(meta)")
+    try meta.replacingOccurrences(of: "\"piecesPerQuery\":32", with: "\"piecesPerQuery\":2")
+      .write(toFile: copy + "/search/meta.js", atomically: true, encoding: .utf8)
+    // Page 1,000 of "soup lunch" is past the first piece of each word: the walk stops.
+    let far = try open("file://\(copy)/search.html?q=soup%20lunch&page=1000", in: directory).dom
+    let farStatus = plainText(paragraph("status", in: far))
+    #expect(resultLinks(far).isEmpty, "\(farStatus)")
+    #expect(farStatus.contains("add words to narrow the search") && !farStatus.contains("More results"), "\(farStatus)")
+    // The first page fits in two pieces; its count is a lower bound, and it says so.
+    let first = try open("file://\(copy)/search.html?q=soup%20lunch", in: directory).dom
+    #expect(resultLinks(first).map(\.id) == expectedPage(["soup", "lunch"], page: 0, newest: false, in: messages))
+    let status = plainText(paragraph("status", in: first))
+    #expect(status.hasPrefix("at least ") && status.contains("messages match · results 1–20"), "\(status)")
+    #expect(!status.hasPrefix("at least 20000"), "\(status)")
+    #expect(piecesLoaded(first).count == 2)
+    // One word is counted from the pieces' counts, whatever the limit.
+    let one = try open("file://\(copy)/search.html?q=lunch&page=1500", in: directory).dom
+    #expect(plainText(paragraph("status", in: one)).hasPrefix("40000 messages match · results 30001–30020"))
+  }
 }

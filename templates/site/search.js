@@ -301,9 +301,9 @@
     // conversation; across conversations, the last conversation first, as the status says.
     // (Numbering the whole site in time order would need all its entries sorted by time
     // before the first is numbered; it is not done.) From either end, a page of results
-    // loads as many pieces and document shards. A query loads at most 32 pieces of about
-    // 32 KB (a word common with another common word); past them it says so.
-    var hits = Hits(tokens, low, high, newest, 32);
+    // loads as many pieces and document shards. A query loads at most meta.piecesPerQuery
+    // pieces of about 32 KB (a word common with another common word); past them it says so.
+    var hits = Hits(tokens, low, high, newest, meta.piecesPerQuery || 32);
     // A document shard is {pages: [[page, conversation], ...], docs: [[page number, id,
     // sender id, snippet, local time], ...]}. Dates are compared as the pages show them
     // (the site's time zone, doc[4] starts with yyyy-mm-dd), not in the browser's zone. A
