@@ -225,7 +225,8 @@ import Testing
       }
       let files = try Self.snapshot(output)
       #expect(files.isEmpty || files == reference[command.name]?.0, "\(command.name): \(files.count) files")
-      #expect(try Self.scratch(in: parent.path).isEmpty, "\(command.name) on signal \(signal) left scratch")
+      let left = try Self.scratch(in: parent.path)
+      #expect(left.isEmpty, "\(command.name) on signal \(signal) left scratch: \(left.map(\.name))")
     }
     #expect(interrupted >= plan.count / 2, "only \(interrupted) of \(plan.count) runs were interrupted")
   }

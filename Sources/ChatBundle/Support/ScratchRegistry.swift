@@ -81,7 +81,12 @@ public final class ScratchRegistry: Sendable {
           }
         }
       }
-      for trash in trashes.values { removeTree(trash) }
+      // A thread that looked a directory of the tree up just before it was renamed away may
+      // still create an entry in it while the tree is removed, which then fails on that
+      // directory: the next try removes what it made.
+      for trash in trashes.values {
+        for _ in 0..<5 where FileStatus.of(trash, followingLinks: false) != nil { removeTree(trash) }
+      }
       for fence in fences { removeTree(fence) }
       paths = []
       exit()
