@@ -38,20 +38,18 @@ struct LineChecker {
   private var previousIndexID: [UInt8]?
   private var offset: Int64 = 0
   private var findings: [Finding] = []
-  /// The bundle's format version: members a later version defines are read only from
-  /// bundles of that version, since an older writer may have used the name otherwise.
-  private let formatVersion: FormatVersion
   private let allowsRedactions: Bool
   private let allowsRevisions: Bool
   /// Where message lines are parsed, ahead of the checks that need their order.
   private let batch: ParallelBatch
-  /// Whether a chunk's findings may come with a later chunk's: its lines are then parsed
-  /// while earlier ones are checked. Not when the entry's bytes are delivered too, whose
-  /// consumers expect a chunk's messages right after its bytes.
-  private let parsesAhead: Bool
-  /// Whether the findings carry each message, for a consumer that reads them.
-  private let deliversMessages: Bool
-  /// Message lines (and their numbers) parsed ahead of the checks, when `parsesAhead`.
+  /// A message line parsed as the checks need it, on any thread: by the bundle's format
+  /// version (members a later version defines are read only from bundles of that version,
+  /// since an older writer may have used the name otherwise), the message itself kept only
+  /// when the findings deliver it.
+  private let parseLine: @Sendable (ArraySlice<UInt8>) -> ParsedMessageLine
+  /// Message lines (and their numbers) parsed ahead of the checks, so that a chunk's
+  /// findings may come with a later chunk's. Not when the entry's bytes are delivered too,
+  /// whose consumers expect a chunk's messages right after its bytes.
   private var parsing: OrderedBatches<(ArraySlice<UInt8>, Int64), ParsedMessageLine>?
   /// A job is about this many bytes of lines, and this many jobs run ahead of the checks:
   /// big enough that handing work over costs little, small enough to hold little.
@@ -64,10 +62,7 @@ struct LineChecker {
     formatVersion: FormatVersion = .current, features: [String] = [], batch: ParallelBatch = ParallelBatch(threads: 1),
     parsesAhead: Bool = false, deliversMessages: Bool = true
   ) {
-    self.deliversMessages = deliversMessages
     self.batch = batch
-    self.parsesAhead = parsesAhead && batch.threads > 1 && entry.role == .messages
-    self.formatVersion = formatVersion
     allowsRevisions = features.contains(Manifest.messageRevisionsFeature)
     allowsRedactions = features.contains(Manifest.redactionsFeature)
     self.entry = entry
@@ -76,11 +71,13 @@ struct LineChecker {
     self.conversation = conversation
     lines = LineAccumulator(maximumLineBytes: limits.lineBytes)
     if let conversation { statistics = ConversationStatistics(conversation: conversation.id) }
-    if self.parsesAhead {
-      let version = formatVersion
-      let keeps = deliversMessages
+    let parseLine: @Sendable (ArraySlice<UInt8>) -> ParsedMessageLine = {
+      Self.parseMessage($0, options: parseOptions, formatVersion: formatVersion, keepsMessage: deliversMessages)
+    }
+    self.parseLine = parseLine
+    if parsesAhead && batch.threads > 1 && entry.role == .messages {
       parsing = OrderedBatches(on: batch, maximumBytes: Self.parsingBatchBytes, jobsAhead: Self.jobsAhead) {
-        Self.parseMessage($0.0, options: parseOptions, formatVersion: version, keepsMessage: keeps)
+        parseLine($0.0)
       }
     }
   }
@@ -94,7 +91,7 @@ struct LineChecker {
     lines.push(chunk) { line, number in completed.append((line, number)) }
     // Parsing is most of a message line's check and needs no other line: it runs on all
     // the batch's threads, and the checks of order and totals then take the lines in turn.
-    if parsesAhead {
+    if parsing != nil {
       for (line, number) in completed {
         for ((line, number), parsed) in parsing?.add((line, number), bytes: line.count) ?? [] {
           handle(line, number: number, terminated: true, parsed: parsed)
@@ -117,12 +114,7 @@ struct LineChecker {
     case notMessage(String)
   }
 
-  private func parseAhead(_ lines: [ArraySlice<UInt8>]) -> [ParsedMessageLine] {
-    let options = parseOptions
-    let version = formatVersion
-    let keeps = deliversMessages
-    return batch.map(lines) { Self.parseMessage($0, options: options, formatVersion: version, keepsMessage: keeps) }
-  }
+  private func parseAhead(_ lines: [ArraySlice<UInt8>]) -> [ParsedMessageLine] { batch.map(lines, parseLine) }
 
   static func parseMessage(
     _ line: ArraySlice<UInt8>, options: JSONParser.Options, formatVersion: FormatVersion, keepsMessage: Bool
@@ -183,10 +175,7 @@ struct LineChecker {
       return
     }
     if entry.role == .messages {
-      switch parsed
-        ?? Self.parseMessage(
-          line, options: parseOptions, formatVersion: formatVersion, keepsMessage: deliversMessages)
-      {
+      switch parsed ?? parseLine(line) {
       case .message(let facts, let message): checkMessage(facts, delivered: message, number: number, offset: lineStart)
       case .notJSON(let description): report(.recordNotJSON, line: number, description)
       case .notMessage(let description): report(.recordSchema, line: number, description)
