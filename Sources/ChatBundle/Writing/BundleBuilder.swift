@@ -33,6 +33,8 @@ public final class BundleBuilder {
   private var nonMessages: [Manifest.SkippedRecord] = []
   private var records: Int64 = 0
   private var cleanedUp = false
+  /// When the pack began, for `CHATBUNDLE_TIMING`'s phase times.
+  private let started = Date()
   /// Display names the source itself gives; the --people file's win.
   private var sourceNames: [Identifier: String] = [:]
   private var credentialsRemoved: [String: Manifest.CredentialRemoval] = [:]
@@ -177,7 +179,8 @@ public final class BundleBuilder {
     if let external = conversation.externalMembers, !external.isEmpty {
       externalMembers[conversation.id, default: []].formUnion(external)
     }
-    try ordering.add(message, line: serialized, input: input, line: line, element: element)
+    try ordering.add(
+      message, line: serialized, facts: PlacementFacts(message).encoded(), input: input, line: line, element: element)
     if records % 10_000 == 0 { progress?(PackProgress(phase: .reading, done: records)) }
   }
 
@@ -202,6 +205,7 @@ public final class BundleBuilder {
   /// Writes the bundle to `outputPath` (atomically) and returns what it holds.
   public func finish(outputPath: String) throws -> PackSummary {
     defer { cleanUp() }
+    let finishing = Date()
     progress?(PackProgress(phase: .sorting, done: records))
     var manifest = Manifest()
     manifest.generatorVersion = options.generatorVersion
@@ -217,6 +221,7 @@ public final class BundleBuilder {
     manifest.totals.duplicates = duplicates.identical
     skipped += duplicates.skipped
     let written = try writeConversations(lines, into: &manifest)
+    let placed = Date()
     try writePeople(written.referencedPeople, into: &manifest)
     for entry in try media.entries(for: written.usedMedia) {
       manifest.files.append(entry)
@@ -268,6 +273,14 @@ public final class BundleBuilder {
     let bundleID = SHA256Digest.hex(of: manifestBytes)
     let bundleBytes = try writeArchive(
       manifest: manifest, manifestBytes: manifestBytes, bundleID: bundleID, outputPath: outputPath)
+    if ProcessInfo.processInfo.environment["CHATBUNDLE_TIMING"] != nil {
+      let phases = [
+        ("reading", finishing.timeIntervalSince(started)), ("placing", placed.timeIntervalSince(finishing)),
+        ("archive", Date().timeIntervalSince(placed)),
+      ]
+      let text = phases.map { "\($0.0) \(($0.1 * 100).rounded() / 100) s" }.joined(separator: ", ")
+      try? OpenFile.standardError.writeAll("timing: \(text)\n".utf8)
+    }
     return PackSummary(
       output: outputPath, bundleID: bundleID, bundleBytes: bundleBytes, conversations: manifest.totals.conversations,
       messages: manifest.totals.messages, media: manifest.totals.media, mediaBytes: manifest.totals.mediaBytes,
@@ -318,40 +331,35 @@ public final class BundleBuilder {
       statistics = nil
     }
 
-    func place(_ payload: [UInt8], _ message: Message) throws {
-      if statistics?.conversation != message.conversation {
+    func place(_ line: ArraySlice<UInt8>, _ facts: PlacementFacts) throws {
+      if statistics?.conversation != facts.conversation {
         try closeConversation()
         let path = workDirectory + "/conversation-\(manifest.conversations.count)"
         writer = try BufferedWriter(creating: path, hashing: true)
-        statistics = ConversationStatistics(conversation: message.conversation)
+        statistics = ConversationStatistics(conversation: facts.conversation)
       }
       guard let open = writer else { return }
-      let line = (statistics?.messageCount ?? 0) + 1
-      statistics?.add(message, offset: open.size, line: line)
-      try open.write(payload)
+      let lineNumber = (statistics?.messageCount ?? 0) + 1
+      statistics?.add(
+        timestamp: facts.timestamp, kind: facts.kind, sender: facts.sender, listedMembers: facts.listedMembers,
+        offset: open.size, line: lineNumber)
+      try line.withUnsafeBytes { try open.write($0) }
       try messageIndex.add(
-        key: message.id.bytes,
-        payload: ConversationStatistics.messageIndexLine(id: message.id, conversation: message.conversation, line: line)
+        key: facts.id.bytes,
+        payload: ConversationStatistics.messageIndexLine(
+          id: facts.id, conversation: facts.conversation, line: lineNumber)
       )
       manifest.totals.messages += 1
-      result.newestTimestamp = max(result.newestTimestamp, message.timestamp)
-      if let sender = message.sender { result.referencedPeople.insert(sender) }
-      if case .membership(let change) = message.body { result.referencedPeople.formUnion(change.members) }
-      result.referencedPeople.formUnion(message.mentions)
-      if let quoted = message.replyTo?.sender { result.referencedPeople.insert(quoted) }
-      if let annotations = message.annotations {
-        for reaction in annotations.reactions { result.referencedPeople.formUnion(reaction.users) }
-        if let editor = annotations.edited?.editor { result.referencedPeople.insert(editor) }
-        if let origin = annotations.forwardedFrom?.id { result.referencedPeople.insert(origin) }
-      }
-      for (path, reference) in message.mediaReferences {
-        let field = path.description
-        if let sha = reference.sha256 {
+      result.newestTimestamp = max(result.newestTimestamp, facts.timestamp)
+      if let sender = facts.sender { result.referencedPeople.insert(sender) }
+      result.referencedPeople.formUnion(facts.namedPeople)
+      for media in facts.media {
+        if let sha = media.sha256 {
           result.usedMedia.insert(sha)
         } else {
           var entry = Manifest.MissingMedia(
-            message: message.id, conversation: message.conversation, field: field, name: reference.name,
-            sourceReference: reference.sourceReference, reason: reference.missing ?? "unknown")
+            message: facts.id, conversation: facts.conversation, field: media.field, name: media.name,
+            sourceReference: media.sourceReference, reason: media.missing ?? "unknown")
           entry.detail = missingDetail?(entry)
           manifest.missing.append(entry)
         }
@@ -360,23 +368,14 @@ public final class BundleBuilder {
       if written % 10_000 == 0 { progress?(PackProgress(phase: .sorting, done: written, total: records)) }
     }
 
-    // Parsing the sorted lines back is most of this pass and needs no other line: each
-    // batch is parsed on the batch's threads while the one before it is placed.
-    var parsing = OrderedBatches(
-      on: ParallelBatch(threads: options.threads), maximumItems: 1024, maximumBytes: 1 << 20, Self.parseSortedLine)
-    func placeParsed(_ parsed: [([UInt8], ParsedLine)]) throws {
-      for (payload, parsed) in parsed {
-        switch parsed {
-        case .message(let message): try place(payload, message)
-        case .failure(let description):
-          throw ChatBundleError.io(path: workDirectory, message: "a sorted line does not parse back: \(description)")
-        }
-      }
-    }
+    // Each record carries what placing its line needs, so the line is written as it is,
+    // never parsed back.
     while let record = try messages.next() {
-      try placeParsed(parsing.add(record.payload, bytes: record.payload.count))
+      guard let (encodedFacts, line) = PlacementFacts.split(record.payload[...]),
+        let facts = PlacementFacts(decoding: encodedFacts)
+      else { throw ChatBundleError.io(path: workDirectory, message: "corrupt sort record") }
+      try place(line, facts)
     }
-    try placeParsed(parsing.finish())
     try closeConversation()
     let indexSHA = try indexWriter.close() ?? ""
     manifest.files.append(
@@ -389,21 +388,6 @@ public final class BundleBuilder {
     manifest.files.append(
       Manifest.FileEntry(path: BundleLayout.messageIndex, size: idWriter.size, sha256: idSHA, role: .index))
     return result
-  }
-
-  private enum ParsedLine: Sendable {
-    case message(Message)
-    case failure(String)
-  }
-
-  /// A line of the sort (the message's bundle line and its newline) as a message again,
-  /// without its raw record: the line is written as it is, and nothing placed needs it.
-  @Sendable private static func parseSortedLine(_ line: [UInt8]) -> ParsedLine {
-    var options = JSONParser.Options.strict
-    options.unbuiltPath = ["source", "raw"]
-    do { return .message(try Message(json: JSONParser.parse(line.dropLast(), options: options))) } catch {
-      return .failure("\(error)")
-    }
   }
 
   private func writePeople(_ referenced: Set<Identifier>, into manifest: inout Manifest) throws {

@@ -13,8 +13,10 @@ final class MessageOrdering {
   }
 
   /// Adds a message's line, read from line `line` (and array element `element`) of input
-  /// `input`.
-  func add(_ message: Message, line serialized: [UInt8], input: Int, line: Int64, element: Int64?) throws {
+  /// `input`, with what placing it needs (`PlacementFacts.encoded()`).
+  func add(
+    _ message: Message, line serialized: [UInt8], facts: [UInt8], input: Int, line: Int64, element: Int64?
+  ) throws {
     var key = message.id.bytes
     key.append(0)
     appendBigEndian(UInt64(input), to: &key)
@@ -22,10 +24,12 @@ final class MessageOrdering {
     appendBigEndian(UInt64(element ?? 0), to: &key)
     var payload: [UInt8] = []
     let conversation = message.conversation.bytes
-    payload.reserveCapacity(16 + conversation.count + serialized.count)
+    payload.reserveCapacity(20 + conversation.count + facts.count + serialized.count)
     appendBigEndian(UInt64(conversation.count), to: &payload)
     payload += conversation
     appendBigEndian(UInt64(message.timestamp), to: &payload)
+    appendBigEndian(UInt32(facts.count), to: &payload)
+    payload += facts
     payload += serialized
     try byID.add(key: key, payload: payload)
   }
@@ -38,7 +42,8 @@ final class MessageOrdering {
     var skipped: [Manifest.SkippedRecord] = []
   }
 
-  /// The lines in conversation order, one per message id: identical copies are counted,
+  /// The lines in conversation order, one per message id, each record's payload the
+  /// message's facts and line (`PlacementFacts.split`): identical copies are counted,
   /// differing ones are an error unless the first (by input, then line) is to be kept.
   /// - Parameter inputName: the name of an input, by its index.
   func inConversationOrder(keepingFirstDuplicate keepFirst: Bool, inputName: (Int) -> String) throws
@@ -47,10 +52,11 @@ final class MessageOrdering {
     let sorted = try byID.sorted()
     let byConversation = ExternalSorter(directory: directory, name: "by-conversation", memoryBudget: memoryBudget)
     var duplicates = Duplicates()
-    var current: (id: ArraySlice<UInt8>, origin: String, line: ArraySlice<UInt8>, key: [UInt8])?
+    var current:
+      (id: ArraySlice<UInt8>, origin: String, line: ArraySlice<UInt8>, placed: ArraySlice<UInt8>, key: [UInt8])?
     func flush() throws {
       guard let current else { return }
-      try byConversation.add(key: current.key, payload: Array(current.line))
+      try byConversation.add(key: current.key, payload: Array(current.placed))
     }
     while let record = try sorted.next() {
       guard let separator = record.key.firstIndex(of: 0), record.key.count == separator + 25 else {
@@ -62,7 +68,9 @@ final class MessageOrdering {
       let element = readBigEndian(UInt64.self, from: record.key[(separator + 17)...])
       let name = inputName(input)
       let origin = "\(name):\(lineNumber)" + (element > 0 ? " element \(element)" : "")
-      let (conversation, timestamp, line) = Self.split(record.payload)
+      guard let (conversation, timestamp, placed) = Self.split(record.payload),
+        let line = PlacementFacts.split(placed)?.line
+      else { throw ChatBundleError.io(path: directory, message: "corrupt sort record") }
       if let existing = current, existing.id == id {
         let idText = String(decoding: id, as: UTF8.self)
         if existing.line == line {
@@ -84,7 +92,7 @@ final class MessageOrdering {
       key.append(0)
       appendBigEndian(UInt64(timestamp), to: &key)
       key += id
-      current = (id, origin, line, key)
+      current = (id, origin, line, placed, key)
     }
     try flush()
     return (try byConversation.sorted(), duplicates)
@@ -101,9 +109,14 @@ final class MessageOrdering {
     return files.isEmpty ? "" : "; its media, not bundled: " + files.joined(separator: ", ")
   }
 
-  private static func split(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>) {
-    let conversationEnd = 8 + Int(readBigEndian(UInt64.self, from: payload[...]))
+  /// A by-id record's payload as its conversation, time, facts and line; nil when it is
+  /// cut short.
+  private static func split(_ payload: [UInt8]) -> (ArraySlice<UInt8>, Int64, ArraySlice<UInt8>)? {
+    guard payload.count >= 16 else { return nil }
+    let conversationLength = readBigEndian(UInt64.self, from: payload[...])
+    guard conversationLength <= UInt64(payload.count - 16) else { return nil }
+    let conversationEnd = 8 + Int(conversationLength)
     let timestamp = readBigEndian(UInt64.self, from: payload[conversationEnd...])
-    return (payload[8..<conversationEnd], Int64(timestamp), payload[(conversationEnd + 8)...])
+    return (payload[8..<conversationEnd], Int64(bitPattern: timestamp), payload[(conversationEnd + 8)...])
   }
 }
