@@ -271,9 +271,27 @@ def main(argv):
     parser.add_argument("--dark", action="store_true", help="emulate prefers-color-scheme: dark")
     parser.add_argument("--timeout", type=float, default=20, help="seconds a page may take to settle")
     parser.add_argument("--axe-script", help="an axe.min.js other than axe-selenium-python's")
-    parser.add_argument("urls", nargs="+", metavar="URL")
+    parser.add_argument(
+        "--check-setup", action="store_true",
+        help="only say whether the check can run here (exit 0) or what is missing (exit 2)")
+    parser.add_argument("urls", nargs="*", metavar="URL")
     arguments = parser.parse_args(argv)
     check.timeout = arguments.timeout
+    if arguments.check_setup:
+        # What a run needs, found the way a run finds it, without starting the browser.
+        try:
+            axe_script(arguments.axe_script)
+            find_chromium()
+            find_chromedriver()
+            try:
+                import selenium  # noqa: F401
+            except ImportError:
+                raise SetupError("the Python module selenium is missing: python3 -m pip install selenium (make test-deps)")
+        except SetupError as error:
+            setup_error(str(error))
+        return 0
+    if not arguments.urls:
+        parser.error("give at least one URL")
     try:
         script = axe_script(arguments.axe_script)
         driver = start_browser()
